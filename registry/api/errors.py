@@ -1,0 +1,87 @@
+"""Exception handlers: every error leaves the API in the format of API.md."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from registry.errors import DomainError, InvalidInput
+from registry.graph.ports import ConstraintViolation
+
+log = logging.getLogger("registry.api")
+
+
+def _json(status: int, body: dict[str, Any]) -> Response[dict[str, Any]]:
+    return Response(content=body, status_code=status, media_type=MediaType.JSON)
+
+
+def _field_of(key: str | None) -> str:
+    if not key:
+        return "body"
+    return key
+
+
+def validation_handler(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    errors = []
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    for item in extra:
+        if isinstance(item, dict):
+            errors.append(
+                {
+                    "field": _field_of(item.get("key")),
+                    "message": str(item.get("message", "ungültig")),
+                }
+            )
+    if not errors:
+        errors.append({"field": "body", "message": str(exc.detail)})
+    return _json(422, {"detail": "Ungültige Eingabe", "errors": errors})
+
+
+def domain_handler(_: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    body: dict[str, Any] = {"detail": exc.message}
+    if isinstance(exc, InvalidInput):
+        body["errors"] = [p.as_dict() for p in exc.problems]
+    return _json(exc.status_code, body)
+
+
+def constraint_handler(_: Request[Any, Any, Any], exc: ConstraintViolation) -> Response[Any]:
+    return _json(409, {"detail": "Konflikt mit einem bestehenden Eintrag"})
+
+
+def http_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    status = exc.status_code
+    detail = exc.detail
+    if isinstance(exc, NotAuthorizedException):
+        detail = exc.detail or "Anmeldung erforderlich"
+    elif isinstance(exc, PermissionDeniedException):
+        detail = exc.detail or "Für Ihre Rolle nicht erlaubt"
+    if request.url.path.startswith("/api/") or status < 500:
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        resp = _json(status, {"detail": detail})
+        if headers:
+            resp.headers.update(headers)
+        return resp
+    return _json(status, {"detail": detail})
+
+
+def internal_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return _json(HTTP_500_INTERNAL_SERVER_ERROR, {"detail": "Interner Fehler"})
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    ValidationException: validation_handler,
+    DomainError: domain_handler,
+    ConstraintViolation: constraint_handler,
+    HTTPException: http_handler,
+    Exception: internal_handler,
+}

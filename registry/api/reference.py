@@ -1,0 +1,141 @@
+"""Reference data and accounts: carriers, target groups, places, concept sections, tokens."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import Parameter
+from pydantic import BaseModel, Field
+
+from registry.api.security import ANY_ROLE, allow, registry_of
+from registry.auth.service import LoginFailed, login, logout_everywhere
+from registry.errors import InvalidInput, NotFound
+from registry.geo import AmbiguousPlace, InvalidPostalCode, UnknownPostalCode
+
+
+class TokenRequest(BaseModel):
+    username: Annotated[str, Field(min_length=1, max_length=200)]
+    password: Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+
+
+class AuthController(Controller):
+    path = "/api/v1/auth"
+    tags = ["Authentifizierung"]
+
+    @post("/token", operation_id="issueToken", exclude_from_auth=True, status_code=200)
+    async def token(self, request: Request[Any, Any, Any], data: TokenRequest) -> TokenResponse:
+        from litestar.exceptions import NotAuthorizedException
+
+        try:
+            token = login(registry_of(request), data.username, data.password)
+        except LoginFailed as exc:
+            raise NotAuthorizedException(exc.message) from exc
+        return TokenResponse(access_token=token)
+
+    @post("/logout-everywhere", operation_id="logoutEverywhere", status_code=200,
+          guards=[allow(*ANY_ROLE)])
+    async def logout_all(self, request: Request[Any, Any, Any]) -> dict[str, str]:
+        logout_everywhere(registry_of(request), request.user)
+        return {"status": "ok"}
+
+
+class CarrierOut(BaseModel):
+    id: str
+    name: str
+    kind: str
+
+
+class TargetGroupOut(BaseModel):
+    code: str
+    label: str
+    description: str
+
+
+class SectionOut(BaseModel):
+    code: str
+    label: str
+
+
+class DistrictRef(BaseModel):
+    key: str
+    name: str
+
+
+class PlaceOut(BaseModel):
+    postal_code: str
+    place: str
+    district: DistrictRef
+    state: str
+    responsible_carrier: str
+    lat: float
+    lon: float
+
+
+class ReferenceController(Controller):
+    path = "/api/v1"
+    tags = ["Referenzdaten"]
+    guards = [allow(*ANY_ROLE)]
+
+    @get("/carriers", operation_id="listCarriers")
+    async def carriers(self, request: Request[Any, Any, Any]) -> list[CarrierOut]:
+        reg = registry_of(request)
+        return [CarrierOut(id=c.id, name=c.name, kind=c.kind) for c in reg.reference.carrier_list]
+
+    @get("/target-groups", operation_id="listTargetGroups")
+    async def target_groups(self, request: Request[Any, Any, Any]) -> list[TargetGroupOut]:
+        reg = registry_of(request)
+        return [
+            TargetGroupOut(code=t.code, label=t.label, description=t.description)
+            for t in reg.reference.target_groups
+        ]
+
+    @get("/concept-sections", operation_id="listConceptSections")
+    async def concept_sections(self, request: Request[Any, Any, Any]) -> list[SectionOut]:
+        reg = registry_of(request)
+        return [SectionOut(code=s.code, label=s.label) for s in reg.reference.concept_sections]
+
+    @get("/places/resolve", operation_id="resolvePlace")
+    async def resolve_place(
+        self,
+        request: Request[Any, Any, Any],
+        postal_code: Annotated[str, Parameter(max_length=20)],
+        place: Annotated[str | None, Parameter(max_length=200)] = None,
+    ) -> PlaceOut:
+        return place_out(registry_of(request), postal_code, place)
+
+
+def place_out(reg: Any, postal_code: str, place: str | None) -> PlaceOut:
+    resolved = resolve(reg, postal_code, place)
+    return PlaceOut(
+        postal_code=resolved.postal_code,
+        place=resolved.place,
+        district=DistrictRef(key=resolved.district_key, name=resolved.district_name),
+        state=resolved.state,
+        responsible_carrier=resolved.responsible_carrier,
+        lat=resolved.lat,
+        lon=resolved.lon,
+    )
+
+
+def resolve(reg: Any, postal_code: str, place: str | None, field: str = "postal_code") -> Any:
+    """Resolve a place, turning geocoder errors into the API's errors (404 / 422)."""
+    try:
+        return reg.geocoder.resolve(postal_code, place)
+    except InvalidPostalCode as exc:
+        raise InvalidInput.one(field, str(exc)) from exc
+    except UnknownPostalCode as exc:
+        raise NotFound(f"Unbekannte Postleitzahl {postal_code}") from exc
+    except AmbiguousPlace as exc:
+        raise InvalidInput.one(
+            "place",
+            "Die Postleitzahl ist ohne Ort nicht eindeutig; mögliche Orte: "
+            + ", ".join(exc.candidates),
+        ) from exc
+
+

@@ -1,0 +1,85 @@
+"""Authentication middleware and the reusable guards of DOMAIN.md §9.
+
+One mechanism for API and portal: a signed token, sent as ``Authorization: Bearer`` by API
+clients or kept in the portal's HttpOnly session cookie. Every token carries the user's token
+epoch, so "log out everywhere" (bumping the epoch) invalidates all of them at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+
+from registry.auth import Principal, Role, read_token
+from registry.context import Registry
+
+SESSION_COOKIE = "registry_session"
+
+
+def registry_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Registry:
+    reg: Registry = connection.app.state.registry
+    return reg
+
+
+def principal_from_token(reg: Registry, token: str) -> Principal | None:
+    parsed = read_token(reg.settings.resolved_secret(), token)
+    if parsed is None:
+        return None
+    user_id, epoch = parsed
+    rows = reg.graph.read("users.by_id", id=user_id)
+    if not rows or not rows[0]["active"] or int(rows[0]["token_epoch"]) != epoch:
+        return None
+    row = rows[0]
+    return Principal(
+        user_id=row["id"],
+        username=row["username"],
+        role=Role(row["role"]),
+        carrier=row["carrier"] or None,
+        provider=row["provider"] or None,
+    )
+
+
+class TokenAuthMiddleware(AbstractAuthenticationMiddleware):
+    async def authenticate_request(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
+        header = connection.headers.get("authorization", "")
+        token = ""
+        if header.lower().startswith("bearer "):
+            token = header[7:].strip()
+        elif SESSION_COOKIE in connection.cookies:
+            token = connection.cookies[SESSION_COOKIE]
+        if not token:
+            raise NotAuthorizedException("Anmeldung erforderlich")
+        principal = principal_from_token(registry_of(connection), token)
+        if principal is None:
+            raise NotAuthorizedException("Anmeldung abgelaufen oder ungültig")
+        return AuthenticationResult(user=principal, auth=token)
+
+
+def allow(*roles: Role):  # type: ignore[no-untyped-def]
+    """A guard admitting only the given roles (scope checks happen in the services)."""
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        user = connection.scope.get("user")
+        if not isinstance(user, Principal):
+            raise NotAuthorizedException("Anmeldung erforderlich")
+        if user.role not in roles:
+            raise PermissionDeniedException("Für Ihre Rolle nicht erlaubt")
+
+    guard.roles = roles  # type: ignore[attr-defined]  # read by the authorisation matrix test
+    return guard
+
+
+ANY_ROLE = tuple(Role)
+CARRIER_STAFF = (
+    Role.ADMISSIONS_OFFICER,
+    Role.CASE_MANAGER,
+    Role.DIRECTORY_READER,
+    Role.NETWORK_STRATEGIST,
+    Role.ADMIN,
+)

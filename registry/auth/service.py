@@ -1,0 +1,140 @@
+"""Use cases of accounts: add a user, log in (with throttling and lockout), log out everywhere."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from registry.audit import record_event
+from registry.auth import (
+    DUMMY_HASH,
+    Principal,
+    Role,
+    hash_password,
+    issue_token,
+    password_problems,
+    verify_password,
+)
+from registry.clock import now, now_iso, parse
+from registry.context import Registry
+from registry.errors import Conflict, InvalidInput, Problem
+from registry.graph.ports import Tx
+from registry.ids import new_id
+
+
+class LoginFailed(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def add_user(
+    reg: Registry,
+    *,
+    username: str,
+    password: str,
+    role: str,
+    carrier: str | None = None,
+    provider: str | None = None,
+    actor: Principal | None = None,
+) -> str:
+    problems: list[Problem] = []
+    username = username.strip()
+    if not username:
+        problems.append(Problem("username", "Der Benutzername darf nicht leer sein."))
+    try:
+        role_value = Role(role)
+    except ValueError:
+        problems.append(
+            Problem("role", f"Unbekannte Rolle {role!r}; erlaubt: {', '.join(r for r in Role)}")
+        )
+        role_value = None
+    problems += [Problem("password", p) for p in password_problems(password)]
+    if role_value is Role.PROVIDER:
+        if not provider:
+            problems.append(Problem("provider", "Ein Anbieter-Konto braucht --provider."))
+        elif not reg.graph.read("providers.get", id=provider):
+            problems.append(Problem("provider", f"Unbekannter Anbieter {provider!r}."))
+        if carrier:
+            problems.append(Problem("carrier", "Ein Anbieter-Konto gehört zu keinem Träger."))
+    elif role_value is not None:
+        if carrier and carrier not in reg.reference.carriers:
+            problems.append(Problem("carrier", f"Unbekannter Träger {carrier!r}."))
+        if not carrier and role_value is not Role.ADMIN:
+            problems.append(Problem("carrier", "Diese Rolle braucht einen Träger (--carrier)."))
+        if provider:
+            problems.append(Problem("provider", "Nur Anbieter-Konten gehören zu einem Anbieter."))
+    if problems:
+        raise InvalidInput(problems)
+    user_id = new_id("usr")
+    password_hash = hash_password(password)
+
+    def work(tx: Tx) -> None:
+        if tx.run("users.by_username", username=username):
+            raise Conflict(f"Der Benutzername {username!r} ist vergeben.")
+        tx.run(
+            "users.create",
+            id=user_id,
+            username=username,
+            password_hash=password_hash,
+            role=str(role_value),
+            carrier=carrier or "",
+            provider=provider or "",
+            now=now_iso(),
+        )
+        record_event(
+            tx,
+            actor=actor,
+            subject_type="user",
+            subject_id=user_id,
+            action="user.created",
+            data={"username": username, "role": str(role_value), "carrier": carrier or ""},
+        )
+
+    reg.graph.write(work)
+    return user_id
+
+
+def login(reg: Registry, username: str, password: str) -> str:
+    """A bearer token for valid credentials; locks the account after repeated failures."""
+    rows = reg.graph.read("users.by_username", username=username)
+    if not rows:
+        verify_password(DUMMY_HASH, password)
+        raise LoginFailed("Benutzername oder Passwort falsch.")
+    user: dict[str, Any] = rows[0]
+    if user["locked_until"] and parse(user["locked_until"]) > now():
+        raise LoginFailed("Zu viele Fehlversuche: das Konto ist vorübergehend gesperrt.")
+    if not user["active"] or not verify_password(user["password_hash"], password):
+        failures = int(user["failed_logins"]) + 1
+        settings = reg.settings
+        locked_until = ""
+        if failures >= settings.login_max_failures:
+            locked_until = (now() + timedelta(minutes=settings.login_lockout_minutes)).isoformat()
+        reg.graph.write(
+            lambda tx: tx.run(
+                "users.record_login_failure", id=user["id"], locked_until=locked_until
+            )
+        )
+        raise LoginFailed("Benutzername oder Passwort falsch.")
+    if int(user["failed_logins"]):
+        reg.graph.write(lambda tx: tx.run("users.record_login_success", id=user["id"]))
+    return issue_token(
+        reg.settings.resolved_secret(),
+        user["id"],
+        int(user["token_epoch"]),
+        reg.settings.token_ttl_minutes * 60,
+    )
+
+
+def logout_everywhere(reg: Registry, principal: Principal) -> None:
+    def work(tx: Tx) -> None:
+        tx.run("users.bump_token_epoch", id=principal.user_id)
+        record_event(
+            tx,
+            actor=principal,
+            subject_type="user",
+            subject_id=principal.user_id,
+            action="user.logout_everywhere",
+        )
+
+    reg.graph.write(work)

@@ -1,0 +1,74 @@
+"""``registry init``: create or upgrade the schema and load the reference data (idempotent)."""
+
+from __future__ import annotations
+
+import time
+
+from registry.context import Registry
+from registry.graph.ports import Tx
+
+BATCH = 2000
+
+
+def _batches(rows: list[dict[str, object]]) -> list[list[dict[str, object]]]:
+    return [rows[i : i + BATCH] for i in range(0, len(rows), BATCH)]
+
+
+def initialise(reg: Registry) -> str:
+    started = time.perf_counter()
+    applied = reg.graph.apply_schema()
+    ref = reg.reference
+    carriers = [
+        {"id": c.id, "name": c.name, "kind": c.kind, "region": c.region} for c in ref.carrier_list
+    ]
+    districts = [
+        {
+            "key": d.key,
+            "name": d.name,
+            "state": d.state,
+            "state_code": d.state_code,
+            "regbez": d.regbez,
+            "population": int(d.population),
+            "carrier": d.carrier,
+            "lat": float(d.lat),
+            "lon": float(d.lon),
+        }
+        for d in ref.district_list
+    ]
+    places = [
+        {
+            "id": f"{p.postal_code}|{p.place}|{p.district_key}",
+            "postal_code": p.postal_code,
+            "place": p.place,
+            "district_key": p.district_key,
+            "lat": float(p.lat),
+            "lon": float(p.lon),
+        }
+        for p in ref.postal_place_list
+    ]
+    groups = [
+        {"code": t.code, "label": t.label, "description": t.description}
+        for t in ref.target_groups
+    ]
+
+    def work(tx: Tx) -> None:
+        tx.run("reference.upsert_carriers", rows=carriers)
+        for batch in _batches(districts):
+            tx.run("reference.upsert_districts", rows=batch)
+        for batch in _batches(places):
+            tx.run("reference.upsert_postal_places", rows=batch)
+        tx.run(
+            "reference.link_responsibility",
+            rows=[{"key": d["key"], "carrier": d["carrier"]} for d in districts],
+        )
+        tx.run("reference.upsert_target_groups", rows=groups)
+
+    reg.graph.write(work)
+    counts = reg.graph.read("reference.counts")[0]
+    seconds = time.perf_counter() - started
+    schema = ", ".join(applied) if applied else "aktuell"
+    return (
+        f"Schema: {schema}. Referenzdaten: {counts['carriers']} Träger, "
+        f"{counts['districts']} Kreise, {counts['postal_places']} PLZ-Orte, "
+        f"{counts['target_groups']} Zielgruppen ({seconds:.1f} s)."
+    )

@@ -1,0 +1,28 @@
+// Schema of the embedded engine (ladybug). Dates and times are ISO-8601 strings.
+CREATE NODE TABLE IF NOT EXISTS Meta(key STRING, value STRING, PRIMARY KEY(key));
+CREATE NODE TABLE IF NOT EXISTS Carrier(id STRING, name STRING, kind STRING, region STRING, profile STRING, PRIMARY KEY(id));
+CREATE NODE TABLE IF NOT EXISTS District(key STRING, name STRING, state STRING, state_code STRING, regbez STRING, population INT64, carrier STRING, lat DOUBLE, lon DOUBLE, PRIMARY KEY(key));
+CREATE NODE TABLE IF NOT EXISTS PostalPlace(id STRING, postal_code STRING, place STRING, district_key STRING, lat DOUBLE, lon DOUBLE, PRIMARY KEY(id));
+CREATE NODE TABLE IF NOT EXISTS TargetGroup(code STRING, label STRING, description STRING, PRIMARY KEY(code));
+CREATE NODE TABLE IF NOT EXISTS User(id STRING, username STRING, password_hash STRING, role STRING, carrier STRING, provider STRING, active BOOLEAN, token_epoch INT64, failed_logins INT64, locked_until STRING, created_at STRING, PRIMARY KEY(id));
+CREATE NODE TABLE IF NOT EXISTS Provider(id STRING, name STRING, legal_form STRING, email STRING, phone STRING, website STRING, active BOOLEAN, created_at STRING, PRIMARY KEY(id));
+CREATE NODE TABLE IF NOT EXISTS Site(id STRING, provider_id STRING, name STRING, headquarters BOOLEAN, street STRING, postal_code STRING, place STRING, district_key STRING, responsible_carrier STRING, lat DOUBLE, lon DOUBLE, catchment_radius_km DOUBLE, outreach_radius_km DOUBLE, public_transport BOOLEAN, barrier_free BOOLEAN, rooms_individual BOOLEAN, rooms_relatives BOOLEAN, languages STRING[], active BOOLEAN, details STRING, confirmed_on STRING, created_at STRING, PRIMARY KEY(id));
+CREATE NODE TABLE IF NOT EXISTS CaseManager(id STRING, provider_id STRING, name STRING, data STRING, active BOOLEAN, changed_at STRING, PRIMARY KEY(id));
+CREATE NODE TABLE IF NOT EXISTS Application(id STRING, provider_id STRING, status STRING, receiving_carrier STRING, lead_carrier STRING, forwarded BOOLEAN, target_groups STRING[], site_ids STRING[], version INT64, submitted_at STRING, decided_at STRING, announcement_id STRING, data STRING, PRIMARY KEY(id));
+CREATE NODE TABLE IF NOT EXISTS Admission(id STRING, site_id STRING, provider_id STRING, application_id STRING, target_group STRING, carrier STRING, status STRING, decided_at STRING, changed_at STRING, review_due STRING, reason STRING, PRIMARY KEY(id));
+CREATE NODE TABLE IF NOT EXISTS FollowOnTask(id STRING, application_id STRING, site_id STRING, carrier STRING, status STRING, created_at STRING, done_at STRING, PRIMARY KEY(id));
+CREATE NODE TABLE IF NOT EXISTS Notice(id STRING, carrier STRING, kind STRING, subject_type STRING, subject_id STRING, title STRING, message STRING, created_at STRING, acknowledged_at STRING, acknowledged_by STRING, PRIMARY KEY(id));
+CREATE NODE TABLE IF NOT EXISTS Event(id STRING, at STRING, actor STRING, carrier STRING, subject_type STRING, subject_id STRING, action STRING, reason STRING, data STRING, PRIMARY KEY(id));
+CREATE NODE TABLE IF NOT EXISTS Task(id STRING, carrier STRING, provider_id STRING, kind STRING, rule STRING, application_id STRING, site_id STRING, message STRING, created_at STRING, due_on STRING, status STRING, PRIMARY KEY(id));
+CREATE NODE TABLE IF NOT EXISTS Contract(id STRING, carrier STRING, provider_id STRING, signed_on STRING, model_contract_version STRING, recorded_at STRING, PRIMARY KEY(id));
+CREATE NODE TABLE IF NOT EXISTS Announcement(id STRING, carriers STRING[], target_groups STRING[], districts STRING[], state STRING, text STRING, open_until STRING, created_at STRING, created_by STRING, PRIMARY KEY(id));
+CREATE NODE TABLE IF NOT EXISTS Partner(id STRING, name STRING, type STRING, services STRING[], target_groups STRING[], carriers STRING[], contacts STRING, active BOOLEAN, version INT64, changed_at STRING, PRIMARY KEY(id));
+CREATE NODE TABLE IF NOT EXISTS PartnerSite(id STRING, partner_id STRING, name STRING, street STRING, postal_code STRING, place STRING, district_key STRING, lat DOUBLE, lon DOUBLE, service_radius_km DOUBLE, PRIMARY KEY(id));
+CREATE NODE TABLE IF NOT EXISTS Agreement(id STRING, kind STRING, purpose STRING, title STRING, carriers STRING[], partners STRING[], scope_level STRING, scope_districts STRING[], scope_state STRING, valid_from STRING, valid_until STRING, contents STRING, status STRING, version INT64, override_reason STRING, next_review STRING, activated_on STRING, created_at STRING, created_by_carrier STRING, PRIMARY KEY(id));
+CREATE NODE TABLE IF NOT EXISTS AgreementVersion(id STRING, agreement_id STRING, version INT64, snapshot STRING, at STRING, actor STRING, PRIMARY KEY(id));
+CREATE NODE TABLE IF NOT EXISTS UnmetNeed(id STRING, carrier STRING, district_key STRING, target_groups STRING[], on_date STRING, PRIMARY KEY(id));
+CREATE NODE TABLE IF NOT EXISTS Outbox(id STRING, kind STRING, ref_id STRING, created_at STRING, PRIMARY KEY(id));
+CREATE REL TABLE IF NOT EXISTS HAS_SITE(FROM Provider TO Site);
+CREATE REL TABLE IF NOT EXISTS IN_DISTRICT(FROM Site TO District);
+CREATE REL TABLE IF NOT EXISTS PARTNER_SITE(FROM Partner TO PartnerSite);
+CREATE REL TABLE IF NOT EXISTS RESPONSIBLE_FOR(FROM Carrier TO District);
