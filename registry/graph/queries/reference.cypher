@@ -1,7 +1,7 @@
 // name: upsert_carriers
 UNWIND $rows AS r
 MERGE (c:Carrier {id: r.id})
-ON CREATE SET c.profile = '{}'
+ON CREATE SET c.profile_json = '{}'
 SET c.name = r.name, c.kind = r.kind, c.region = r.region
 
 // name: upsert_districts
@@ -36,16 +36,16 @@ RETURN carriers, districts, postal_places, count(t) AS target_groups
 
 // name: carriers
 MATCH (c:Carrier)
-RETURN c.id AS id, c.name AS name, c.kind AS kind, c.region AS region, c.profile AS profile
+RETURN c.id AS id, c.name AS name, c.kind AS kind, c.region AS region, c.profile_json AS profile
 ORDER BY c.id
 
 // name: get_carrier
 MATCH (c:Carrier {id: $id})
-RETURN c.id AS id, c.name AS name, c.kind AS kind, c.region AS region, c.profile AS profile
+RETURN c.id AS id, c.name AS name, c.kind AS kind, c.region AS region, c.profile_json AS profile
 
 // name: set_carrier_profile
 MATCH (c:Carrier {id: $id})
-SET c.profile = $profile
+SET c.profile_json = $profile
 RETURN c.id AS id
 
 // name: target_groups

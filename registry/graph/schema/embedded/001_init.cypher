@@ -1,6 +1,6 @@
 // Schema of the embedded engine (ladybug). Dates and times are ISO-8601 strings.
 CREATE NODE TABLE IF NOT EXISTS Meta(key STRING, value STRING, PRIMARY KEY(key));
-CREATE NODE TABLE IF NOT EXISTS Carrier(id STRING, name STRING, kind STRING, region STRING, profile STRING, PRIMARY KEY(id));
+CREATE NODE TABLE IF NOT EXISTS Carrier(id STRING, name STRING, kind STRING, region STRING, profile_json STRING, PRIMARY KEY(id));
 CREATE NODE TABLE IF NOT EXISTS District(key STRING, name STRING, state STRING, state_code STRING, regbez STRING, population INT64, carrier STRING, lat DOUBLE, lon DOUBLE, PRIMARY KEY(key));
 CREATE NODE TABLE IF NOT EXISTS PostalPlace(id STRING, postal_code STRING, place STRING, district_key STRING, lat DOUBLE, lon DOUBLE, PRIMARY KEY(id));
 CREATE NODE TABLE IF NOT EXISTS TargetGroup(code STRING, label STRING, description STRING, PRIMARY KEY(code));
