@@ -93,7 +93,10 @@ class EmbeddedGraph:
             try:
                 result = work(_EmbeddedTx(conn))
             except BaseException:
-                conn.execute("ROLLBACK")
+                try:
+                    conn.execute("ROLLBACK")
+                except RuntimeError:
+                    pass  # a failed statement already ended the transaction
                 raise
             try:
                 conn.execute("COMMIT")

@@ -1,0 +1,36 @@
+# Two commands on a fresh machine: `make run` (set up, demo data, serve) and `make test`.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export REGISTRY_DATA_DIR ?= ./var
+
+.PHONY: run test install lint typecheck clean bench
+
+$(BIN)/registry: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(BIN)/registry
+
+install: $(BIN)/registry
+
+run: install
+	$(BIN)/registry init
+	REGISTRY_PASSWORD=$${REGISTRY_PASSWORD:-demo-passwort-2026} $(BIN)/registry seed demo
+	$(BIN)/registry serve
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+typecheck: install
+	$(BIN)/mypy registry portal seed
+
+bench: install
+	$(BIN)/python -m bench.search
+
+clean:
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache
