@@ -28,6 +28,7 @@ PUBLIC_PATHS = [
     "^/healthz",
     "^/readyz",
     "^/api/v1/auth/token",
+    "^/api/v1/providers/?$",
     "^/internal/admin",
     "^/static",
     "^/$",
@@ -40,8 +41,11 @@ PUBLIC_PATHS = [
 async def healthz(request: Request[Any, Any, Any]) -> dict[str, Any]:
     reg = registry_of(request)
     graph = reg.graph.health()
-    search = reg.search.health() if reg.search is not None else {"ok": False}
-    return {"ok": bool(graph.get("ok") and search.get("ok")), "graph": graph, "search": search}
+    search: dict[str, Any] = {"ok": False, "detail": "kein Suchindex"}
+    if reg.search is not None:
+        h = reg.search.health()
+        search = {"ok": h.ok, "backend": h.backend, "detail": h.detail}
+    return {"ok": bool(graph.get("ok") and search["ok"]), "graph": graph, "search": search}
 
 
 def _write_admin_channel(settings: Settings) -> str:

@@ -19,7 +19,7 @@ def initialise(reg: Registry) -> str:
     applied = reg.graph.apply_schema()
     ref = reg.reference
     carriers = [
-        {"id": c.id, "name": c.name, "kind": c.kind, "region": c.region} for c in ref.carrier_list
+        {"id": c.id, "name": c.name, "kind": c.kind, "region": c.region} for c in ref.carriers
     ]
     districts = [
         {
@@ -33,7 +33,7 @@ def initialise(reg: Registry) -> str:
             "lat": float(d.lat),
             "lon": float(d.lon),
         }
-        for d in ref.district_list
+        for d in ref.districts
     ]
     places = [
         {
@@ -44,11 +44,10 @@ def initialise(reg: Registry) -> str:
             "lat": float(p.lat),
             "lon": float(p.lon),
         }
-        for p in ref.postal_place_list
+        for p in ref.postal_places
     ]
     groups = [
-        {"code": t.code, "label": t.label, "description": t.description}
-        for t in ref.target_groups
+        {"code": t.code, "label": t.label, "description": t.description} for t in ref.target_groups
     ]
 
     def work(tx: Tx) -> None:

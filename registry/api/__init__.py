@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from registry.api.admission import ADMISSION_HANDLERS
 from registry.api.reference import AuthController, ReferenceController
 
-ROUTE_HANDLERS: list[Any] = [AuthController, ReferenceController]
+ROUTE_HANDLERS: list[Any] = [AuthController, ReferenceController, *ADMISSION_HANDLERS]

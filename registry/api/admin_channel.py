@@ -22,7 +22,9 @@ class AdminChannelController(Controller):
     include_in_schema = False
 
     @post("/{command:str}", exclude_from_auth=True, status_code=200, sync_to_thread=True)
-    def run(self, request: Request[Any, Any, Any], command: str, data: dict[str, Any]) -> dict[str, str]:
+    def run(
+        self, request: Request[Any, Any, Any], command: str, data: dict[str, Any]
+    ) -> dict[str, str]:
         client = request.client.host if request.client else ""
         expected = str(request.app.state.admin_token)
         given = request.headers.get("x-admin-token", "")

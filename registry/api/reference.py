@@ -38,8 +38,12 @@ class AuthController(Controller):
             raise NotAuthorizedException(exc.message) from exc
         return TokenResponse(access_token=token)
 
-    @post("/logout-everywhere", operation_id="logoutEverywhere", status_code=200,
-          guards=[allow(*ANY_ROLE)])
+    @post(
+        "/logout-everywhere",
+        operation_id="logoutEverywhere",
+        status_code=200,
+        guards=[allow(*ANY_ROLE)],
+    )
     async def logout_all(self, request: Request[Any, Any, Any]) -> dict[str, str]:
         logout_everywhere(registry_of(request), request.user)
         return {"status": "ok"}
@@ -85,7 +89,7 @@ class ReferenceController(Controller):
     @get("/carriers", operation_id="listCarriers")
     async def carriers(self, request: Request[Any, Any, Any]) -> list[CarrierOut]:
         reg = registry_of(request)
-        return [CarrierOut(id=c.id, name=c.name, kind=c.kind) for c in reg.reference.carrier_list]
+        return [CarrierOut(id=c.id, name=c.name, kind=c.kind) for c in reg.reference.carriers]
 
     @get("/target-groups", operation_id="listTargetGroups")
     async def target_groups(self, request: Request[Any, Any, Any]) -> list[TargetGroupOut]:
@@ -137,5 +141,3 @@ def resolve(reg: Any, postal_code: str, place: str | None, field: str = "postal_
             "Die Postleitzahl ist ohne Ort nicht eindeutig; mögliche Orte: "
             + ", ".join(exc.candidates),
         ) from exc
-
-

@@ -58,7 +58,7 @@ def add_user(
         if carrier:
             problems.append(Problem("carrier", "Ein Anbieter-Konto gehört zu keinem Träger."))
     elif role_value is not None:
-        if carrier and carrier not in reg.reference.carriers:
+        if carrier and carrier not in reg.reference.carriers_by_id:
             problems.append(Problem("carrier", f"Unbekannter Träger {carrier!r}."))
         if not carrier and role_value is not Role.ADMIN:
             problems.append(Problem("carrier", "Diese Rolle braucht einen Träger (--carrier)."))

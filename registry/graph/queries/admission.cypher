@@ -35,7 +35,8 @@ RETURN a.version AS version
 UNWIND $rows AS r
 MERGE (m:Admission {id: r.id})
 SET m.site_id = r.site_id, m.provider_id = r.provider_id, m.application_id = r.application_id,
-    m.target_group = r.target_group, m.carrier = r.carrier, m.status = r.status,
+    m.target_group = r.target_group, m.carrier = r.carrier, m.issued_by = r.issued_by,
+    m.status = r.status,
     m.decided_at = r.decided_at, m.changed_at = r.changed_at, m.review_due = r.review_due,
     m.reason = r.reason
 
@@ -44,7 +45,8 @@ MATCH (m:Admission)
 WHERE m.site_id IN $site_ids
 RETURN m.id AS id, m.site_id AS site_id, m.provider_id AS provider_id,
        m.application_id AS application_id, m.target_group AS target_group,
-       m.carrier AS carrier, m.status AS status, m.decided_at AS decided_at,
+       m.carrier AS carrier, m.issued_by AS issued_by, m.status AS status,
+       m.decided_at AS decided_at,
        m.changed_at AS changed_at, m.review_due AS review_due, m.reason AS reason
 ORDER BY m.site_id, m.target_group
 
@@ -53,7 +55,8 @@ MATCH (m:Admission)
 WHERE m.provider_id = $provider_id
 RETURN m.id AS id, m.site_id AS site_id, m.provider_id AS provider_id,
        m.application_id AS application_id, m.target_group AS target_group,
-       m.carrier AS carrier, m.status AS status, m.decided_at AS decided_at,
+       m.carrier AS carrier, m.issued_by AS issued_by, m.status AS status,
+       m.decided_at AS decided_at,
        m.changed_at AS changed_at, m.review_due AS review_due, m.reason AS reason
 
 // name: admissions_due

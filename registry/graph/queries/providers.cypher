@@ -102,3 +102,14 @@ WHERE k.provider_id = $provider_id
 RETURN k.id AS id, k.carrier AS carrier, k.signed_on AS signed_on,
        k.model_contract_version AS model_contract_version, k.recorded_at AS recorded_at
 ORDER BY k.signed_on
+
+// name: all_site_ids
+MATCH (s:Site)
+RETURN s.id AS id
+ORDER BY s.id
+
+// name: admitted_site_ids
+MATCH (m:Admission)
+WHERE m.status = 'admitted'
+RETURN DISTINCT m.site_id AS id
+ORDER BY id

@@ -36,12 +36,12 @@ RETURN carriers, districts, postal_places, count(t) AS target_groups
 
 // name: carriers
 MATCH (c:Carrier)
-RETURN c.id AS id, c.name AS name, c.kind AS kind, c.region AS region, c.profile_json AS profile
+RETURN c.id AS id, c.name AS name, c.kind AS kind, c.region AS region, c.profile_json AS profile_json
 ORDER BY c.id
 
 // name: get_carrier
 MATCH (c:Carrier {id: $id})
-RETURN c.id AS id, c.name AS name, c.kind AS kind, c.region AS region, c.profile_json AS profile
+RETURN c.id AS id, c.name AS name, c.kind AS kind, c.region AS region, c.profile_json AS profile_json
 
 // name: set_carrier_profile
 MATCH (c:Carrier {id: $id})

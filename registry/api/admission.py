@@ -1,0 +1,270 @@
+"""Admission API (API.md "Admission"): providers, applications, decisions, follow-on admissions,
+admission actions, announcements and notices."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from litestar import Controller, Request, get, post
+from litestar.params import Parameter
+from pydantic import Field
+
+from registry import notices
+from registry.admission import service
+from registry.api.fields import Strict
+from registry.api.schemas import (
+    AnnouncementIn,
+    ApplicationIn,
+    DecisionIn,
+    ProviderIn,
+    ReasonIn,
+    ReviewIn,
+    WithdrawIn,
+)
+from registry.api.security import ANY_ROLE, allow, principal_from_token, registry_of
+from registry.auth import Role
+
+Json = dict[str, Any]
+OFFICER = Role.ADMISSIONS_OFFICER
+PROVIDER = Role.PROVIDER
+
+
+class FirstUserIn(Strict):
+    username: Annotated[str, Field(min_length=3, max_length=80, pattern=r"^[A-Za-z0-9._@-]+$")]
+    password: Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class ProviderRegistrationIn(ProviderIn):
+    """A provider registering itself names its first user; an officer or admin does not."""
+
+    user: FirstUserIn | None = None
+
+
+class ProviderController(Controller):
+    path = "/api/v1/providers"
+    tags = ["Anbieter"]
+
+    @post(
+        "/",
+        operation_id="registerProvider",
+        status_code=201,
+        exclude_from_auth=True,
+        sync_to_thread=True,
+        security=[{}, {"bearer": []}],
+    )
+    def register(self, request: Request[Any, Any, Any], data: ProviderRegistrationIn) -> Json:
+        from litestar.exceptions import NotAuthorizedException
+
+        reg = registry_of(request)
+        header = request.headers.get("authorization", "")
+        principal = None
+        if header.lower().startswith("bearer "):
+            principal = principal_from_token(reg, header[7:].strip())
+            if principal is None:
+                raise NotAuthorizedException("Anmeldung abgelaufen oder ungültig")
+        if principal is None and data.user is None:
+            raise NotAuthorizedException(
+                "Ohne Anmeldung nur als Selbstregistrierung mit erstem Benutzer (user)."
+            )
+        body = data.model_dump(exclude={"user"})
+        first_user = data.user.model_dump() if data.user else None
+        return service.register_provider(reg, principal, body, first_user=first_user)
+
+    @get(
+        "/{provider_id:str}",
+        operation_id="getProvider",
+        guards=[allow(*ANY_ROLE)],
+        sync_to_thread=True,
+    )
+    def get_one(self, request: Request[Any, Any, Any], provider_id: str) -> Json:
+        return service.get_provider(registry_of(request), request.user, provider_id)
+
+
+class ApplicationController(Controller):
+    path = "/api/v1/applications"
+    tags = ["Zulassung"]
+
+    @post(
+        "/",
+        operation_id="submitApplication",
+        status_code=201,
+        guards=[allow(PROVIDER, OFFICER)],
+        sync_to_thread=True,
+    )
+    def submit(self, request: Request[Any, Any, Any], data: ApplicationIn) -> Json:
+        return service.submit_application(
+            registry_of(request), request.user, data.model_dump(mode="python")
+        )
+
+    @get(
+        "/", operation_id="listApplications", guards=[allow(PROVIDER, OFFICER)], sync_to_thread=True
+    )
+    def list_all(
+        self,
+        request: Request[Any, Any, Any],
+        status: Annotated[
+            Literal["submitted", "decided", "refused", "withdrawn"] | None, Parameter()
+        ] = None,
+    ) -> list[Json]:
+        return service.list_applications(registry_of(request), request.user, status)
+
+    @get(
+        "/{application_id:str}",
+        operation_id="getApplication",
+        guards=[allow(PROVIDER, OFFICER)],
+        sync_to_thread=True,
+    )
+    def get_one(self, request: Request[Any, Any, Any], application_id: str) -> Json:
+        return service.get_application(registry_of(request), request.user, application_id)
+
+    @post(
+        "/{application_id:str}/decision",
+        operation_id="decideApplication",
+        status_code=200,
+        guards=[allow(OFFICER)],
+        sync_to_thread=True,
+    )
+    def decide(
+        self, request: Request[Any, Any, Any], application_id: str, data: DecisionIn
+    ) -> Json:
+        return service.decide_application(
+            registry_of(request), request.user, application_id, data.model_dump()
+        )
+
+    @post(
+        "/{application_id:str}/withdraw",
+        operation_id="withdrawApplication",
+        status_code=200,
+        guards=[allow(PROVIDER)],
+        sync_to_thread=True,
+    )
+    def withdraw(
+        self, request: Request[Any, Any, Any], application_id: str, data: WithdrawIn
+    ) -> Json:
+        return service.withdraw_application(
+            registry_of(request), request.user, application_id, data.reason
+        )
+
+
+class FollowOnController(Controller):
+    path = "/api/v1/follow-on-admissions"
+    tags = ["Zulassung"]
+    guards = [allow(OFFICER)]
+
+    @get("/", operation_id="listFollowOnAdmissions", sync_to_thread=True)
+    def list_all(
+        self,
+        request: Request[Any, Any, Any],
+        status: Annotated[Literal["open", "done", "cancelled"] | None, Parameter()] = None,
+    ) -> list[Json]:
+        return service.list_follow_ons(registry_of(request), request.user, status)
+
+    @post(
+        "/{task_id:str}/admit", operation_id="admitFollowOn", status_code=200, sync_to_thread=True
+    )
+    def admit(self, request: Request[Any, Any, Any], task_id: str) -> Json:
+        return service.admit_follow_on(registry_of(request), request.user, task_id)
+
+
+class AdmissionActionController(Controller):
+    path = "/api/v1/admissions"
+    tags = ["Zulassung"]
+    guards = [allow(OFFICER)]
+
+    @post(
+        "/{site_id:str}/suspend",
+        operation_id="suspendAdmission",
+        status_code=200,
+        sync_to_thread=True,
+    )
+    def suspend(self, request: Request[Any, Any, Any], site_id: str, data: ReasonIn) -> Json:
+        return service.change_site_admission(
+            registry_of(request), request.user, site_id, "suspend", data.reason, data.target_groups
+        )
+
+    @post(
+        "/{site_id:str}/resume",
+        operation_id="resumeAdmission",
+        status_code=200,
+        sync_to_thread=True,
+    )
+    def resume(self, request: Request[Any, Any, Any], site_id: str, data: ReasonIn) -> Json:
+        return service.change_site_admission(
+            registry_of(request), request.user, site_id, "resume", data.reason, data.target_groups
+        )
+
+    @post(
+        "/{site_id:str}/revoke",
+        operation_id="revokeAdmission",
+        status_code=200,
+        sync_to_thread=True,
+    )
+    def revoke(self, request: Request[Any, Any, Any], site_id: str, data: ReasonIn) -> Json:
+        return service.change_site_admission(
+            registry_of(request), request.user, site_id, "revoke", data.reason, data.target_groups
+        )
+
+    @post(
+        "/{site_id:str}/review",
+        operation_id="reviewAdmission",
+        status_code=200,
+        sync_to_thread=True,
+    )
+    def review(self, request: Request[Any, Any, Any], site_id: str, data: ReviewIn) -> Json:
+        return service.review_site_admission(
+            registry_of(request), request.user, site_id, data.outcome, data.reason
+        )
+
+
+class AnnouncementController(Controller):
+    path = "/api/v1/announcements"
+    tags = ["Zulassung"]
+
+    @post(
+        "/",
+        operation_id="createAnnouncement",
+        status_code=201,
+        guards=[allow(OFFICER, Role.NETWORK_STRATEGIST)],
+        sync_to_thread=True,
+    )
+    def create(self, request: Request[Any, Any, Any], data: AnnouncementIn) -> Json:
+        return service.create_announcement(registry_of(request), request.user, data.model_dump())
+
+    @get("/", operation_id="listAnnouncements", guards=[allow(*ANY_ROLE)], sync_to_thread=True)
+    def list_all(
+        self,
+        request: Request[Any, Any, Any],
+        open: bool = True,  # noqa: A002
+    ) -> list[Json]:
+        return service.list_announcements(registry_of(request), open_only=open)
+
+
+class NoticeController(Controller):
+    path = "/api/v1/notices"
+    tags = ["Hinweise"]
+    guards = [allow(OFFICER, Role.NETWORK_STRATEGIST)]
+
+    @get("/", operation_id="listNotices", sync_to_thread=True)
+    def list_all(
+        self, request: Request[Any, Any, Any], acknowledged: bool | None = None
+    ) -> list[Json]:
+        return notices.list_notices(registry_of(request), request.user, acknowledged)
+
+    @post(
+        "/{notice_id:str}/acknowledge",
+        operation_id="acknowledgeNotice",
+        status_code=200,
+        sync_to_thread=True,
+    )
+    def acknowledge(self, request: Request[Any, Any, Any], notice_id: str) -> Json:
+        return notices.acknowledge(registry_of(request), request.user, notice_id)
+
+
+ADMISSION_HANDLERS = [
+    ProviderController,
+    ApplicationController,
+    FollowOnController,
+    AdmissionActionController,
+    AnnouncementController,
+    NoticeController,
+]

@@ -1,0 +1,52 @@
+"""Field types shared by the request schemas: trimmed, bounded, no control characters."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_control(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("darf keine Steuerzeichen enthalten")
+    return value
+
+
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
+    AfterValidator(_no_control),
+]
+"""A required short text: non-empty after trimming (API.md)."""
+
+OptText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=300), AfterValidator(_no_control)
+]
+LongText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000),
+    AfterValidator(_no_control),
+]
+OptLongText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=20_000), AfterValidator(_no_control)
+]
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+PostalCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{5}$")]
+LanguageCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z]{2,3}$")]
+Radius = Annotated[float, Field(ge=0, le=1000)]
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+]
+Day = date
+
+
+class Strict(BaseModel):
+    """Request bodies reject unknown fields, so a typo is an error rather than silently lost."""
+
+    model_config = ConfigDict(extra="forbid")
