@@ -43,9 +43,13 @@ def _via_server(settings: Settings, command: str, params: dict[str, Any]) -> str
             body = json.loads(response.read())
     except urllib.error.HTTPError as exc:
         detail = exc.read().decode(errors="replace")
-        raise SystemExit(f"Der laufende Server lehnte den Befehl ab ({exc.code}): {detail}") from exc
+        raise SystemExit(
+            f"Der laufende Server lehnte den Befehl ab ({exc.code}): {detail}"
+        ) from exc
     except urllib.error.URLError as exc:
-        raise SystemExit(f"Der laufende Server (pid {info.get('pid')}) antwortet nicht: {exc}") from exc
+        raise SystemExit(
+            f"Der laufende Server (pid {info.get('pid')}) antwortet nicht: {exc}"
+        ) from exc
     return f"{body['message']} (ausgeführt vom laufenden Server, pid {info.get('pid')})"
 
 
