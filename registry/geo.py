@@ -23,17 +23,12 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal, Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
-from geopy.distance import great_circle
-
 from registry.reference import PostalPlace, Reference
 
 log = logging.getLogger(__name__)
 
 
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres between two WGS84 points."""
-    return float(great_circle((lat1, lon1), (lat2, lon2)).km)
-
+from registry.distance import EARTH_RADIUS_KM, distance_km  # noqa: E402,F401  (re-export)
 
 # -- results and errors -------------------------------------------------------------------
 

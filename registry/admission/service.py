@@ -89,9 +89,7 @@ def reached_carriers(reg: Registry, sites: Iterable[SiteFacts]) -> dict[str, set
     index = reach_index(reg.reference)
     out: dict[str, set[str]] = {}
     for site in sites:
-        keys = index.districts_reached(
-            site.lat, site.lon, site.catchment_radius_km, site.district_key
-        )
+        keys = index.reached(site.lat, site.lon, site.catchment_radius_km, site.district_key)
         out[site.id] = {reg.reference.responsible_carrier(k) for k in keys}
     return out
 

@@ -47,7 +47,7 @@ from registry.admission.model import (
     VersionConflict,
     add_months,
 )
-from registry.geo import distance_km
+from registry.network.coverage import reaches
 
 AS = AdmissionStatus
 AA = AdmissionAction
@@ -213,22 +213,10 @@ def determine_lead(
 # --------------------------------------------------------------------------- A8 reach
 
 
-def catchment_reaches(
-    site_lat: float,
-    site_lon: float,
-    radius_km: float,
-    site_district_key: str,
-    district_key: str,
-    district_postal_centroids: Iterable[tuple[float, float]],
-) -> bool:
-    """A8 (design decision, also E8, N6): a catchment reaches a district when the site lies in
-    it or any postal-code centroid of the district lies within the catchment radius."""
-    if site_district_key == district_key:
-        return True
-    return any(
-        distance_km(site_lat, site_lon, lat, lon) <= radius_km
-        for lat, lon in district_postal_centroids
-    )
+catchment_reaches = reaches
+"""A8 (design decision, also E8, N6): a catchment reaches a district when the site lies in it
+or any postal-code centroid of the district lies within the catchment radius. One test for all
+three rules: ``registry.network.coverage.reaches``."""
 
 
 def affected_carriers(site: _Located, reached_district_carriers: Iterable[str] = ()) -> set[str]:

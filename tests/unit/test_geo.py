@@ -423,3 +423,17 @@ def test_nominatim_validates_before_asking(server: str, gazetteer: GazetteerGeoc
     with pytest.raises(UnknownPostalCode):
         geocoder.resolve("00000", None, "Hauptstraße 1")
     assert _StandIn.requests == []
+
+
+def test_distance_km_agrees_with_geopy_great_circle() -> None:
+    import random
+
+    from geopy.distance import great_circle
+
+    from registry.geo import distance_km
+
+    rng = random.Random(7)
+    for _ in range(2000):
+        a = (rng.uniform(47, 55.1), rng.uniform(5.8, 15.1))
+        b = (rng.uniform(47, 55.1), rng.uniform(5.8, 15.1))
+        assert abs(distance_km(*a, *b) - great_circle(a, b).km) < 1e-6
