@@ -8,7 +8,7 @@ from typing import Any
 from registry.auth import Principal
 from registry.clock import now_iso
 from registry.graph.ports import Tx
-from registry.ids import new_id
+from registry.ids import sequential_id
 
 
 def record_event(
@@ -23,7 +23,7 @@ def record_event(
     carrier: str | None = None,
 ) -> str:
     """Append one event inside the caller's unit of work. Events are never changed."""
-    event_id = new_id("evt")
+    event_id = sequential_id("evt")
     tx.run(
         "audit.append",
         id=event_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 
 _lock = threading.Lock()
 _rng = random.Random()
@@ -17,3 +18,14 @@ def seed_ids(seed: int | None) -> None:
 def new_id(prefix: str) -> str:
     with _lock:
         return f"{prefix}-{_rng.getrandbits(64):016x}"
+
+
+_last_ns = 0
+
+
+def sequential_id(prefix: str) -> str:
+    """An id that sorts in creation order (audit events of one unit of work share a time)."""
+    global _last_ns
+    with _lock:
+        _last_ns = max(_last_ns + 1, time.time_ns())
+        return f"{prefix}-{_last_ns:020d}"

@@ -38,7 +38,7 @@ from registry.context import Registry
 from registry.directory.projection import enqueue, try_drain
 from registry.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem
 from registry.graph.ports import Row, Tx
-from registry.ids import new_id
+from registry.ids import new_id, sequential_id
 from registry.reach import reach_index
 
 # --------------------------------------------------------------------------- helpers
@@ -206,7 +206,7 @@ def _write_events(tx: Tx, events: Iterable[Event], subject_id: str) -> None:
     for e in events:
         tx.run(
             "audit.append",
-            id=new_id("evt"),
+            id=sequential_id("evt"),
             at=e.at.isoformat(),
             actor=e.actor,
             carrier=e.carrier or "",
@@ -388,7 +388,7 @@ def register_provider(
             )
         tx.run(
             "audit.append",
-            id=new_id("evt"),
+            id=sequential_id("evt"),
             at=clock.now().isoformat(),
             actor=principal.user_id if principal else (user_fields or {}).get("id", "self"),
             carrier=(principal.carrier or "") if principal else "",
@@ -1286,7 +1286,7 @@ def create_announcement(
         )
         tx.run(
             "audit.append",
-            id=new_id("evt"),
+            id=sequential_id("evt"),
             at=clock.now().isoformat(),
             actor=principal.user_id,
             carrier=principal.carrier or "",
