@@ -1154,19 +1154,19 @@ def _persist_lifecycle(
                     previous=previous,
                 ),
             )
-        if (
+        status_changed = (
             outcome.application_status is not None
             and outcome.application_status.value != app["status"]
+        )
+        if status_changed and not tx.run(
+            "admission.update_application",
+            id=app["id"],
+            version=app["version"],
+            status=outcome.application_status.value,
+            decided_at=app["decided_at"],
+            data=json.dumps(data, ensure_ascii=False, sort_keys=True),
         ):
-            if not tx.run(
-                "admission.update_application",
-                id=app["id"],
-                version=app["version"],
-                status=outcome.application_status.value,
-                decided_at=app["decided_at"],
-                data=json.dumps(data, ensure_ascii=False, sort_keys=True),
-            ):
-                raise Conflict("Der Antrag wurde inzwischen geändert; bitte neu laden (A11).")
+            raise Conflict("Der Antrag wurde inzwischen geändert; bitte neu laden (A11).")
         _write_events(tx, outcome.events, app["id"])
         write_notices(tx, outcome.notices)
         enqueue(tx, "site", site_ids or [s.id for s in facts.sites])

@@ -61,7 +61,7 @@ class TokenAuthMiddleware(AbstractAuthenticationMiddleware):
         return AuthenticationResult(user=principal, auth=token)
 
 
-def allow(*roles: Role):  # type: ignore[no-untyped-def]
+def allow(*roles: Role) -> Any:
     """A guard admitting only the given roles (scope checks happen in the services)."""
 
     def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:

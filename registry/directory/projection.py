@@ -156,6 +156,10 @@ def _apply(reg: Registry, kind: str, ref_ids: list[str]) -> None:
             reg.search.partners.delete(gone)
 
 
+def _remove_outbox_rows(reg: Registry, rows: list[dict[str, Any]]) -> None:
+    reg.graph.write(lambda tx: tx.run("outbox.remove", rows=rows))
+
+
 def drain(reg: Registry, limit: int = 2000) -> int:
     """Apply pending outbox rows to the search index; returns how many were applied.
 
@@ -174,7 +178,7 @@ def drain(reg: Registry, limit: int = 2000) -> int:
             for i in range(0, len(refs), BATCH):
                 _apply(reg, kind, refs[i : i + BATCH])
         done = [{"id": r["id"], "created_at": r["created_at"]} for r in rows]
-        reg.graph.write(lambda tx, done=done: tx.run("outbox.remove", rows=done))
+        _remove_outbox_rows(reg, done)
         applied += len(rows)
         if len(rows) < limit:
             return applied

@@ -7,6 +7,7 @@ thread with its own connection.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -93,10 +94,8 @@ class EmbeddedGraph:
             try:
                 result = work(_EmbeddedTx(conn))
             except BaseException:
-                try:
+                with contextlib.suppress(RuntimeError):  # a failed statement ended it already
                     conn.execute("ROLLBACK")
-                except RuntimeError:
-                    pass  # a failed statement already ended the transaction
                 raise
             try:
                 conn.execute("COMMIT")

@@ -82,7 +82,7 @@ class Neo4jGraph:
             if migration.version <= current:
                 continue
             for statement in migration.statements:
-                self._driver.execute_query(statement, database_=self._database)  # type: ignore[arg-type]
+                self._driver.execute_query(statement, database_=self._database)
             self._driver.execute_query(
                 "MERGE (m:Meta {key: 'schema_version'}) SET m.value = $v",
                 {"v": str(migration.version)},

@@ -24,7 +24,7 @@ class ConstraintViolation(GraphError):
 
 
 class Tx(Protocol):
-    def run(self, query: str, **params: Any) -> list[Row]:
+    def run(self, query_name: str, **params: Any) -> list[Row]:
         """Run a named query inside the unit of work."""
         ...
 
@@ -32,7 +32,7 @@ class Tx(Protocol):
 class GraphStore(Protocol):
     engine: str
 
-    def read(self, query: str, **params: Any) -> list[Row]:
+    def read(self, query_name: str, **params: Any) -> list[Row]:
         """Run a named read-only query."""
         ...
 

@@ -40,7 +40,10 @@ def test_whole_journey_forward_decide_follow_on_notices_suspend_resume_revoke(ap
     )
     app = submit(api, body, as_="officer.bund")
     assert app["forwarded"] is True and app["lead_carrier"] == "drv-nord"
-    assert [e["action"] for e in app["history"]] == ["application.submitted", "application.forwarded"]
+    assert [e["action"] for e in app["history"]] == [
+        "application.submitted",
+        "application.forwarded",
+    ]
 
     # rule A3: the receiving carrier does not decide it
     r = decide(api, app, "officer.bund", addiction=True)
@@ -58,7 +61,10 @@ def test_whole_journey_forward_decide_follow_on_notices_suspend_resume_revoke(ap
     task = next(t for t in tasks if t["application_id"] == app["id"])
     assert task["overdue"] is False and task["age_days"] == 0
     # rule A7: only the task's carrier admits the follow-on
-    assert api.post(f"/api/v1/follow-on-admissions/{task['id']}/admit", as_="officer.nord").status_code == 404
+    assert (
+        api.post(f"/api/v1/follow-on-admissions/{task['id']}/admit", as_="officer.nord").status_code
+        == 404
+    )
     r = api.post(f"/api/v1/follow-on-admissions/{task['id']}/admit", as_="officer.hessen")
     assert r.status_code == 200, r.text
     after = api.get(f"/api/v1/applications/{app['id']}", as_="officer.hessen").json()
@@ -76,7 +82,10 @@ def test_whole_journey_forward_decide_follow_on_notices_suspend_resume_revoke(ap
     still_open = api.get("/api/v1/notices?acknowledged=false", as_="officer.bund").json()
     assert mine[0]["id"] not in {n["id"] for n in still_open}
     # a carrier's notice is not another carrier's: 404
-    assert api.post(f"/api/v1/notices/{mine[1]['id']}/acknowledge", as_="officer.hessen").status_code == 404
+    assert (
+        api.post(f"/api/v1/notices/{mine[1]['id']}/acknowledge", as_="officer.hessen").status_code
+        == 404
+    )
 
     # rule A9: only the issuing carrier suspends, resumes, revokes
     kassel = next(s for s in after["sites"] if s["name"] == "Kassel")
@@ -112,7 +121,10 @@ def test_provider_registers_applies_and_follows_its_application(api: Api) -> Non
     assert r.status_code == 201, r.text
     provider = r.json()
     api_body = application(
-        ref, "drv-hessen", [site("Kassel", "34117", headquarters=True)], ["hearing-impairment"],
+        ref,
+        "drv-hessen",
+        [site("Kassel", "34117", headquarters=True)],
+        ["hearing-impairment"],
         provider={"id": provider["id"]},
     )
     r = api.client.post(
@@ -135,26 +147,40 @@ def test_provider_registers_applies_and_follows_its_application(api: Api) -> Non
     other = submit(api, application(ref, "drv-nord", [site("Kiel", "24103")], ["addiction"]))
     assert api.client.get(f"/api/v1/applications/{other['id']}", headers=headers).status_code == 404
     # a provider applies only for itself
-    foreign = application(ref, "drv-nord", [site("Kiel", "24103")], ["addiction"],
-                          provider={"id": other["provider"]["id"]})
+    foreign = application(
+        ref,
+        "drv-nord",
+        [site("Kiel", "24103")],
+        ["addiction"],
+        provider={"id": other["provider"]["id"]},
+    )
     r = api.client.post("/api/v1/applications", json=foreign, headers=headers)
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "provider.id"
 
 
 def test_refusing_every_group_refuses_the_application(api: Api) -> None:
     ref = api.registry.reference
-    app = submit(api, application(ref, "drv-nord", [site("Kiel", "24103")], ["addiction", "oncology"]))
+    app = submit(
+        api, application(ref, "drv-nord", [site("Kiel", "24103")], ["addiction", "oncology"])
+    )
     r = decide(api, app, "officer.nord", addiction=False, oncology=False)
     assert r.status_code == 200
     body = r.json()
     assert body["status"] == "refused"  # rule A5
-    assert body["sites"][0]["target_group_status"] == {"addiction": "refused", "oncology": "refused"}
-    assert api.get("/api/v1/follow-on-admissions?status=open", as_="officer.nord").status_code == 200
+    assert body["sites"][0]["target_group_status"] == {
+        "addiction": "refused",
+        "oncology": "refused",
+    }
+    assert (
+        api.get("/api/v1/follow-on-admissions?status=open", as_="officer.nord").status_code == 200
+    )
 
 
 def test_every_group_must_be_decided_with_a_reason(api: Api) -> None:
     ref = api.registry.reference
-    app = submit(api, application(ref, "drv-nord", [site("Kiel", "24103")], ["addiction", "oncology"]))
+    app = submit(
+        api, application(ref, "drv-nord", [site("Kiel", "24103")], ["addiction", "oncology"])
+    )
     r = decide(api, app, "officer.nord", addiction=True)  # rule A5: oncology undecided
     assert r.status_code == 422
     assert any(e.get("rule") == "A5" for e in r.json()["errors"])
@@ -168,8 +194,9 @@ def test_q8_per_group_admits_covered_and_refuses_uncovered(api: Api) -> None:
     cms = [case_manager("Anna", ["addiction"]), case_manager("Bernd", ["addiction"])]
     app = submit(
         api,
-        application(ref, "drv-nord", [site("Kiel", "24103")], ["addiction", "oncology"],
-                    case_managers=cms),
+        application(
+            ref, "drv-nord", [site("Kiel", "24103")], ["addiction", "oncology"], case_managers=cms
+        ),
     )
     q8 = [f for f in app["findings"] if f["rule"] == "Q8" and f["severity"] == "blocking"]
     assert [f["target_group"] for f in q8] == ["oncology"]  # rule Q8
@@ -186,8 +213,10 @@ def test_q8_per_group_admits_covered_and_refuses_uncovered(api: Api) -> None:
 def test_blocking_finding_needs_an_override_with_reason(api: Api) -> None:
     ref = api.registry.reference
     lonely = [case_manager("Anna", ["addiction"])]
-    app = submit(api, application(ref, "drv-nord", [site("Kiel", "24103")], ["addiction"],
-                                  case_managers=lonely))
+    app = submit(
+        api,
+        application(ref, "drv-nord", [site("Kiel", "24103")], ["addiction"], case_managers=lonely),
+    )
     assert any(f["rule"] == "Q2" and f["severity"] == "blocking" for f in app["findings"])
     assert decide(api, app, "officer.nord", addiction=True).status_code == 422  # rule Q2
     body = {
@@ -262,15 +291,20 @@ def test_officer_of_an_uninvolved_carrier_sees_nothing(api: Api) -> None:
     app = submit(api, application(ref, "drv-nord", [site("Kiel", "24103")], ["addiction"]))
     assert api.get(f"/api/v1/applications/{app['id']}", as_="officer.hessen").status_code == 404
     assert api.get(f"/api/v1/applications/{app['id']}", as_="cm.nord").status_code == 403
-    assert app["id"] not in {a["id"] for a in api.get("/api/v1/applications", as_="officer.hessen").json()}
+    assert app["id"] not in {
+        a["id"] for a in api.get("/api/v1/applications", as_="officer.hessen").json()
+    }
 
 
 def test_withdrawal_by_the_provider(api: Api) -> None:
     ref = api.registry.reference
     app = submit(api, application(ref, "drv-nord", [site("Kiel", "24103")], ["addiction"]))
     api.add_provider_user("anbieter.kiel", app["provider"]["id"])
-    r = api.post(f"/api/v1/applications/{app['id']}/withdraw", {"reason": "Kein Bedarf mehr"},
-                 as_="anbieter.kiel")
+    r = api.post(
+        f"/api/v1/applications/{app['id']}/withdraw",
+        {"reason": "Kein Bedarf mehr"},
+        as_="anbieter.kiel",
+    )
     assert r.status_code == 200 and r.json()["status"] == "withdrawn"  # rule A9
     assert decide(api, app, "officer.nord", addiction=True).status_code == 409
 
@@ -279,8 +313,13 @@ def test_later_application_adds_only_new_sites_or_groups(api: Api) -> None:
     ref = api.registry.reference
     app = submit(api, application(ref, "drv-nord", [site("Kiel", "24103")], ["addiction"]))
     assert decide(api, app, "officer.nord", addiction=True).status_code == 200
-    more = application(ref, "drv-nord", [site("Rostock", "18055")], ["addiction"],
-                       provider={"id": app["provider"]["id"]})
+    more = application(
+        ref,
+        "drv-nord",
+        [site("Rostock", "18055")],
+        ["addiction"],
+        provider={"id": app["provider"]["id"]},
+    )
     second = submit(api, more)  # rule A9: a new site by a new application
     assert second["provider"]["id"] == app["provider"]["id"]
     assert [s["name"] for s in second["sites"]] == ["Rostock"]
