@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from registry.geo import distance_km
+from registry.distance import distance_km
 from registry.network.agreements import effective_next_review
 from registry.network.model import (
     TARGET_GROUP_CODES,

@@ -68,7 +68,10 @@ class Api:
         from registry.auth.service import add_user
 
         add_user(
-            self.registry, username=username, password=PASSWORD, role="provider",
+            self.registry,
+            username=username,
+            password=PASSWORD,
+            role="provider",
             provider=provider_id,
         )
 
@@ -86,8 +89,9 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     reg = open_registry(settings)
     initialise(reg)
     for username, (role, carrier, provider) in USERS.items():
-        add_user(reg, username=username, password=PASSWORD, role=role, carrier=carrier,
-                 provider=provider)
+        add_user(
+            reg, username=username, password=PASSWORD, role=role, carrier=carrier, provider=provider
+        )
     app = create_app(settings, registry=reg)
     with TestClient(app=app) as client:
         yield Api(client, reg)

@@ -79,7 +79,12 @@ def test_failed_unit_of_work_leaves_nothing(graph: GraphStore) -> None:
 
 def test_duplicate_primary_key_is_a_constraint_violation(graph: GraphStore) -> None:
     params = dict(
-        id="usr-dup", username="dup", password_hash="h", role="admin", carrier="", provider="",
+        id="usr-dup",
+        username="dup",
+        password_hash="h",
+        role="admin",
+        carrier="",
+        provider="",
         now="2026-01-01T00:00:00+00:00",
     )
     graph.write(lambda tx: tx.run("users.create", **params))
@@ -90,8 +95,14 @@ def test_duplicate_primary_key_is_a_constraint_violation(graph: GraphStore) -> N
 def test_concurrent_writers_are_serialised(graph: GraphStore) -> None:
     graph.write(
         lambda tx: tx.run(
-            "users.create", id="usr-c", username="c", password_hash="h", role="admin",
-            carrier="", provider="", now="2026-01-01T00:00:00+00:00",
+            "users.create",
+            id="usr-c",
+            username="c",
+            password_hash="h",
+            role="admin",
+            carrier="",
+            provider="",
+            now="2026-01-01T00:00:00+00:00",
         )
     )
     errors: list[BaseException] = []
@@ -115,9 +126,16 @@ def test_concurrent_writers_are_serialised(graph: GraphStore) -> None:
 def test_lists_and_dates_as_strings_round_trip(graph: GraphStore) -> None:
     graph.write(
         lambda tx: tx.run(
-            "admission.create_announcement", id="ann-1", carriers=["drv-nord", "drv-bund"],
-            target_groups=["addiction"], districts=["01001"], state="", text="Gesucht",
-            open_until="2027-01-31", now="2026-11-25T10:00:00+00:00", created_by="usr-1",
+            "admission.create_announcement",
+            id="ann-1",
+            carriers=["drv-nord", "drv-bund"],
+            target_groups=["addiction"],
+            districts=["01001"],
+            state="",
+            text="Gesucht",
+            open_until="2027-01-31",
+            now="2026-11-25T10:00:00+00:00",
+            created_by="usr-1",
         )
     )
     open_rows = graph.read("admission.announcements", today="2027-01-31")
