@@ -50,7 +50,8 @@ class Api:
         return {"Authorization": f"Bearer {self.token(username)}"} if username else {}
 
     def get(self, path: str, as_: str | None = None, **kw: Any) -> Any:
-        return self.client.get(path, headers=self.headers(as_), **kw)
+        headers = {**self.headers(as_), **kw.pop("headers", {})}
+        return self.client.get(path, headers=headers, **kw)
 
     def post(self, path: str, body: Any = None, as_: str | None = None, **kw: Any) -> Any:
         return self.client.post(path, json=body, headers=self.headers(as_), **kw)

@@ -1,0 +1,204 @@
+"""Directory API (API.md "Directory"): search, print (E6), explain, overview (E8)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from litestar import Controller, MediaType, Request, Response, get
+from litestar.params import Parameter
+
+from registry.api.security import allow, registry_of
+from registry.auth import Role
+from registry.directory import printing, service
+from registry.directory.service import SEARCH_ROLES, CaseInput
+
+Json = dict[str, Any]
+PostalCodeParam = Annotated[str, Parameter(max_length=20, description="Postleitzahl des Wohnorts")]
+Groups = Annotated[
+    list[str],
+    Parameter(query="target_group", max_items=11, description="Zielgruppen (alle gefordert)"),
+]
+Languages = Annotated[list[str] | None, Parameter(query="language", max_items=10)]
+Distance = Annotated[float | None, Parameter(ge=0, le=1000)]
+Text = Annotated[str | None, Parameter(max_length=200)]
+Page = Annotated[int, Parameter(ge=1, le=100_000)]
+PageSize = Annotated[int, Parameter(ge=1, le=100)]
+
+
+def _case(
+    carrier: str | None,
+    postal_code: str,
+    place: str | None,
+    target_group: list[str],
+    language: list[str] | None,
+    barrier_free: bool,
+    public_transport: bool,
+    outreach: bool,
+    max_distance_km: float | None,
+    q: str | None,
+) -> CaseInput:
+    return CaseInput(
+        carrier=carrier,
+        postal_code=postal_code,
+        place=place,
+        target_groups=service.split_list(target_group),
+        languages=service.split_list(language),
+        barrier_free=barrier_free,
+        public_transport=public_transport,
+        outreach=outreach,
+        max_distance_km=max_distance_km,
+        q=(q or "").strip(),
+    )
+
+
+class DirectoryController(Controller):
+    path = "/api/v1/directory"
+    tags = ["Verzeichnis"]
+
+    @get(
+        "/search",
+        operation_id="searchDirectory",
+        guards=[allow(*SEARCH_ROLES)],
+        sync_to_thread=True,
+    )
+    def search(
+        self,
+        request: Request[Any, Any, Any],
+        postal_code: PostalCodeParam,
+        target_group: Groups,
+        carrier: Text = None,
+        place: Text = None,
+        language: Languages = None,
+        barrier_free: bool = False,
+        public_transport: bool = False,
+        outreach: bool = False,
+        max_distance_km: Distance = None,
+        q: Text = None,
+        page: Page = 1,
+        page_size: PageSize = 20,
+    ) -> Json:
+        case = _case(
+            carrier,
+            postal_code,
+            place,
+            target_group,
+            language,
+            barrier_free,
+            public_transport,
+            outreach,
+            max_distance_km,
+            q,
+        )
+        return service.search(registry_of(request), request.user, case, page, page_size)
+
+    @get(
+        "/print",
+        operation_id="printDirectory",
+        guards=[allow(*SEARCH_ROLES)],
+        sync_to_thread=True,
+        media_type=MediaType.HTML,
+    )
+    def print_list(
+        self,
+        request: Request[Any, Any, Any],
+        postal_code: PostalCodeParam,
+        target_group: Groups,
+        carrier: Text = None,
+        place: Text = None,
+        language: Languages = None,
+        barrier_free: bool = False,
+        public_transport: bool = False,
+        outreach: bool = False,
+        max_distance_km: Distance = None,
+        q: Text = None,
+        person: Annotated[
+            str | None, Parameter(max_length=200, description="nur für den Ausdruck")
+        ] = None,
+        format: Annotated[Literal["html", "pdf"] | None, Parameter()] = None,  # noqa: A002
+    ) -> Response[Any]:
+        case = _case(
+            carrier,
+            postal_code,
+            place,
+            target_group,
+            language,
+            barrier_free,
+            public_transport,
+            outreach,
+            max_distance_km,
+            q,
+        )
+        context = service.print_context(registry_of(request), request.user, case, person or "")
+        wants_pdf = format == "pdf" or "application/pdf" in request.headers.get("accept", "")
+        if wants_pdf:
+            return Response(
+                printing.render_print_pdf(context),
+                media_type="application/pdf",
+                headers={
+                    "Content-Disposition": 'inline; filename="anbieterliste.pdf"',
+                    "Cache-Control": "no-store",
+                },
+            )
+        return Response(
+            printing.render_print_html(context),
+            media_type=MediaType.HTML,
+            headers={"Cache-Control": "no-store"},
+        )
+
+    @get(
+        "/explain",
+        operation_id="explainDirectory",
+        guards=[allow(*SEARCH_ROLES, Role.PROVIDER)],
+        sync_to_thread=True,
+    )
+    def explain(
+        self,
+        request: Request[Any, Any, Any],
+        provider: Annotated[str, Parameter(max_length=100)],
+        postal_code: PostalCodeParam,
+        target_group: Groups,
+        carrier: Text = None,
+        place: Text = None,
+        language: Languages = None,
+        barrier_free: bool = False,
+        public_transport: bool = False,
+        outreach: bool = False,
+        max_distance_km: Distance = None,
+        q: Text = None,
+    ) -> Json:
+        case = _case(
+            carrier,
+            postal_code,
+            place,
+            target_group,
+            language,
+            barrier_free,
+            public_transport,
+            outreach,
+            max_distance_km,
+            q,
+        )
+        return service.explain(registry_of(request), request.user, provider, case)
+
+    @get(
+        "/overview",
+        operation_id="directoryOverview",
+        guards=[allow(*SEARCH_ROLES, Role.ADMIN)],
+        sync_to_thread=True,
+    )
+    def overview(
+        self,
+        request: Request[Any, Any, Any],
+        carrier: Text = None,
+        format: Annotated[Literal["json", "csv", "pdf", "html"] | None, Parameter()] = None,  # noqa: A002
+    ) -> Response[Any]:
+        data = service.overview(registry_of(request), request.user, carrier)
+        if format == "csv":
+            return Response(
+                service.overview_csv(data),
+                media_type="text/csv; charset=utf-8",
+                headers={"Content-Disposition": 'attachment; filename="uebersicht.csv"'},
+            )
+        if format == "pdf":
+            return Response(printing.render_overview_pdf(data), media_type="application/pdf")
+        return Response(data, media_type=MediaType.JSON)
