@@ -1,0 +1,417 @@
+"""Network API (API.md "Network" and the partner search / unmet need of "Directory"):
+partners (N1), agreements (N2–N5), coverage (N6), unmet need (N7), partner search (E7).
+
+Thin controllers: parse, call `registry.network.service`, return. Scope checks live in the
+service; the guards only admit the roles that may ever call a route (DOMAIN.md §9).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from litestar import Controller, Request, get, patch, post
+from litestar.params import Parameter
+from pydantic import BaseModel, ConfigDict, Field
+
+from registry.api.fields import (
+    Code,
+    LongText,
+    OptLongText,
+    OptText,
+    PostalCode,
+    Radius,
+    Strict,
+    Text,
+)
+from registry.api.security import allow, registry_of
+from registry.auth import Role
+from registry.network import service
+
+Json = dict[str, Any]
+CM = Role.CASE_MANAGER
+STRATEGIST = Role.NETWORK_STRATEGIST
+ADMIN = Role.ADMIN
+
+Page = Annotated[int, Parameter(ge=1, le=100_000)]
+PageSize = Annotated[int, Parameter(ge=1, le=100)]
+
+# --------------------------------------------------------------------------- request bodies
+
+
+class AddressIn(Strict):
+    street: OptText = ""
+    postal_code: PostalCode
+    place: OptText = ""
+
+
+class PartnerSiteIn(Strict):
+    """A partner site; in a PATCH, ``id`` names a current site to keep (and change)."""
+
+    id: OptText = ""
+    name: Text
+    address: AddressIn
+    service_radius_km: Radius
+
+
+class PartnerContactIn(Strict):
+    name: Text
+    role: OptText = ""
+    email: OptText = ""
+    phone: OptText = ""
+    reachability: OptText = ""
+
+
+class PartnerIn(Strict):
+    name: Text
+    type: Code
+    sites: Annotated[list[PartnerSiteIn], Field(max_length=200)] = []
+    services: Annotated[list[Text], Field(max_length=100)] = []
+    target_groups: Annotated[list[Code], Field(max_length=20)] = []
+    contacts: Annotated[list[PartnerContactIn], Field(max_length=100)] = []
+    carriers: Annotated[list[Code], Field(max_length=16)] = []
+
+
+class PartnerPatch(Strict):
+    """Only the given fields change; ``sites`` replaces the list of sites (see the service)."""
+
+    name: Text | None = None
+    type: Code | None = None
+    sites: Annotated[list[PartnerSiteIn], Field(max_length=200)] | None = None
+    services: Annotated[list[Text], Field(max_length=100)] | None = None
+    target_groups: Annotated[list[Code], Field(max_length=20)] | None = None
+    contacts: Annotated[list[PartnerContactIn], Field(max_length=100)] | None = None
+    carriers: Annotated[list[Code], Field(max_length=16)] | None = None
+    active: bool | None = None
+
+
+class ScopeIn(Strict):
+    level: Literal["districts", "state", "national"]
+    districts: Annotated[
+        list[Annotated[str, Field(pattern=r"^\d{5}$")]], Field(max_length=400)
+    ] = []
+    state: OptText | None = None
+
+
+class AgreementContactIn(Strict):
+    name: OptText = ""
+    role: OptText = ""
+    email: OptText = ""
+    phone: OptText = ""
+
+
+class ReviewIn(Strict):
+    interval_months: Annotated[int, Field(ge=1, le=120)] | None = None
+    next_review: date | None = None
+
+
+class ContentsIn(Strict):
+    """The contents of rule N3. Everything is optional here (a draft may be incomplete);
+    activation lists what is missing. In a PATCH, a field set to null is removed."""
+
+    # general agreement
+    roles: OptLongText | list[Text] | None = None
+    target_groups: Annotated[list[Code], Field(max_length=20)] | None = None
+    services: Annotated[list[Text], Field(max_length=100)] | None = None
+    contacts: Annotated[list[AgreementContactIn], Field(max_length=50)] | None = None
+    reaction_time_days: Annotated[int, Field(ge=0, le=365)] | None = None
+    channels: Annotated[list[Code], Field(max_length=3)] | None = None
+    common_documents: Annotated[list[Text], Field(max_length=100)] | None = None
+    documentation: OptLongText | None = None
+    data_protection: OptLongText | None = None
+    review: ReviewIn | None = None
+    # referral agreement
+    target_group_criteria: OptLongText | None = None
+    transmission: OptLongText | None = None
+    informing_target_group: OptLongText | None = None
+
+
+AgreementKindIn = Literal["cooperation_agreement", "letter_of_intent", "procedure_agreement"]
+PurposeIn = Literal["general", "referral"]
+
+
+class AgreementIn(Strict):
+    kind: AgreementKindIn
+    purpose: PurposeIn = "general"
+    title: Text
+    carriers: Annotated[list[Code], Field(min_length=1, max_length=16)]
+    partners: Annotated[list[Text], Field(min_length=1, max_length=100)]
+    scope: ScopeIn
+    valid_from: date
+    valid_until: date | None = None
+    contents: ContentsIn = ContentsIn()
+
+
+class AgreementPatch(Strict):
+    kind: AgreementKindIn | None = None
+    purpose: PurposeIn | None = None
+    title: Text | None = None
+    carriers: Annotated[list[Code], Field(min_length=1, max_length=16)] | None = None
+    partners: Annotated[list[Text], Field(min_length=1, max_length=100)] | None = None
+    scope: ScopeIn | None = None
+    valid_from: date | None = None
+    valid_until: date | None = None
+    contents: ContentsIn | None = None
+    override_reason: LongText | None = None
+
+
+class ActivateIn(Strict):
+    override_reason: LongText | None = None
+
+
+class AgreementReasonIn(Strict):
+    reason: LongText
+
+
+class UnmetNeedIn(BaseModel):
+    """Rule N7: exactly ``postal_code`` and ``target_groups``. The parser lets other fields
+    through only so that the rule can refuse each of them by name (422, rule N7)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    postal_code: Any = None
+    target_groups: Any = None
+
+
+# --------------------------------------------------------------------------- controllers
+
+
+class PartnerController(Controller):
+    path = "/api/v1/partners"
+    tags = ["Netzwerk"]
+
+    @post(
+        "/",
+        operation_id="createPartner",
+        status_code=201,
+        guards=[allow(CM, STRATEGIST, ADMIN)],
+        sync_to_thread=True,
+    )
+    def create(self, request: Request[Any, Any, Any], data: PartnerIn) -> Json:
+        return service.create_partner(registry_of(request), request.user, data.model_dump())
+
+    @get(
+        "/", operation_id="listPartners", guards=[allow(CM, STRATEGIST, ADMIN)], sync_to_thread=True
+    )
+    def list_all(
+        self,
+        request: Request[Any, Any, Any],
+        type: Annotated[str | None, Parameter(max_length=80)] = None,  # noqa: A002
+        q: Annotated[str | None, Parameter(max_length=200)] = None,
+        carrier: Annotated[str | None, Parameter(max_length=80)] = None,
+        page: Page = 1,
+        page_size: PageSize = 20,
+    ) -> Json:
+        return service.list_partners(
+            registry_of(request),
+            request.user,
+            type=type,
+            q=q,
+            carrier=carrier,
+            page=page,
+            page_size=page_size,
+        )
+
+    @get(
+        "/search",
+        operation_id="searchPartners",
+        guards=[allow(CM, STRATEGIST)],
+        sync_to_thread=True,
+    )
+    def search(
+        self,
+        request: Request[Any, Any, Any],
+        postal_code: Annotated[str, Parameter(max_length=20)],
+        place: Annotated[str | None, Parameter(max_length=200)] = None,
+        type: Annotated[list[str] | None, Parameter(max_items=20)] = None,  # noqa: A002
+        target_group: Annotated[list[str] | None, Parameter(max_items=20)] = None,
+        service_: Annotated[list[str] | None, Parameter(query="service", max_items=20)] = None,
+        max_distance_km: Annotated[float | None, Parameter(ge=0, le=1000)] = None,
+        q: Annotated[str | None, Parameter(max_length=200)] = None,
+        page: Page = 1,
+        page_size: PageSize = 20,
+    ) -> Json:
+        return service.search_partners(
+            registry_of(request),
+            request.user,
+            postal_code=postal_code,
+            place=place,
+            types=type or [],
+            target_groups=target_group or [],
+            services=service_ or [],
+            max_distance_km=max_distance_km,
+            q=q,
+            page=page,
+            page_size=page_size,
+        )
+
+    @get(
+        "/{partner_id:str}",
+        operation_id="getPartner",
+        guards=[allow(CM, STRATEGIST, ADMIN)],
+        sync_to_thread=True,
+    )
+    def get_one(self, request: Request[Any, Any, Any], partner_id: str) -> Json:
+        return service.get_partner(registry_of(request), request.user, partner_id)
+
+    @patch(
+        "/{partner_id:str}",
+        operation_id="updatePartner",
+        status_code=200,
+        guards=[allow(CM, STRATEGIST, ADMIN)],
+        sync_to_thread=True,
+    )
+    def update(self, request: Request[Any, Any, Any], partner_id: str, data: PartnerPatch) -> Json:
+        return service.update_partner(
+            registry_of(request), request.user, partner_id, data.model_dump(exclude_unset=True)
+        )
+
+
+class AgreementController(Controller):
+    path = "/api/v1/agreements"
+    tags = ["Netzwerk"]
+    guards = [allow(STRATEGIST)]
+
+    @post("/", operation_id="createAgreement", status_code=201, sync_to_thread=True)
+    def create(self, request: Request[Any, Any, Any], data: AgreementIn) -> Json:
+        body = data.model_dump(mode="json")
+        body["contents"] = data.contents.model_dump(mode="json", exclude_none=True)
+        return service.create_agreement(registry_of(request), request.user, body)
+
+    @get("/", operation_id="listAgreements", sync_to_thread=True)
+    def list_all(
+        self,
+        request: Request[Any, Any, Any],
+        status: Annotated[
+            Literal["draft", "active", "suspended", "terminated", "expired"] | None, Parameter()
+        ] = None,
+    ) -> list[Json]:
+        return service.list_agreements(registry_of(request), request.user, status)
+
+    @get("/due-for-review", operation_id="agreementsDueForReview", sync_to_thread=True)
+    def due(
+        self,
+        request: Request[Any, Any, Any],
+        within_days: Annotated[int, Parameter(ge=0, le=3650)] = 90,
+    ) -> list[Json]:
+        return service.agreements_due_for_review(registry_of(request), request.user, within_days)
+
+    @get("/{agreement_id:str}", operation_id="getAgreement", sync_to_thread=True)
+    def get_one(self, request: Request[Any, Any, Any], agreement_id: str) -> Json:
+        return service.get_agreement(registry_of(request), request.user, agreement_id)
+
+    @patch(
+        "/{agreement_id:str}", operation_id="updateAgreement", status_code=200, sync_to_thread=True
+    )
+    def update(
+        self, request: Request[Any, Any, Any], agreement_id: str, data: AgreementPatch
+    ) -> Json:
+        changes = data.model_dump(mode="json", exclude_unset=True)
+        override = changes.pop("override_reason", None)
+        return service.update_agreement(
+            registry_of(request), request.user, agreement_id, changes, override_reason=override
+        )
+
+    @post(
+        "/{agreement_id:str}/activate",
+        operation_id="activateAgreement",
+        status_code=200,
+        sync_to_thread=True,
+    )
+    def activate(
+        self, request: Request[Any, Any, Any], agreement_id: str, data: ActivateIn | None = None
+    ) -> Json:
+        return service.activate_agreement(
+            registry_of(request),
+            request.user,
+            agreement_id,
+            override_reason=data.override_reason if data else None,
+        )
+
+    @post(
+        "/{agreement_id:str}/suspend",
+        operation_id="suspendAgreement",
+        status_code=200,
+        sync_to_thread=True,
+    )
+    def suspend(
+        self, request: Request[Any, Any, Any], agreement_id: str, data: AgreementReasonIn
+    ) -> Json:
+        return service.change_agreement_status(
+            registry_of(request), request.user, agreement_id, "suspend", data.reason
+        )
+
+    @post(
+        "/{agreement_id:str}/resume",
+        operation_id="resumeAgreement",
+        status_code=200,
+        sync_to_thread=True,
+    )
+    def resume(
+        self, request: Request[Any, Any, Any], agreement_id: str, data: AgreementReasonIn
+    ) -> Json:
+        return service.change_agreement_status(
+            registry_of(request), request.user, agreement_id, "resume", data.reason
+        )
+
+    @post(
+        "/{agreement_id:str}/terminate",
+        operation_id="terminateAgreement",
+        status_code=200,
+        sync_to_thread=True,
+    )
+    def terminate(
+        self, request: Request[Any, Any, Any], agreement_id: str, data: AgreementReasonIn
+    ) -> Json:
+        return service.change_agreement_status(
+            registry_of(request), request.user, agreement_id, "terminate", data.reason
+        )
+
+
+class CoverageController(Controller):
+    path = "/api/v1/coverage"
+    tags = ["Netzwerk"]
+    guards = [allow(STRATEGIST, ADMIN)]
+
+    @get("/", operation_id="getCoverage", sync_to_thread=True)
+    def coverage(
+        self,
+        request: Request[Any, Any, Any],
+        target_group: Annotated[str, Parameter(max_length=80)],
+        lookahead_days: Annotated[int, Parameter(ge=0, le=3650)] = 0,
+    ) -> list[Json]:
+        return service.coverage(registry_of(request), request.user, target_group, lookahead_days)
+
+
+class UnmetNeedController(Controller):
+    path = "/api/v1/unmet-needs"
+    tags = ["Netzwerk"]
+
+    @post(
+        "/",
+        operation_id="recordUnmetNeed",
+        status_code=201,
+        guards=[allow(CM)],
+        sync_to_thread=True,
+    )
+    def record(self, request: Request[Any, Any, Any], data: UnmetNeedIn) -> Json:
+        return service.record_unmet_need(
+            registry_of(request), request.user, data.model_dump(exclude_unset=True)
+        )
+
+    @get(
+        "/",
+        operation_id="listUnmetNeeds",
+        guards=[allow(STRATEGIST, ADMIN)],
+        sync_to_thread=True,
+    )
+    def counts(self, request: Request[Any, Any, Any], since: date | None = None) -> list[Json]:
+        return service.unmet_need_counts(registry_of(request), request.user, since)
+
+
+NETWORK_HANDLERS = [
+    PartnerController,
+    AgreementController,
+    CoverageController,
+    UnmetNeedController,
+]
