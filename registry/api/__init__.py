@@ -5,6 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from registry.api.admission import ADMISSION_HANDLERS
+from registry.api.directory import DirectoryController
+from registry.api.lifecycle import LIFECYCLE_HANDLERS
+from registry.api.network import NETWORK_HANDLERS
 from registry.api.reference import AuthController, ReferenceController
 
-ROUTE_HANDLERS: list[Any] = [AuthController, ReferenceController, *ADMISSION_HANDLERS]
+ROUTE_HANDLERS: list[Any] = [
+    AuthController,
+    ReferenceController,
+    *ADMISSION_HANDLERS,
+    *LIFECYCLE_HANDLERS,
+    *NETWORK_HANDLERS,
+    DirectoryController,
+]

@@ -9,12 +9,6 @@ RETURN a.id AS id, a.provider_id AS provider_id, a.status AS status,
        a.site_ids AS site_ids, a.data AS data
 ORDER BY a.submitted_at, a.id
 
-// name: providers_led_in_force
-MATCH (a:Application)
-WHERE a.lead_carrier = $carrier AND a.status = 'decided'
-RETURN DISTINCT a.provider_id AS provider_id
-ORDER BY provider_id
-
 // name: awaiting_decision
 MATCH (a:Application)
 WHERE a.lead_carrier = $carrier AND a.status = 'submitted'
@@ -30,10 +24,10 @@ RETURN m.site_id AS site_id, m.provider_id AS provider_id, m.application_id AS a
        m.status AS status, m.decided_at AS decided_at, m.review_due AS review_due
 ORDER BY m.provider_id, m.site_id, m.target_group
 
-// name: contract_carriers
+// name: carrier_contracts
 MATCH (k:Contract)
 WHERE k.carrier = $carrier
-RETURN DISTINCT k.provider_id AS provider_id
+RETURN k.provider_id AS provider_id, max(k.signed_on) AS signed_on
 ORDER BY provider_id
 
 // name: pending_contracts
@@ -92,3 +86,20 @@ MATCH (t:Task {id: $id})
 WHERE t.status = 'open'
 SET t.status = 'dismissed'
 RETURN t.id AS id
+
+// name: set_carrier_profile
+// (reference.set_carrier_profile names its parameter $profile, a reserved word in ladybug)
+MATCH (c:Carrier {id: $id})
+SET c.profile_json = $profile_json
+RETURN c.id AS id
+
+// name: providers_led_with_trainees
+// Providers with a decided application led by $carrier and a case manager whose Q3 training
+// has a start date: only their findings can change with time alone.
+MATCH (a:Application)
+WHERE a.lead_carrier = $carrier AND a.status = 'decided'
+WITH DISTINCT a.provider_id AS pid
+MATCH (c:CaseManager)
+WHERE c.provider_id = pid AND c.data CONTAINS $marker
+RETURN DISTINCT pid AS provider_id
+ORDER BY provider_id

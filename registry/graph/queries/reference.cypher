@@ -43,11 +43,6 @@ ORDER BY c.id
 MATCH (c:Carrier {id: $id})
 RETURN c.id AS id, c.name AS name, c.kind AS kind, c.region AS region, c.profile_json AS profile_json
 
-// name: set_carrier_profile
-MATCH (c:Carrier {id: $id})
-SET c.profile_json = $profile
-RETURN c.id AS id
-
 // name: target_groups
 MATCH (t:TargetGroup)
 RETURN t.code AS code, t.label AS label, t.description AS description

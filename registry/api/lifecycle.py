@@ -1,0 +1,245 @@
+"""Lifecycle API (API.md "Lifecycle" and "Carrier profile"): contracts (A13), reviews due (A14),
+staff changes and data confirmation (A15), the carrier profile (Q0) and the task inbox.
+
+The decisions behind these routes are documented in ``registry.admission.lifecycle_service``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from litestar import Controller, Request, delete, get, patch, post, put
+from litestar.params import Parameter
+from pydantic import Field
+
+from registry.admission import lifecycle_service as service
+from registry.api.fields import Code, LongText, OptLongText, OptText, Strict
+from registry.api.schemas import CaseManagerIn, CaseManagerPatch, ContractIn, ProfileContact
+from registry.api.security import ANY_ROLE, allow, registry_of
+from registry.auth import Role
+
+Json = dict[str, Any]
+OFFICER = Role.ADMISSIONS_OFFICER
+PROVIDER = Role.PROVIDER
+
+SiteStatus = Literal[
+    "pending", "awaiting_follow_on", "admitted", "suspended", "revoked", "withdrawn", "refused"
+]
+
+
+class CounsellingModesPatch(Strict):
+    in_person: bool = True
+    home_visits: bool = False
+    phone: bool = False
+    video: bool = False
+
+
+class SiteDetailsPatch(Strict):
+    """The fields of ``SiteDetails`` to change; omitted fields keep their value."""
+
+    opening_hours: OptText = ""
+    counselling_modes: CounsellingModesPatch = CounsellingModesPatch()
+    accepts_new_cases: bool = True
+    waiting_time_weeks: Annotated[int, Field(ge=0, le=104)] = 0
+    accessibility_notes: OptLongText = ""
+    description: OptLongText = ""
+    contact_email: OptText = ""
+    contact_phone: OptText = ""
+
+
+class CarrierProfileIn(Strict):
+    """Q0: contacts and criteria severities; rule codes and severities are checked by the
+    service, so an error names the rule (422, field ``criteria.<rule>``)."""
+
+    contacts: Annotated[list[ProfileContact], Field(max_length=20)] = []
+    criteria: Annotated[dict[Code, Annotated[str, Field(max_length=40)]], Field(max_length=20)] = {}
+
+
+class DismissIn(Strict):
+    reason: LongText
+
+
+class ProviderLifecycleController(Controller):
+    path = "/api/v1/providers"
+    tags = ["Zulassung: Lebenszyklus"]
+
+    @post(
+        "/{provider_id:str}/contracts",
+        operation_id="recordContract",
+        status_code=201,
+        guards=[allow(OFFICER)],
+        sync_to_thread=True,
+    )
+    def record_contract(
+        self, request: Request[Any, Any, Any], provider_id: str, data: ContractIn
+    ) -> Json:
+        return service.record_contract(
+            registry_of(request), request.user, provider_id, data.model_dump()
+        )
+
+    @get(
+        "/{provider_id:str}/case-managers",
+        operation_id="listCaseManagers",
+        guards=[allow(PROVIDER, OFFICER)],
+        sync_to_thread=True,
+    )
+    def list_case_managers(self, request: Request[Any, Any, Any], provider_id: str) -> list[Json]:
+        return service.list_case_managers(registry_of(request), request.user, provider_id)
+
+    @post(
+        "/{provider_id:str}/case-managers",
+        operation_id="addCaseManager",
+        status_code=201,
+        guards=[allow(PROVIDER)],
+        sync_to_thread=True,
+    )
+    def add_case_manager(
+        self, request: Request[Any, Any, Any], provider_id: str, data: CaseManagerIn
+    ) -> Json:
+        return service.add_case_manager(
+            registry_of(request), request.user, provider_id, data.model_dump()
+        )
+
+    @patch(
+        "/{provider_id:str}/case-managers/{cm_id:str}",
+        operation_id="updateCaseManager",
+        guards=[allow(PROVIDER)],
+        sync_to_thread=True,
+    )
+    def update_case_manager(
+        self,
+        request: Request[Any, Any, Any],
+        provider_id: str,
+        cm_id: str,
+        data: CaseManagerPatch,
+    ) -> Json:
+        return service.update_case_manager(
+            registry_of(request),
+            request.user,
+            provider_id,
+            cm_id,
+            data.model_dump(exclude_unset=True),
+        )
+
+    @delete(
+        "/{provider_id:str}/case-managers/{cm_id:str}",
+        operation_id="removeCaseManager",
+        status_code=204,
+        guards=[allow(PROVIDER)],
+        sync_to_thread=True,
+    )
+    def remove_case_manager(
+        self, request: Request[Any, Any, Any], provider_id: str, cm_id: str
+    ) -> None:
+        service.remove_case_manager(registry_of(request), request.user, provider_id, cm_id)
+
+    @post(
+        "/{provider_id:str}/sites/{site_id:str}/confirm",
+        operation_id="confirmSiteData",
+        status_code=200,
+        guards=[allow(PROVIDER)],
+        sync_to_thread=True,
+    )
+    def confirm_site(self, request: Request[Any, Any, Any], provider_id: str, site_id: str) -> Json:
+        return service.confirm_site(registry_of(request), request.user, provider_id, site_id)
+
+    @patch(
+        "/{provider_id:str}/sites/{site_id:str}",
+        operation_id="updateSiteDetails",
+        guards=[allow(PROVIDER)],
+        sync_to_thread=True,
+    )
+    def update_site(
+        self,
+        request: Request[Any, Any, Any],
+        provider_id: str,
+        site_id: str,
+        data: SiteDetailsPatch,
+    ) -> Json:
+        return service.update_site_details(
+            registry_of(request),
+            request.user,
+            provider_id,
+            site_id,
+            data.model_dump(exclude_unset=True),
+        )
+
+
+class AdmissionLifecycleController(Controller):
+    path = "/api/v1/admissions"
+    tags = ["Zulassung: Lebenszyklus"]
+    guards = [allow(OFFICER)]
+
+    @get("/", operation_id="listCarrierAdmissions", sync_to_thread=True)
+    def list_admissions(
+        self,
+        request: Request[Any, Any, Any],
+        status: Annotated[SiteStatus | None, Parameter()] = None,
+        page: Annotated[int, Parameter(ge=1)] = 1,
+        page_size: Annotated[int, Parameter(ge=1, le=100)] = 20,
+    ) -> Json:
+        return service.list_carrier_admissions(
+            registry_of(request), request.user, status, page, page_size
+        )
+
+    @get("/due-for-review", operation_id="listAdmissionsDueForReview", sync_to_thread=True)
+    def due_for_review(
+        self,
+        request: Request[Any, Any, Any],
+        within_days: Annotated[int, Parameter(ge=0, le=3650)] = service.REVIEW_WINDOW_DAYS,
+    ) -> list[Json]:
+        return service.due_for_review(registry_of(request), request.user, within_days)
+
+
+class CarrierProfileController(Controller):
+    path = "/api/v1/carriers"
+    tags = ["Referenzdaten"]
+
+    @get(
+        "/{carrier_id:str}/profile",
+        operation_id="getCarrierProfile",
+        guards=[allow(*ANY_ROLE)],
+        sync_to_thread=True,
+    )
+    def get_profile(self, request: Request[Any, Any, Any], carrier_id: str) -> Json:
+        return service.get_carrier_profile(registry_of(request), request.user, carrier_id)
+
+    @put(
+        "/{carrier_id:str}/profile",
+        operation_id="putCarrierProfile",
+        guards=[allow(Role.ADMIN)],
+        sync_to_thread=True,
+    )
+    def put_profile(
+        self, request: Request[Any, Any, Any], carrier_id: str, data: CarrierProfileIn
+    ) -> Json:
+        return service.put_carrier_profile(
+            registry_of(request), request.user, carrier_id, data.model_dump()
+        )
+
+
+class TaskController(Controller):
+    path = "/api/v1/tasks"
+    tags = ["Aufgaben"]
+
+    @get("/", operation_id="listTasks", guards=[allow(OFFICER, PROVIDER)], sync_to_thread=True)
+    def list_tasks(self, request: Request[Any, Any, Any]) -> list[Json]:
+        return service.list_tasks(registry_of(request), request.user)
+
+    @post(
+        "/{task_id:str}/dismiss",
+        operation_id="dismissTask",
+        status_code=200,
+        guards=[allow(OFFICER)],
+        sync_to_thread=True,
+    )
+    def dismiss(self, request: Request[Any, Any, Any], task_id: str, data: DismissIn) -> Json:
+        return service.dismiss_task(registry_of(request), request.user, task_id, data.reason)
+
+
+LIFECYCLE_HANDLERS = [
+    ProviderLifecycleController,
+    AdmissionLifecycleController,
+    CarrierProfileController,
+    TaskController,
+]
