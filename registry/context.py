@@ -35,7 +35,9 @@ def open_registry(settings: Settings, *, with_search: bool = True) -> Registry:
     reg = Registry(settings=settings, graph=graph, reference=reference)
     reg.geocoder = make_geocoder(settings.geocoder, reference)
     if with_search:
-        from registry.search.factory import open_search
+        from registry.search import open_search
 
-        reg.search = open_search(settings)
+        reg.search = open_search(
+            settings.search_url, settings.data_dir, settings.search_key or None
+        )
     return reg
