@@ -27,6 +27,7 @@ PUBLIC_PATHS = [
     "^/schema",
     "^/healthz",
     "^/readyz",
+    "^/metrics",
     "^/api/v1/auth/token",
     "^/api/v1/providers/?$",
     "^/internal/admin",
@@ -84,16 +85,26 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
                 reg.close()
 
     from portal.controllers import PORTAL_HANDLERS, portal_template_config
+    from portal.session import portal_csrf_config
     from registry.api import ROUTE_HANDLERS
     from registry.api.admin_channel import AdminChannelController
+    from registry.observability import install_observability, log_exception, metrics, readyz
 
-    return Litestar(
-        route_handlers=[healthz, AdminChannelController, *ROUTE_HANDLERS, *PORTAL_HANDLERS],
+    app = Litestar(
+        route_handlers=[
+            healthz,
+            readyz,
+            metrics,
+            AdminChannelController,
+            *ROUTE_HANDLERS,
+            *PORTAL_HANDLERS,
+        ],
         lifespan=[lifespan],
         middleware=[DefineMiddleware(TokenAuthMiddleware, exclude=PUBLIC_PATHS)],
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_body_bytes,
         template_config=portal_template_config(),
+        csrf_config=portal_csrf_config(settings),
         response_cache_config=ResponseCacheConfig(),
         openapi_config=OpenAPIConfig(
             title="Netzwerk- und Anbieterregister Fallmanagement",
@@ -107,4 +118,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
             security=[{"bearer": []}],
         ),
         debug=False,
+        logging_config=None,  # JSON logging: registry.observability (configured by serve)
+        after_exception=[log_exception],
     )
+    return install_observability(app)  # request ids, access log, metrics

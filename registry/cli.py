@@ -9,6 +9,7 @@ import os
 import sys
 import urllib.error
 import urllib.request
+from pathlib import Path
 from typing import Any
 
 from registry.settings import Settings, get_settings
@@ -107,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("file")
     imp = sub.add_parser("import", help="Wiederherstellung (JSON Lines)")
     imp.add_argument("file")
+    imp.add_argument("--force", action="store_true", help="vorhandene Daten ersetzen")
     sub.add_parser("check", help="Invarianten des Graphen prüfen")
     return parser
 
@@ -134,8 +136,15 @@ def main(argv: list[str] | None = None) -> int:
             print(run_operation("user-add", params, settings))
         elif args.command == "reindex":
             print(run_operation("reindex", {}, settings))
-        elif args.command in {"export", "import", "check"}:
-            print(run_operation(args.command, {"file": getattr(args, "file", "")}, settings))
+        elif args.command in {"export", "import"}:
+            # absolute: the running server may execute it (admin channel) from another cwd
+            params = {
+                "file": str(Path(args.file).resolve()),
+                "force": getattr(args, "force", False),
+            }
+            print(run_operation(args.command, params, settings))
+        elif args.command == "check":
+            print(run_operation("check", {"file": ""}, settings))
         elif args.command == "serve":
             _serve(settings, args.host, args.port)
     except _user_errors() as exc:
@@ -167,7 +176,16 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> None:
         settings = settings.model_copy(
             update={"host": host or settings.host, "port": port or settings.port}
         )
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    from registry.observability import logging_config
+
+    # JSON logs; uvicorn's own access log is off: it would print query strings (search needs)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_config=logging_config(),
+        access_log=False,
+    )
 
 
 if __name__ == "__main__":

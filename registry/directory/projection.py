@@ -218,7 +218,7 @@ def reindex(reg: Registry, progress: Callable[[int, int], None] | None = None) -
     def partner_docs() -> Iterator[PartnerDocument]:
         nonlocal done
         for chunk in _chunks(partner_ids):
-            yield from load_partner_documents(reg, chunk)
+            yield from (d for d in load_partner_documents(reg, chunk) if d.active)
             done += len(chunk)
             if progress:
                 progress(done, total)

@@ -75,6 +75,7 @@ class EmbeddedGraph:
             raise
         self._write_lock = threading.Lock()
         self._local = threading.local()
+        self._read_conns: list[ladybug.Connection] = []
         self._write_conn = ladybug.Connection(self._db)
 
     def _read_conn(self) -> ladybug.Connection:
@@ -82,6 +83,8 @@ class EmbeddedGraph:
         if conn is None:
             conn = ladybug.Connection(self._db)
             self._local.conn = conn
+            with self._write_lock:
+                self._read_conns.append(conn)
         return conn
 
     def read(self, query_name: str, **params: Any) -> list[Row]:
@@ -136,5 +139,10 @@ class EmbeddedGraph:
             return {"engine": "ladybug", "ok": False, "error": str(exc)}
 
     def close(self) -> None:
-        self._write_conn.close()
-        self._db.close()
+        """Close every connection and the database, releasing the file lock."""
+        with self._write_lock:
+            for conn in self._read_conns:
+                conn.close()
+            self._read_conns.clear()
+            self._write_conn.close()
+            self._db.close()
