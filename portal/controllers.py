@@ -1,29 +1,1421 @@
-"""The server-rendered German portal (Litestar + Jinja2)."""
+"""The server-rendered German portal (Litestar + Jinja2).
+
+Every page calls the same service functions as the JSON API, with the logged-in Principal: the
+services decide what the user may see and do (DOMAIN.md §9); the guards only keep roles off pages
+they can never use. Every journey works without JavaScript.
+"""
 
 from __future__ import annotations
 
+import logging
+import math
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
-from litestar import get
-from litestar.contrib.jinja import JinjaTemplateEngine
-from litestar.response import Template
+from litestar import Request, Response, Router, get, post
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
+from pydantic import ValidationError
+
+from portal import application_form as appform
+from portal import labels
+from portal.forms import Errors, Form, FormData, field_id, problems_of, value, values
+from portal.session import clear_session, optional_principal, safe_next, set_session
+from registry import notices as notice_service
+from registry.admission import service as admission
+from registry.api.security import allow, registry_of
+from registry.auth import Principal, Role
+from registry.context import Registry
+from registry.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, Problem
 
 _HERE = Path(__file__).resolve().parent
+log = logging.getLogger("registry.portal")
+
+AnyRequest = Request[Any, Any, Any]
+
+OFFICER = Role.ADMISSIONS_OFFICER
+PROVIDER = Role.PROVIDER
+CASE_MANAGER = Role.CASE_MANAGER
+READER = Role.DIRECTORY_READER
+STRATEGIST = Role.NETWORK_STRATEGIST
+ADMIN = Role.ADMIN
+
+PAGE_SIZE = 20
+
+# --------------------------------------------------------------------------- templates
+
+
+def _engine_setup(engine: JinjaTemplateEngine) -> None:
+    env = engine.engine
+    env.globals.update(
+        field_id=field_id,
+        labels=labels,
+        fval=lambda form, name, default="": _form_value(form, name, default),
+        flist=lambda form, name: _form_list(form, name),
+    )
+    env.filters.update(
+        de_date=labels.de_date,
+        de_datetime=labels.de_datetime,
+        de_number=labels.de_number,
+        days=labels.days,
+    )
+    env.trim_blocks = True
+    env.lstrip_blocks = True
+
+
+def _form_value(form: Mapping[str, Any] | None, name: str, default: str = "") -> str:
+    if not form:
+        return default
+    raw = form.get(name, default)
+    if isinstance(raw, list):
+        return str(raw[-1]) if raw else default
+    return "" if raw is None else str(raw)
+
+
+def _form_list(form: Mapping[str, Any] | None, name: str) -> list[str]:
+    if not form:
+        return []
+    raw = form.get(name)
+    if raw is None:
+        return []
+    return [str(v) for v in raw] if isinstance(raw, list) else [str(raw)]
 
 
 def portal_template_config() -> TemplateConfig[JinjaTemplateEngine]:
-    return TemplateConfig(directory=_HERE / "templates", engine=JinjaTemplateEngine)
+    return TemplateConfig(
+        directory=_HERE / "templates",
+        engine=JinjaTemplateEngine,
+        engine_callback=_engine_setup,
+    )
 
 
-@get("/", include_in_schema=False, exclude_from_auth=True)
-async def home() -> Template:
-    return Template(template_name="home.html", context={})
+NAV: dict[Role, list[tuple[str, str]]] = {
+    OFFICER: [
+        ("/inbox", "Eingang"),
+        ("/applications", "Anträge"),
+        ("/follow-ons", "Folgezulassungen"),
+        ("/notices", "Hinweise"),
+        ("/announcements", "Bekanntmachungen"),
+    ],
+    PROVIDER: [
+        ("/applications", "Meine Anträge"),
+        ("/applications/new", "Neuer Antrag"),
+        ("/provider", "Unsere Organisation"),
+        ("/announcements", "Bekanntmachungen"),
+    ],
+    CASE_MANAGER: [("/search", "Anbietersuche"), ("/partners", "Netzwerkpartner")],
+    READER: [("/search", "Anbietersuche")],
+    STRATEGIST: [
+        ("/partners", "Netzwerkpartner"),
+        ("/agreements", "Vereinbarungen"),
+        ("/coverage", "Abdeckung"),
+        ("/notices", "Hinweise"),
+        ("/announcements", "Bekanntmachungen"),
+    ],
+    ADMIN: [
+        ("/admin/users", "Benutzer"),
+        ("/admin/profile", "Trägerprofil"),
+        ("/coverage", "Abdeckung"),
+    ],
+}
 
+CAPABILITIES: dict[Role, list[str]] = {
+    OFFICER: [
+        "Anträge auf Zulassung empfangen und sehen, welche an Ihren Träger weitergeleitet wurden.",
+        "Anträge prüfen (Befunde mit Regel und Schwere) und als federführender Träger je "
+        "Zielgruppe mit Begründung entscheiden.",
+        "Folgezulassungen für Standorte in Ihrer Region erteilen.",
+        "Hinweise anderer Träger bestätigen.",
+        "Zulassungen Ihres Trägers ruhen lassen, wieder aufnehmen oder widerrufen.",
+        "Bekanntmachungen veröffentlichen.",
+    ],
+    PROVIDER: [
+        "Einen Antrag auf Zulassung stellen.",
+        "Den Stand Ihrer Anträge verfolgen und jede Entscheidung mit Begründung lesen.",
+        "Offene Bekanntmachungen der Träger lesen.",
+    ],
+    CASE_MANAGER: [
+        "Alle passenden zugelassenen Anbieter für eine versicherte Person finden, die nächsten "
+        "zuerst, und die Liste zum Aushändigen drucken.",
+        "Netzwerkpartner suchen und pflegen.",
+    ],
+    READER: [
+        "Alle passenden zugelassenen Anbieter finden und die Liste drucken – sonst nichts.",
+    ],
+    STRATEGIST: [
+        "Netzwerkpartner und Kooperationsvereinbarungen pflegen.",
+        "Sehen, wo Angebote fehlen (Abdeckung nach Kreis und Zielgruppe).",
+        "Hinweise zu Vereinbarungen bestätigen und Bekanntmachungen veröffentlichen.",
+    ],
+    ADMIN: [
+        "Benutzer anlegen und ihre Rollen sehen.",
+        "Das Trägerprofil pflegen (Ansprechpersonen, Schweregrade der Kriterien).",
+    ],
+}
+
+
+def _me(request: AnyRequest) -> Principal:
+    user = request.scope.get("user")
+    if not isinstance(user, Principal):
+        raise NotAuthorizedException("Anmeldung erforderlich")
+    return user
+
+
+def _reg(request: AnyRequest) -> Registry:
+    return registry_of(request)
+
+
+def page(
+    request: AnyRequest,
+    template: str,
+    *,
+    status_code: int = 200,
+    title: str = "",
+    **context: Any,
+) -> Template:
+    """Render a page with the layout's context: the user, the navigation, reference labels."""
+    principal = context.pop("principal", None) or optional_principal(request)
+    reg = _reg(request)
+    ref = reg.reference
+    nav = NAV.get(principal.role, []) if principal else []
+    context.setdefault("errors", Errors())
+    context.setdefault("form", {})
+    return Template(
+        template_name=template,
+        status_code=status_code,
+        context={
+            "title": title,
+            "principal": principal,
+            "role_label": labels.role_label(principal.role) if principal else "",
+            "carrier_name": _carrier_name(reg, principal.carrier) if principal else "",
+            "nav": nav,
+            "path": request.url.path,
+            "carriers": {c.id: c.name for c in ref.carriers},
+            "target_groups": {t.code: t.label for t in ref.target_groups},
+            **context,
+        },
+    )
+
+
+def _carrier_name(reg: Registry, carrier_id: str | None) -> str:
+    if not carrier_id:
+        return ""
+    carrier = reg.reference.carriers_by_id.get(carrier_id)
+    return carrier.name if carrier else carrier_id
+
+
+def see_other(path: str) -> Redirect:
+    return Redirect(path=path, status_code=303)
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def _error_page(request: AnyRequest, status: int, heading: str, message: str) -> Response[Any]:
+    return page(
+        request,
+        "error.html",
+        status_code=status,
+        title=heading,
+        heading=heading,
+        message=message,
+    )
+
+
+def _not_authorized(request: AnyRequest, exc: Exception) -> Response[Any]:
+    target = request.url.path if request.method == "GET" else "/"
+    if request.url.query:
+        target += "?" + request.url.query
+    response = Redirect(path="/login", query_params={"next": target}, status_code=303)
+    clear_session(response)
+    return response
+
+
+def _permission_denied(request: AnyRequest, exc: PermissionDeniedException) -> Response[Any]:
+    if "CSRF" in str(exc.detail):
+        return _error_page(
+            request,
+            403,
+            "Formular abgelaufen",
+            "Das Formular war veraltet oder unvollständig. Bitte laden Sie die Seite neu und "
+            "senden Sie es noch einmal.",
+        )
+    return _error_page(
+        request, 403, "Nicht erlaubt", "Diese Seite ist für Ihre Rolle nicht vorgesehen."
+    )
+
+
+def _domain_error(request: AnyRequest, exc: DomainError) -> Response[Any]:
+    if isinstance(exc, NotFound):
+        return _error_page(request, 404, "Nicht gefunden", exc.message)
+    if isinstance(exc, Forbidden):
+        return _error_page(request, 403, "Nicht erlaubt", exc.message)
+    if isinstance(exc, Conflict):
+        return _error_page(request, 409, "Inzwischen geändert", exc.message)
+    if isinstance(exc, InvalidInput):
+        text = " ".join(p.message for p in exc.problems) or exc.message
+        return _error_page(request, 422, "Ungültige Eingabe", text)
+    return _error_page(request, exc.status_code, "Fehler", exc.message)
+
+
+def _http_error(request: AnyRequest, exc: HTTPException) -> Response[Any]:
+    if exc.status_code == 404:
+        return _error_page(request, 404, "Nicht gefunden", "Diese Seite gibt es nicht.")
+    if exc.status_code == 405:
+        return _error_page(request, 405, "Nicht möglich", "Diese Aktion ist hier nicht möglich.")
+    if exc.status_code == 413:
+        return _error_page(request, 413, "Zu groß", "Die gesendeten Daten sind zu umfangreich.")
+    if exc.status_code < 500:
+        return _error_page(request, exc.status_code, "Fehler", "Die Anfrage ist ungültig.")
+    return _error_page(
+        request, exc.status_code, "Technischer Fehler", "Bitte versuchen Sie es später erneut."
+    )
+
+
+def _validation_error(request: AnyRequest, exc: ValidationException) -> Response[Any]:
+    return _error_page(
+        request, 400, "Ungültige Anfrage", "Die Angaben in der Adresse sind ungültig."
+    )
+
+
+def _internal_error(request: AnyRequest, exc: Exception) -> Response[Any]:
+    log.exception("portal error on %s %s", request.method, request.url.path)
+    return _error_page(request, 500, "Technischer Fehler", "Bitte versuchen Sie es später erneut.")
+
+
+PORTAL_EXCEPTION_HANDLERS: dict[Any, Any] = {
+    NotAuthorizedException: _not_authorized,
+    PermissionDeniedException: _permission_denied,
+    ValidationException: _validation_error,
+    DomainError: _domain_error,
+    HTTPException: _http_error,
+    Exception: _internal_error,
+}
+
+# --------------------------------------------------------------------------- start, login
+
+
+@get("/", exclude_from_auth=True, sync_to_thread=True)
+def home(request: AnyRequest) -> Template:
+    principal = optional_principal(request)
+    caps = CAPABILITIES.get(principal.role, []) if principal else []
+    return page(request, "home.html", title="Start", capabilities=caps, principal=principal)
+
+
+@get("/login", exclude_from_auth=True, sync_to_thread=True)
+def login_form(request: AnyRequest, next: str | None = None) -> Template:  # noqa: A002
+    return page(request, "login.html", title="Anmelden", next=safe_next(next))
+
+
+@post("/login", exclude_from_auth=True, status_code=200, sync_to_thread=True)
+def login_submit(request: AnyRequest, data: Form) -> Response[Any]:
+    from registry.auth.service import LoginFailed, login
+
+    username = value(data, "username")
+    password = str(data.get("password") or "")
+    target = safe_next(value(data, "next"))
+    errors = Errors(anchors={"username", "password"}, default="username")
+    if not username:
+        errors.add(Problem("username", "Bitte den Benutzernamen eingeben."))
+    if not password:
+        errors.add(Problem("password", "Bitte das Passwort eingeben."))
+    if not errors:
+        try:
+            token = login(_reg(request), username, password)
+        except LoginFailed as exc:
+            errors.add(Problem("username", exc.message))
+        else:
+            response = see_other(target)
+            set_session(response, request, token)
+            return response
+    return page(
+        request,
+        "login.html",
+        status_code=422,
+        title="Anmelden",
+        errors=errors,
+        form={"username": username},
+        next=target,
+    )
+
+
+@post("/logout", exclude_from_auth=True, status_code=200, sync_to_thread=True)
+def logout(request: AnyRequest) -> Response[Any]:
+    response = see_other("/login?abgemeldet=1")
+    clear_session(response)
+    return response
+
+
+@post("/logout-everywhere", status_code=200, sync_to_thread=True)
+def logout_all(request: AnyRequest) -> Response[Any]:
+    from registry.auth.service import logout_everywhere
+
+    logout_everywhere(_reg(request), _me(request))
+    response = see_other("/login?abgemeldet=alle")
+    clear_session(response)
+    return response
+
+
+REGISTER_ANCHORS = {
+    "name",
+    "legal_form",
+    "email",
+    "phone",
+    "website",
+    "user.username",
+    "user.password",
+    "user.password_repeat",
+}
+
+
+@get("/register", exclude_from_auth=True, sync_to_thread=True)
+def register_form(request: AnyRequest) -> Template:
+    return page(request, "register.html", title="Als Anbieter registrieren")
+
+
+@post("/register", exclude_from_auth=True, status_code=200, sync_to_thread=True)
+def register_submit(request: AnyRequest, data: Form) -> Response[Any]:
+    from registry.api.admission import FirstUserIn
+    from registry.api.schemas import ProviderIn
+    from registry.auth import password_problems
+    from registry.auth.service import login
+
+    reg = _reg(request)
+    errors = Errors(anchors=REGISTER_ANCHORS, default="name")
+    provider = {k: value(data, k) for k in appform.PROVIDER_FIELDS}
+    user = {"username": value(data, "user.username"), "password": str(data.get("user.password"))}
+    try:
+        ProviderIn.model_validate(provider)
+    except ValidationError as exc:
+        errors.extend(problems_of(exc))
+    try:
+        FirstUserIn.model_validate(user)
+    except ValidationError as exc:
+        errors.extend(problems_of(exc, "user"))
+    errors.extend(Problem("user.password", p) for p in password_problems(user["password"]))
+    if user["password"] != str(data.get("user.password_repeat")):
+        errors.add(Problem("user.password_repeat", "Die Passwörter stimmen nicht überein."))
+    if not errors:
+        try:
+            admission.register_provider(reg, None, provider, first_user=user)
+        except InvalidInput as exc:
+            errors.extend(exc.problems)
+        except Conflict as exc:
+            errors.add(Problem("user.username", exc.message))
+        else:
+            response = see_other("/applications/new?hinweis=registriert")
+            set_session(response, request, login(reg, user["username"], user["password"]))
+            return response
+    form = {k: v for k, v in data.items() if "password" not in k}
+    return page(
+        request,
+        "register.html",
+        status_code=422,
+        title="Als Anbieter registrieren",
+        errors=errors,
+        form=form,
+    )
+
+
+# --------------------------------------------------------------------------- officer inbox
+
+MESSAGES = {
+    "eingereicht": "Ihr Antrag ist eingereicht.",
+    "entschieden": "Die Entscheidung ist gespeichert.",
+    "zugelassen": "Die Folgezulassung ist erteilt.",
+    "bestaetigt": "Der Hinweis ist bestätigt.",
+    "geaendert": "Die Zulassung ist geändert.",
+    "zurueckgezogen": "Der Antrag ist zurückgezogen.",
+    "registriert": "Ihre Organisation ist registriert und Sie sind angemeldet. Jetzt können Sie "
+    "einen Antrag auf Zulassung stellen.",
+    "veroeffentlicht": "Die Bekanntmachung ist veröffentlicht.",
+    "angelegt": "Der Benutzer ist angelegt.",
+}
+
+
+def _message(hinweis: str | None) -> str:
+    return MESSAGES.get(hinweis or "", "")
+
+
+def _follow_ons_with_context(
+    reg: Registry, principal: Principal, status: str | None
+) -> list[dict[str, Any]]:
+    tasks = admission.list_follow_ons(reg, principal, status)
+    apps: dict[str, dict[str, Any] | None] = {}
+    for task in tasks:
+        app_id = task["application_id"]
+        if app_id not in apps:
+            try:
+                apps[app_id] = admission.get_application(reg, principal, app_id)
+            except NotFound:
+                apps[app_id] = None
+        app = apps[app_id]
+        task["provider_name"] = app["provider"]["name"] if app else ""
+        site = next((s for s in (app or {}).get("sites", []) if s["id"] == task["site_id"]), None)
+        task["site"] = site
+        task["lead_carrier"] = app["lead_carrier"] if app else ""
+    return tasks
+
+
+@get("/inbox", guards=[allow(OFFICER)], sync_to_thread=True)
+def inbox(request: AnyRequest) -> Template:
+    reg, me = _reg(request), _me(request)
+    apps = admission.list_applications(reg, me)
+    open_apps = [a for a in apps if a["status"] == "submitted"]
+    follow_ons = _follow_ons_with_context(reg, me, "open")
+    open_notices = notice_service.list_notices(reg, me, False)
+    counts = {
+        "received": sum(1 for a in open_apps if a["received_by_us"]),
+        "forwarded": sum(1 for a in open_apps if a["forwarded_to_us"]),
+        "lead": sum(1 for a in open_apps if a["we_lead"]),
+        "overdue": sum(1 for a in open_apps if a["we_lead"] and a["overdue"]),
+        "follow_ons": len(follow_ons),
+        "follow_ons_overdue": sum(1 for t in follow_ons if t["overdue"]),
+        "notices": len(open_notices),
+    }
+    to_decide = sorted((a for a in open_apps if a["we_lead"]), key=lambda a: a["submitted_at"])[:10]
+    return page(
+        request,
+        "inbox.html",
+        title="Eingang",
+        counts=counts,
+        to_decide=to_decide,
+        follow_ons=follow_ons[:10],
+        notices=open_notices[:10],
+        tasks=_lifecycle_tasks(reg, me),
+    )
+
+
+def _lifecycle_tasks(reg: Registry, me: Principal) -> list[dict[str, Any]]:
+    """The one task inbox of the lifecycle service (A13-A15): reviews due, staff-change
+    findings, stale data, contracts pending."""
+    from registry.admission import lifecycle_service
+
+    return lifecycle_service.list_tasks(reg, me)
+
+
+VIEWS = {
+    "received": ("Eingegangen bei uns", "received_by_us"),
+    "forwarded": ("An uns weitergeleitet", "forwarded_to_us"),
+    "lead": ("Wir sind federführend", "we_lead"),
+}
+STATUS_FILTERS = ("submitted", "decided", "refused", "withdrawn")
+
+
+def _paging(items: Sequence[Any], page_no: int, size: int = PAGE_SIZE) -> dict[str, Any]:
+    pages = max(1, math.ceil(len(items) / size))
+    current = min(max(page_no, 1), pages)
+    start = (current - 1) * size
+    return {
+        "rows": list(items[start : start + size]),
+        "page": current,
+        "pages": pages,
+        "total": len(items),
+    }
+
+
+@get("/applications", guards=[allow(OFFICER, PROVIDER)], sync_to_thread=True)
+def application_list(
+    request: AnyRequest,
+    status: str | None = None,
+    view: str | None = None,
+    seite: int = 1,
+) -> Template:
+    reg, me = _reg(request), _me(request)
+    status = status if status in STATUS_FILTERS else None
+    view = view if view in VIEWS and me.role is OFFICER else None
+    apps = admission.list_applications(reg, me, status)
+    if view:
+        apps = [a for a in apps if a[VIEWS[view][1]]]
+    apps.sort(key=lambda a: a["submitted_at"], reverse=True)
+    query = "&".join(f"{k}={v}" for k, v in (("status", status), ("view", view)) if v)
+    return page(
+        request,
+        "applications.html",
+        title="Anträge" if me.role is OFFICER else "Meine Anträge",
+        paging=_paging(apps, seite),
+        status=status,
+        view=view,
+        views=VIEWS,
+        statuses=STATUS_FILTERS,
+        query=query,
+    )
+
+
+# --------------------------------------------------------------------------- application detail
+
+
+def _override_rows(app: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """One row per distinct blocking finding (rule, target group) the officer may override."""
+    rows: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+    for f in app.get("findings", []):
+        if f["severity"] != "blocking":
+            continue
+        key = (f["rule"], f.get("target_group") or "")
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append({"rule": key[0], "target_group": key[1], "messages": []})
+    for f in app.get("findings", []):
+        for row in rows:
+            if f["severity"] == "blocking" and (f["rule"], f.get("target_group") or "") == (
+                row["rule"],
+                row["target_group"],
+            ):
+                row["messages"].append(f["message"])
+    return rows
+
+
+def _decision_anchors(app: Mapping[str, Any], overrides: int) -> set[str]:
+    names = {"decision", "overrides"}
+    for code in app["target_groups"]:
+        names |= {f"target_groups.{code}.admit", f"target_groups.{code}.reason"}
+    names |= {f"overrides[{i}].reason" for i in range(overrides)}
+    return names
+
+
+def _may_decide(me: Principal, app: Mapping[str, Any]) -> bool:
+    return me.role is OFFICER and me.carrier == app["lead_carrier"] and app["status"] == "submitted"
+
+
+def _may_act_on_site(me: Principal, site: Mapping[str, Any]) -> bool:
+    return (
+        me.role is OFFICER
+        and me.carrier == site["responsible_carrier"]
+        and site["admission_status"] in ("admitted", "suspended")
+    )
+
+
+def _application_page(
+    request: AnyRequest,
+    app: dict[str, Any],
+    *,
+    status_code: int = 200,
+    errors: Errors | None = None,
+    form: FormData | None = None,
+    site_errors: dict[str, Errors] | None = None,
+    message: str = "",
+) -> Template:
+    me = _me(request)
+    sections = {s.code: s.label for s in _reg(request).reference.concept_sections}
+    return page(
+        request,
+        "application.html",
+        status_code=status_code,
+        title=f"Antrag von {app['provider']['name']}",
+        app=app,
+        may_decide=_may_decide(me, app),
+        may_act=[s["id"] for s in app["sites"] if _may_act_on_site(me, s)],
+        override_rows=_override_rows(app),
+        errors=errors or Errors(),
+        site_errors=site_errors or {},
+        form=form or {},
+        sections=sections,
+        message=message,
+        is_provider=me.role is PROVIDER,
+    )
+
+
+@get("/applications/{application_id:str}", guards=[allow(OFFICER, PROVIDER)], sync_to_thread=True)
+def application_detail(
+    request: AnyRequest, application_id: str, hinweis: str | None = None
+) -> Template:
+    app = admission.get_application(_reg(request), _me(request), application_id)
+    return _application_page(request, app, message=_message(hinweis))
+
+
+def decision_body(
+    form: FormData, app: Mapping[str, Any], rows: Sequence[Mapping[str, Any]]
+) -> tuple[dict[str, Any], list[int]]:
+    """The body of ``decide_application`` and, per override sent, the form row it came from."""
+    groups: dict[str, Any] = {}
+    for code in app["target_groups"]:
+        choice = value(form, f"target_groups.{code}.admit")
+        entry: dict[str, Any] = {"reason": value(form, f"target_groups.{code}.reason")}
+        if choice in ("yes", "no"):
+            entry["admit"] = choice == "yes"
+        groups[code] = entry
+    overrides: list[dict[str, Any]] = []
+    origin: list[int] = []
+    for i, row in enumerate(rows):
+        reason = value(form, f"overrides[{i}].reason")
+        if reason:
+            item: dict[str, Any] = {"rule": row["rule"], "reason": reason}
+            if row["target_group"]:
+                item["target_group"] = row["target_group"]
+            overrides.append(item)
+            origin.append(i)
+    version = value(form, "version")
+    return {"target_groups": groups, "overrides": overrides, "version": version or 0}, origin
+
+
+def _remap_overrides(problems: Sequence[Problem], origin: Sequence[int]) -> list[Problem]:
+    out = []
+    for p in problems:
+        name = p.field
+        if name.startswith("overrides[") and "]" in name:
+            try:
+                j = int(name[len("overrides[") : name.index("]")])
+                name = f"overrides[{origin[j]}]" + name[name.index("]") + 1 :]
+            except (ValueError, IndexError):
+                name = "overrides"
+        out.append(Problem(name, p.message, p.rule))
+    return out
+
+
+@post(
+    "/applications/{application_id:str}/decision",
+    guards=[allow(OFFICER)],
+    status_code=200,
+    sync_to_thread=True,
+)
+def application_decide(request: AnyRequest, application_id: str, data: Form) -> Response[Any]:
+    from registry.api.schemas import DecisionIn
+
+    reg, me = _reg(request), _me(request)
+    app = admission.get_application(reg, me, application_id)
+    rows = _override_rows(app)
+    errors = Errors(anchors=_decision_anchors(app, len(rows)), default="overrides")
+    body, origin = decision_body(data, app, rows)
+    try:
+        parsed = DecisionIn.model_validate(body)
+    except ValidationError as exc:
+        errors.extend(_remap_overrides(problems_of(exc), origin))
+    else:
+        try:
+            admission.decide_application(reg, me, application_id, parsed.model_dump())
+        except InvalidInput as exc:
+            errors.extend(_remap_overrides(exc.problems, origin))
+        except Conflict:
+            fresh = admission.get_application(reg, me, application_id)
+            errors.notice = (
+                "Der Antrag wurde inzwischen geändert, bitte neu laden. Ihre Entscheidung wurde "
+                "nicht gespeichert; unten sehen Sie den aktuellen Stand (Regel A11)."
+            )
+            return _application_page(request, fresh, status_code=409, errors=errors)
+        else:
+            return see_other(f"/applications/{application_id}?hinweis=entschieden")
+    return _application_page(request, app, status_code=422, errors=errors, form=data)
+
+
+@post(
+    "/applications/{application_id:str}/sites/{site_id:str}/admission",
+    guards=[allow(OFFICER)],
+    status_code=200,
+    sync_to_thread=True,
+)
+def site_admission_action(
+    request: AnyRequest, application_id: str, site_id: str, data: Form
+) -> Response[Any]:
+    from registry.api.schemas import ReasonIn
+
+    reg, me = _reg(request), _me(request)
+    app = admission.get_application(reg, me, application_id)
+    if not any(s["id"] == site_id for s in app["sites"]):
+        raise NotFound("Standort nicht gefunden")
+    prefix = f"site.{site_id}"
+    errors = Errors(anchors={f"{prefix}.action", f"{prefix}.reason", f"{prefix}.target_groups"})
+    errors.default = f"{prefix}.action"
+    action = value(data, f"{prefix}.action")
+    if action not in labels.ACTIONS:
+        errors.add(Problem(f"{prefix}.action", "Bitte eine Aktion wählen."))
+    groups = values(data, f"{prefix}.target_groups")
+    try:
+        parsed = ReasonIn.model_validate(
+            {"reason": value(data, f"{prefix}.reason"), "target_groups": groups or None}
+        )
+    except ValidationError as exc:
+        errors.extend(problems_of(exc, prefix))
+    if not errors:
+        try:
+            admission.change_site_admission(
+                reg, me, site_id, action, parsed.reason, parsed.target_groups
+            )
+        except InvalidInput as exc:
+            errors.extend(
+                Problem(f"{prefix}.{p.field}" if p.field else prefix, p.message, p.rule)
+                for p in exc.problems
+            )
+        except Conflict as exc:
+            errors.add(Problem(f"{prefix}.action", exc.message))
+        else:
+            return see_other(f"/applications/{application_id}?hinweis=geaendert#standorte")
+    return _application_page(
+        request, app, status_code=422, form=data, site_errors={site_id: errors}
+    )
+
+
+@post(
+    "/applications/{application_id:str}/withdraw",
+    guards=[allow(PROVIDER)],
+    status_code=200,
+    sync_to_thread=True,
+)
+def application_withdraw(request: AnyRequest, application_id: str, data: Form) -> Response[Any]:
+    reg, me = _reg(request), _me(request)
+    reason = value(data, "withdraw.reason")
+    errors = Errors(anchors={"withdraw.reason"}, default="withdraw.reason")
+    if not reason:
+        errors.add(Problem("withdraw.reason", "Bitte einen Grund angeben."))
+    else:
+        try:
+            admission.withdraw_application(reg, me, application_id, reason)
+        except InvalidInput as exc:
+            errors.extend(Problem("withdraw.reason", p.message, p.rule) for p in exc.problems)
+        except Conflict as exc:
+            errors.add(Problem("withdraw.reason", exc.message))
+        else:
+            return see_other(f"/applications/{application_id}?hinweis=zurueckgezogen")
+    app = admission.get_application(reg, me, application_id)
+    return _application_page(request, app, status_code=422, errors=errors, form=data)
+
+
+# --------------------------------------------------------------------------- new application
+
+
+def _application_form_page(
+    request: AnyRequest,
+    form: FormData,
+    *,
+    status_code: int = 200,
+    errors: Errors | None = None,
+    checks: dict[int, dict[str, Any]] | None = None,
+    message: str = "",
+) -> Template:
+    reg, me = _reg(request), _me(request)
+    ref = reg.reference
+    sites, cms = appform.counts(form)
+    return page(
+        request,
+        "application_form.html",
+        status_code=status_code,
+        title="Antrag auf Zulassung",
+        form=form,
+        errors=errors or Errors(),
+        site_count=sites,
+        cm_count=cms,
+        checks=checks or {},
+        carrier_list=ref.carriers,
+        target_group_list=ref.target_groups,
+        concept_sections=ref.concept_sections,
+        announcements=admission.list_announcements(reg, open_only=True),
+        with_provider_fields=me.role is OFFICER,
+        message=message,
+    )
+
+
+@get("/applications/new", guards=[allow(PROVIDER, OFFICER)], sync_to_thread=True)
+def application_new(request: AnyRequest, hinweis: str | None = None) -> Template:
+    return _application_form_page(request, appform.initial_form(), message=_message(hinweis))
+
+
+def _check_addresses(reg: Registry, form: FormData) -> dict[int, dict[str, Any]]:
+    """Rule A1/A2: resolve each site's address to its district and responsible carrier."""
+    from registry.geo import GeocodingError
+
+    out: dict[int, dict[str, Any]] = {}
+    sites, _ = appform.counts(form)
+    for i in range(sites):
+        p = f"sites[{i}].address"
+        postal = value(form, f"{p}.postal_code")
+        if not postal:
+            continue
+        try:
+            place = reg.geocoder.resolve(
+                postal, value(form, f"{p}.place") or None, value(form, f"{p}.street") or None
+            )
+        except GeocodingError as exc:
+            out[i] = {"ok": False, "text": exc.message}
+            continue
+        out[i] = {
+            "ok": True,
+            "text": f"{place.postal_code} {place.place}: {place.district_name} "
+            f"({place.state}); zuständig ist die {_carrier_name(reg, place.responsible_carrier)}.",
+        }
+    return out
+
+
+@post("/applications/new", guards=[allow(PROVIDER, OFFICER)], status_code=200, sync_to_thread=True)
+def application_submit(request: AnyRequest, data: Form) -> Response[Any]:
+    from registry.api.schemas import ApplicationIn, ProviderIn
+
+    reg, me = _reg(request), _me(request)
+    action = value(data, "action") or "submit"
+    if action != "submit" and action != "check":
+        return _application_form_page(request, appform.apply_action(data, action))
+    if action == "check":
+        return _application_form_page(request, data, checks=_check_addresses(reg, data))
+    sections = [s.code for s in reg.reference.concept_sections]
+    sites, cms = appform.counts(data)
+    errors = Errors(anchors=appform.anchors(sites, cms, sections), default="receiving_carrier")
+    body = appform.application_body(
+        data, provider_id=me.provider if me.role is PROVIDER else None, concept_codes=sections
+    )
+
+    def add(problems: Sequence[Problem]) -> None:
+        errors.extend(Problem(appform.to_form_field(p.field), p.message, p.rule) for p in problems)
+
+    if me.role is OFFICER:
+        try:
+            ProviderIn.model_validate(body["provider"])
+        except ValidationError as exc:
+            add(problems_of(exc, "provider"))
+    try:
+        parsed = ApplicationIn.model_validate(body)
+    except ValidationError as exc:
+        add([p for p in problems_of(exc) if not p.field.startswith("provider")])
+    else:
+        if not errors:
+            try:
+                result = admission.submit_application(reg, me, parsed.model_dump(mode="python"))
+            except InvalidInput as exc:
+                add(exc.problems)
+            else:
+                return see_other(f"/applications/{result['id']}?hinweis=eingereicht")
+    return _application_form_page(
+        request, data, status_code=422, errors=errors, checks=_check_addresses(reg, data)
+    )
+
+
+@get("/provider", guards=[allow(PROVIDER)], sync_to_thread=True)
+def provider_page(request: AnyRequest) -> Template:
+    reg, me = _reg(request), _me(request)
+    provider = admission.get_provider(reg, me, me.provider or "")
+    return page(request, "provider.html", title="Unsere Organisation", provider=provider)
+
+
+# --------------------------------------------------------------------------- follow-ons, notices
+
+
+@get("/follow-ons", guards=[allow(OFFICER)], sync_to_thread=True)
+def follow_on_list(
+    request: AnyRequest, status: str | None = "open", hinweis: str | None = None
+) -> Template:
+    status = status if status in ("open", "done", "cancelled") else "open"
+    tasks = _follow_ons_with_context(_reg(request), _me(request), status)
+    tasks.sort(key=lambda t: t["created_at"])
+    return page(
+        request,
+        "follow_ons.html",
+        title="Folgezulassungen",
+        tasks=tasks,
+        status=status,
+        message=_message(hinweis),
+    )
+
+
+@post(
+    "/follow-ons/{task_id:str}/admit", guards=[allow(OFFICER)], status_code=200, sync_to_thread=True
+)
+def follow_on_admit(request: AnyRequest, task_id: str) -> Response[Any]:
+    admission.admit_follow_on(_reg(request), _me(request), task_id)
+    return see_other("/follow-ons?hinweis=zugelassen")
+
+
+@get("/notices", guards=[allow(OFFICER, STRATEGIST)], sync_to_thread=True)
+def notice_list(request: AnyRequest, hinweis: str | None = None) -> Template:
+    reg, me = _reg(request), _me(request)
+    open_notices = notice_service.list_notices(reg, me, False)
+    done = notice_service.list_notices(reg, me, True)
+    done.sort(key=lambda n: n["acknowledged_at"] or "", reverse=True)
+    return page(
+        request,
+        "notices.html",
+        title="Hinweise",
+        open_notices=sorted(open_notices, key=lambda n: n["created_at"]),
+        done=done[:20],
+        message=_message(hinweis),
+    )
+
+
+@post(
+    "/notices/{notice_id:str}/acknowledge",
+    guards=[allow(OFFICER, STRATEGIST)],
+    status_code=200,
+    sync_to_thread=True,
+)
+def notice_acknowledge(request: AnyRequest, notice_id: str) -> Response[Any]:
+    notice_service.acknowledge(_reg(request), _me(request), notice_id)
+    return see_other("/notices?hinweis=bestaetigt")
+
+
+# --------------------------------------------------------------------------- announcements
+
+ANNOUNCEMENT_ANCHORS = {"carriers", "target_groups", "state", "districts", "text", "open_until"}
+
+
+@get("/announcements", sync_to_thread=True)
+def announcement_list(
+    request: AnyRequest, alle: bool = False, hinweis: str | None = None
+) -> Template:
+    me = _me(request)
+    items = admission.list_announcements(_reg(request), open_only=not alle)
+    items.sort(key=lambda a: a["created_at"], reverse=True)
+    return page(
+        request,
+        "announcements.html",
+        title="Bekanntmachungen",
+        items=items,
+        show_all=alle,
+        may_publish=me.role in (OFFICER, STRATEGIST),
+        message=_message(hinweis),
+    )
+
+
+def _announcement_form(
+    request: AnyRequest, form: FormData, *, status_code: int = 200, errors: Errors | None = None
+) -> Template:
+    ref = _reg(request).reference
+    return page(
+        request,
+        "announcement_form.html",
+        status_code=status_code,
+        title="Bekanntmachung veröffentlichen",
+        form=form,
+        errors=errors or Errors(),
+        carrier_list=ref.carriers,
+        target_group_list=ref.target_groups,
+        states=ref.states(),
+    )
+
+
+@get("/announcements/new", guards=[allow(OFFICER, STRATEGIST)], sync_to_thread=True)
+def announcement_new(request: AnyRequest) -> Template:
+    return _announcement_form(request, {"carriers": [_me(request).carrier or ""]})
+
+
+@post(
+    "/announcements/new",
+    guards=[allow(OFFICER, STRATEGIST)],
+    status_code=200,
+    sync_to_thread=True,
+)
+def announcement_create(request: AnyRequest, data: Form) -> Response[Any]:
+    from registry.api.schemas import AnnouncementIn
+
+    reg, me = _reg(request), _me(request)
+    errors = Errors(anchors=ANNOUNCEMENT_ANCHORS, default="text")
+    body = {
+        "carriers": values(data, "carriers"),
+        "target_groups": values(data, "target_groups"),
+        "districts": [d for d in value(data, "districts").replace(",", " ").split() if d],
+        "state": value(data, "state"),
+        "text": value(data, "text"),
+        "open_until": value(data, "open_until"),
+    }
+    try:
+        parsed = AnnouncementIn.model_validate(body)
+    except ValidationError as exc:
+        errors.extend(problems_of(exc))
+    else:
+        try:
+            admission.create_announcement(reg, me, parsed.model_dump())
+        except InvalidInput as exc:
+            errors.extend(exc.problems)
+        else:
+            return see_other("/announcements?hinweis=veroeffentlicht")
+    return _announcement_form(request, data, status_code=422, errors=errors)
+
+
+# --------------------------------------------------------------------------- directory (E1-E6)
+
+
+def _directory_service() -> Any | None:
+    try:
+        from registry.directory import service
+    except ImportError:  # pragma: no cover - the directory service ships with the registry
+        return None
+    return service
+
+
+SEARCH_ANCHORS = {
+    "postal_code",
+    "place",
+    "carrier",
+    "target_group",
+    "language",
+    "max_distance_km",
+    "q",
+    "person",
+}
+
+
+def _search_params(request: AnyRequest, me: Principal) -> dict[str, Any]:
+    query = request.query_params
+    return {
+        "carrier": me.carrier or "",
+        "postal_code": (query.get("postal_code") or "").strip(),
+        "place": (query.get("place") or "").strip(),
+        "target_group": [c for c in query.getall("target_group", []) if c],
+        "language": [c for c in query.getall("language", []) if c],
+        "barrier_free": query.get("barrier_free") in ("on", "true"),
+        "public_transport": query.get("public_transport") in ("on", "true"),
+        "outreach": query.get("outreach") in ("on", "true"),
+        "max_distance_km": (query.get("max_distance_km") or "").strip(),
+        "q": (query.get("q") or "").strip()[:200],
+    }
+
+
+def _case_input(params: Mapping[str, Any], errors: Errors) -> Any | None:
+    """The directory service's CaseInput, or None with the problems in ``errors``."""
+    from registry.directory.service import CaseInput
+
+    if not params["postal_code"]:
+        errors.add(Problem("postal_code", "Bitte die Postleitzahl des Wohnorts eingeben."))
+    elif not params["postal_code"].isdigit() or len(params["postal_code"]) != 5:
+        errors.add(Problem("postal_code", "Bitte eine Postleitzahl aus fünf Ziffern eingeben."))
+    if not params["target_group"]:
+        errors.add(Problem("target_group", "Bitte mindestens eine Zielgruppe wählen.", "E1"))
+    distance: float | None = None
+    if params["max_distance_km"]:
+        try:
+            distance = float(params["max_distance_km"].replace(",", "."))
+            if distance <= 0:
+                raise ValueError
+        except ValueError:
+            errors.add(Problem("max_distance_km", "Bitte eine Entfernung über 0 km eingeben."))
+    if errors:
+        return None
+    return CaseInput(
+        carrier=params["carrier"] or None,
+        postal_code=params["postal_code"],
+        place=params["place"] or None,
+        target_groups=tuple(params["target_group"]),
+        languages=tuple(params["language"]),
+        barrier_free=params["barrier_free"],
+        public_transport=params["public_transport"],
+        outreach=params["outreach"],
+        max_distance_km=distance,
+        q=params["q"],
+    )
+
+
+def _search_query(params: Mapping[str, Any]) -> str:
+    """The search as a clean query string (for paging, the print view and the PDF)."""
+    from urllib.parse import urlencode
+
+    pairs: list[tuple[str, str]] = []
+    for key in ("postal_code", "place", "max_distance_km", "q"):
+        if params[key]:
+            pairs.append((key, str(params[key])))
+    pairs += [("target_group", c) for c in params["target_group"]]
+    pairs += [("language", c) for c in params["language"]]
+    for key in ("barrier_free", "public_transport", "outreach"):
+        if params[key]:
+            pairs.append((key, "true"))
+    return urlencode(pairs)
+
+
+def _search_errors() -> Errors:
+    return Errors(anchors=SEARCH_ANCHORS, default="postal_code")
+
+
+@get("/search", guards=[allow(CASE_MANAGER, READER)], sync_to_thread=True)
+def search_page(request: AnyRequest, seite: int = 1) -> Template:
+    from registry.directory import service as directory
+
+    reg, me = _reg(request), _me(request)
+    params = _search_params(request, me)
+    errors = _search_errors()
+    result: dict[str, Any] | None = None
+    page_no = max(seite, 1)
+    if "postal_code" in request.query_params:
+        case = _case_input(params, errors)
+        if case is not None:
+            try:
+                result = directory.search(reg, me, case, page=page_no, page_size=PAGE_SIZE)
+            except InvalidInput as exc:
+                errors.extend(exc.problems)
+            except NotFound as exc:
+                errors.add(Problem("postal_code", exc.message))
+    pages = math.ceil(result["total"] / PAGE_SIZE) if result else 0
+    return page(
+        request,
+        "search.html",
+        title="Anbietersuche",
+        params=params,
+        result=result,
+        errors=errors,
+        page_no=page_no,
+        pages=pages,
+        base_query=_search_query(params),
+        print_fields=parse_qsl(_search_query(params)),
+        target_group_list=reg.reference.target_groups,
+        language_list=sorted(labels.LANGUAGES.items(), key=lambda kv: kv[1]),
+    )
+
+
+@get("/search/print", guards=[allow(CASE_MANAGER, READER)], sync_to_thread=True)
+def search_print(request: AnyRequest) -> Template:
+    from registry.directory import service as directory
+
+    reg, me = _reg(request), _me(request)
+    params = _search_params(request, me)
+    errors = _search_errors()
+    context: dict[str, Any] | None = None
+    case = _case_input(params, errors)
+    if case is not None:
+        try:
+            context = directory.print_context(
+                reg, me, case, person=request.query_params.get("person") or ""
+            )
+        except InvalidInput as exc:
+            errors.extend(exc.problems)
+        except NotFound as exc:
+            errors.add(Problem("postal_code", exc.message))
+    return page(
+        request,
+        "search_print.html",
+        status_code=200 if context else 422,
+        title="Liste zugelassener Anbieter",
+        params=params,
+        printed=context,
+        errors=errors,
+        base_query=_search_query(params),
+    )
+
+
+# --------------------------------------------------------------------------- admin
+
+USER_ANCHORS = {"username", "password", "role", "carrier", "provider"}
+
+
+def _users_in_scope(reg: Registry, me: Principal) -> list[dict[str, Any]]:
+    """The accounts an admin may see: all, or those of its own carrier (DOMAIN.md §9)."""
+    if me.role is not ADMIN:
+        raise Forbidden()
+    rows = reg.graph.read("users.list")
+    return [dict(r) for r in rows if me.carrier is None or r["carrier"] == me.carrier]
+
+
+def _users_page(
+    request: AnyRequest,
+    *,
+    form: FormData | None = None,
+    errors: Errors | None = None,
+    status_code: int = 200,
+    message: str = "",
+) -> Template:
+    reg, me = _reg(request), _me(request)
+    carriers = [c for c in reg.reference.carriers if me.carrier in (None, c.id)]
+    roles = [r for r in Role if me.carrier is None or r is not PROVIDER]
+    return page(
+        request,
+        "admin_users.html",
+        status_code=status_code,
+        title="Benutzer",
+        users=_users_in_scope(reg, me),
+        form=form or {"carrier": me.carrier or ""},
+        errors=errors or Errors(),
+        carrier_list=carriers,
+        roles=roles,
+        message=message,
+    )
+
+
+@get("/admin/users", guards=[allow(ADMIN)], sync_to_thread=True)
+def admin_users(request: AnyRequest, hinweis: str | None = None) -> Template:
+    return _users_page(request, message=_message(hinweis))
+
+
+@post("/admin/users", guards=[allow(ADMIN)], status_code=200, sync_to_thread=True)
+def admin_user_create(request: AnyRequest, data: Form) -> Response[Any]:
+    from registry.auth.service import add_user
+
+    reg, me = _reg(request), _me(request)
+    errors = Errors(anchors=USER_ANCHORS, default="username")
+    carrier = value(data, "carrier") or None
+    role = value(data, "role")
+    if me.carrier is not None and carrier != me.carrier:
+        errors.add(Problem("carrier", "Sie können nur Benutzer Ihres eigenen Trägers anlegen."))
+    if me.carrier is not None and role == PROVIDER.value:
+        errors.add(
+            Problem("role", "Anbieter-Konten legt die trägerübergreifende Administration an.")
+        )
+    if not errors:
+        try:
+            add_user(
+                reg,
+                username=value(data, "username"),
+                password=str(data.get("password") or ""),
+                role=role,
+                carrier=carrier if role != PROVIDER.value else None,
+                provider=value(data, "provider") or None,
+                actor=me,
+            )
+        except InvalidInput as exc:
+            errors.extend(exc.problems)
+        except Conflict as exc:
+            errors.add(Problem("username", exc.message))
+        else:
+            return see_other("/admin/users?hinweis=angelegt")
+    form = {k: v for k, v in data.items() if k != "password"}
+    return _users_page(request, form=form, errors=errors, status_code=422)
+
+
+CONTACT_ROWS = 3
+
+
+def _profile_anchors() -> set[str]:
+    names = {"contacts", "criteria"}
+    for i in range(CONTACT_ROWS):
+        names |= {f"contacts[{i}].{k}" for k in ("name", "phone", "email")}
+    return names
+
+
+def _profile_form(profile: Mapping[str, Any]) -> dict[str, Any]:
+    form: dict[str, Any] = {}
+    for i, contact in enumerate(profile.get("contacts") or []):
+        for key in ("name", "phone", "email"):
+            form[f"contacts[{i}].{key}"] = contact.get(key, "")
+    for rule, severity in (profile.get("criteria") or {}).items():
+        form[f"criteria.{rule}"] = severity
+    return form
+
+
+def _profile_page(
+    request: AnyRequest,
+    carrier_id: str,
+    *,
+    form: FormData | None = None,
+    errors: Errors | None = None,
+    status_code: int = 200,
+    message: str = "",
+) -> Template:
+    from registry.admission import lifecycle_service
+
+    reg, me = _reg(request), _me(request)
+    profile = lifecycle_service.get_carrier_profile(reg, me, carrier_id) if carrier_id else None
+    return page(
+        request,
+        "admin_profile.html",
+        status_code=status_code,
+        title="Trägerprofil",
+        carrier_id=carrier_id,
+        profile=profile,
+        form=form if form is not None else _profile_form(profile or {}),
+        errors=errors or Errors(),
+        contact_rows=CONTACT_ROWS,
+        carrier_list=reg.reference.carriers,
+        message=message,
+    )
+
+
+@get("/admin/profile", guards=[allow(ADMIN)], sync_to_thread=True)
+def admin_profile(
+    request: AnyRequest, carrier: str | None = None, hinweis: str | None = None
+) -> Template:
+    me = _me(request)
+    carrier_id = me.carrier or carrier or ""
+    if carrier_id and carrier_id not in _reg(request).reference.carriers_by_id:
+        raise NotFound("Unbekannter Träger")
+    message = "Das Trägerprofil ist gespeichert." if hinweis == "gespeichert" else ""
+    return _profile_page(request, carrier_id, message=message)
+
+
+@post(
+    "/admin/profile/{carrier_id:str}", guards=[allow(ADMIN)], status_code=200, sync_to_thread=True
+)
+def admin_profile_save(request: AnyRequest, carrier_id: str, data: Form) -> Response[Any]:
+    from registry.admission import lifecycle_service
+    from registry.api.schemas import ProfileIn
+
+    reg, me = _reg(request), _me(request)
+    if carrier_id not in reg.reference.carriers_by_id:
+        raise NotFound("Unbekannter Träger")
+    errors = Errors(anchors=_profile_anchors(), default="contacts")
+    contacts = []
+    for i in range(CONTACT_ROWS):
+        row = {k: value(data, f"contacts[{i}].{k}") for k in ("name", "phone", "email")}
+        if any(row.values()):
+            contacts.append((i, row))
+    criteria = {
+        key.removeprefix("criteria."): value(data, key)
+        for key in data
+        if key.startswith("criteria.") and value(data, key)
+    }
+    body = {"contacts": [row for _, row in contacts], "criteria": criteria}
+    try:
+        parsed = ProfileIn.model_validate(body)
+    except ValidationError as exc:
+        for p in problems_of(exc):
+            name = p.field
+            if name.startswith("contacts[") and "]" in name:
+                j = int(name[len("contacts[") : name.index("]")])
+                name = f"contacts[{contacts[j][0]}]" + name[name.index("]") + 1 :]
+            errors.add(Problem(name, p.message, p.rule))
+    else:
+        try:
+            lifecycle_service.put_carrier_profile(reg, me, carrier_id, parsed.model_dump())
+        except InvalidInput as exc:
+            errors.extend(exc.problems)
+        else:
+            return see_other(f"/admin/profile?carrier={carrier_id}&hinweis=gespeichert")
+    return _profile_page(request, carrier_id, form=data, errors=errors, status_code=422)
+
+
+# --------------------------------------------------------------------------- the router
+
+_ROUTES: list[Any] = [
+    home,
+    login_form,
+    login_submit,
+    logout,
+    logout_all,
+    register_form,
+    register_submit,
+    inbox,
+    application_list,
+    application_new,
+    application_submit,
+    application_detail,
+    application_decide,
+    site_admission_action,
+    application_withdraw,
+    provider_page,
+    follow_on_list,
+    follow_on_admit,
+    notice_list,
+    notice_acknowledge,
+    announcement_list,
+    announcement_new,
+    announcement_create,
+    search_page,
+    search_print,
+    admin_users,
+    admin_user_create,
+    admin_profile,
+    admin_profile_save,
+]
+
+
+def _all_routes() -> list[Any]:
+    from portal import network_pages
+
+    return [*_ROUTES, *network_pages.handlers()]
+
+
+portal_router = Router(
+    path="/",
+    route_handlers=_all_routes(),
+    exception_handlers=PORTAL_EXCEPTION_HANDLERS,
+    include_in_schema=False,
+)
 
 PORTAL_HANDLERS: list[Any] = [
-    home,
-    create_static_files_router(path="/static", directories=[_HERE / "static"], include_in_schema=False),
+    portal_router,
+    create_static_files_router(
+        path="/static", directories=[_HERE / "static"], include_in_schema=False
+    ),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -16,7 +18,8 @@ from litestar.middleware.base import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
-from registry.api.errors import EXCEPTION_HANDLERS
+from registry.api.errors import EXCEPTION_HANDLERS, document_error_responses
+from registry.api.fields import reject_control_characters
 from registry.api.security import TokenAuthMiddleware, registry_of
 from registry.context import Registry, open_registry
 from registry.settings import Settings, get_settings
@@ -49,6 +52,25 @@ async def healthz(request: Request[Any, Any, Any]) -> dict[str, Any]:
     return {"ok": bool(graph.get("ok") and search["ok"]), "graph": graph, "search": search}
 
 
+OUTBOX_DRAIN_SECONDS = 5.0
+
+
+async def _drain_outbox_periodically(reg: Registry, interval: float = OUTBOX_DRAIN_SECONDS) -> None:
+    """Keep the search index in step without waiting for the next change: drain the outbox at
+    start (rows a crash left between a commit and its drain) and every few seconds (rows a
+    search outage left). A failure is logged; the rows stay for the next round."""
+    from anyio import to_thread
+
+    from registry.directory.projection import drain
+
+    while True:
+        try:
+            await to_thread.run_sync(drain, reg)
+        except Exception:  # noqa: BLE001 - the outbox keeps the rows; try again later
+            log.warning("outbox drain failed; retrying in %s s", interval, exc_info=True)
+        await asyncio.sleep(interval)
+
+
 def _write_admin_channel(settings: Settings) -> str:
     """Publish how local CLI commands reach this server (token file readable by owner only)."""
     token = secrets.token_urlsafe(32)
@@ -77,9 +99,13 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         reg = registry or open_registry(settings)
         app.state.registry = reg
         app.state.admin_token = _write_admin_channel(settings)
+        drainer = asyncio.create_task(_drain_outbox_periodically(reg))
         try:
             yield
         finally:
+            drainer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await drainer
             (settings.data_dir / "admin.json").unlink(missing_ok=True)
             if registry is None:
                 reg.close()
@@ -102,6 +128,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         lifespan=[lifespan],
         middleware=[DefineMiddleware(TokenAuthMiddleware, exclude=PUBLIC_PATHS)],
         exception_handlers=EXCEPTION_HANDLERS,
+        before_request=reject_control_characters,  # NUL and control characters in queries: 422
         request_max_body_size=settings.max_body_bytes,
         template_config=portal_template_config(),
         csrf_config=portal_csrf_config(settings),
@@ -121,4 +148,5 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         logging_config=None,  # JSON logging: registry.observability (configured by serve)
         after_exception=[log_exception],
     )
+    document_error_responses(app)  # 401/403/404/409/413/422 in the OpenAPI schema
     return install_observability(app)  # request ids, access log, metrics

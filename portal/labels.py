@@ -1,0 +1,140 @@
+"""German labels for the codes the services return (DOMAIN.md §2 terms, plain language)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from registry.auth import ROLE_LABELS, Role
+
+APPLICATION_STATUS = {
+    "submitted": "eingereicht – Entscheidung ausstehend",
+    "decided": "entschieden",
+    "refused": "abgelehnt",
+    "withdrawn": "zurückgezogen",
+}
+
+ADMISSION_STATUS = {
+    "pending": "offen",
+    "awaiting_follow_on": "wartet auf Folgezulassung",
+    "admitted": "zugelassen",
+    "suspended": "ruhend",
+    "revoked": "widerrufen",
+    "withdrawn": "zurückgezogen",
+    "refused": "abgelehnt",
+}
+
+SEVERITY = {"blocking": "blockierend", "advisory": "Hinweis"}
+
+DEGREES = {
+    "social-work": "Studium Soziale Arbeit",
+    "social-pedagogy": "Studium Sozialpädagogik",
+    "pedagogy": "Studium Pädagogik",
+    "psychology": "Studium Psychologie",
+    "other": "anderes Studium",
+    "vocational": "Berufsausbildung im Gesundheits- oder Sozialwesen",
+    "none": "nur Weiterbildung",
+}
+
+CERTIFICATES = {
+    "drv-curriculum": "DRV-Weiterbildung »Fallmanagement in der Rehabilitation« (alle Module)",
+    "case-manager-dgcc": "Zertifikat Case Manager*in (DGCC)",
+    "case-manager-dgcc-participation": "Teilnahmebescheinigung DGCC (216 Stunden)",
+    "disability-manager-dguv": "Disability Manager*in (DGUV)",
+    "comparable": "vergleichbare Qualifikation (Entscheidung im Einzelfall)",
+}
+
+ORGANISATION = {
+    "documentation_system": "Dokumentationssystem (digitale Teilnehmerakte)",
+    "data_protection": "Datenschutz und IT-Sicherheit (§ 78 SGB X, § 35 SGB I)",
+    "confidentiality_commitments": "unterschriebene Verpflichtungen zur Verschwiegenheit",
+    "quality_management": "internes Qualitätsmanagement",
+    "complaints_system": "Beschwerdemanagement",
+}
+
+SITE_FLAGS = {
+    "public_transport": "mit öffentlichen Verkehrsmitteln erreichbar",
+    "barrier_free": "barrierefrei zugänglich",
+    "rooms_for_individual_talks": "Räume für Einzelgespräche",
+    "rooms_for_relatives": "Räume für Gespräche mit Angehörigen",
+}
+
+ACTIONS = {
+    "suspend": "Zulassung ruhen lassen",
+    "resume": "Zulassung wieder aufnehmen",
+    "revoke": "Zulassung widerrufen",
+}
+
+NOTICE_KIND = {"admission": "Zulassung", "agreement": "Vereinbarung"}
+
+LANGUAGES = {
+    "de": "Deutsch",
+    "en": "Englisch",
+    "tr": "Türkisch",
+    "ar": "Arabisch",
+    "ru": "Russisch",
+    "pl": "Polnisch",
+    "uk": "Ukrainisch",
+    "fa": "Persisch",
+    "fr": "Französisch",
+    "es": "Spanisch",
+    "it": "Italienisch",
+    "ro": "Rumänisch",
+    "ku": "Kurdisch",
+    "sq": "Albanisch",
+    "hr": "Kroatisch",
+    "sr": "Serbisch",
+    "el": "Griechisch",
+    "vi": "Vietnamesisch",
+    "dgs": "Deutsche Gebärdensprache",
+}
+
+
+def role_label(role: Role | str) -> str:
+    try:
+        return ROLE_LABELS[Role(role)]
+    except ValueError:
+        return str(role)
+
+
+def language_label(code: str) -> str:
+    return LANGUAGES.get(code, code)
+
+
+def de_date(value: Any) -> str:
+    """An ISO date or timestamp as a German date (TT.MM.JJJJ); '' for nothing."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    text = str(value)
+    try:
+        return date.fromisoformat(text[:10]).strftime("%d.%m.%Y")
+    except ValueError:
+        return text
+
+
+def de_datetime(value: Any) -> str:
+    if not value:
+        return ""
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return parsed.strftime("%d.%m.%Y, %H:%M Uhr")
+
+
+def de_number(value: Any, digits: int = 1) -> str:
+    if value is None or value == "":
+        return ""
+    number = float(value)
+    if number.is_integer():
+        return str(int(number))
+    return f"{number:.{digits}f}".replace(".", ",")
+
+
+def days(value: Any) -> str:
+    n = int(value or 0)
+    return "1 Tag" if n == 1 else f"{n} Tage"

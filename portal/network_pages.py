@@ -1,0 +1,468 @@
+"""Portal pages of the network (rules N1-N7): partners, agreements, coverage.
+
+The pages call ``registry.network.service`` with the logged-in Principal, like the API does.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from litestar import Response, get, post
+from litestar.response import Template
+from pydantic import ValidationError
+
+from portal.forms import Errors, Form, FormData, codes, number, problems_of, value, values
+from registry.api.security import allow
+from registry.auth import Role
+from registry.errors import InvalidInput, Problem
+
+CASE_MANAGER = Role.CASE_MANAGER
+STRATEGIST = Role.NETWORK_STRATEGIST
+ADMIN = Role.ADMIN
+
+KINDS = {
+    "cooperation_agreement": "Kooperationsvereinbarung",
+    "letter_of_intent": "Absichtserklärung",
+    "procedure_agreement": "Verfahrensabsprache",
+}
+PURPOSES = {
+    "general": "Zusammenarbeit allgemein",
+    "referral": "nur Zuweisung ins Fallmanagement",
+}
+AGREEMENT_STATUS = {
+    "draft": "Entwurf",
+    "active": "in Kraft",
+    "suspended": "ausgesetzt",
+    "terminated": "beendet",
+    "expired": "abgelaufen",
+}
+CHANNELS = {"digital": "digital", "phone": "Telefon", "written": "schriftlich"}
+SCOPE_LEVELS = {"districts": "einzelne Kreise", "state": "ein Bundesland", "national": "bundesweit"}
+
+PARTNER_ANCHORS = {
+    "name",
+    "type",
+    "services",
+    "target_groups",
+    "sites",
+    "sites[0].name",
+    "sites[0].address.street",
+    "sites[0].address.postal_code",
+    "sites[0].address.place",
+    "sites[0].service_radius_km",
+    "contacts",
+    "contacts[0].name",
+    "contacts[0].role",
+    "contacts[0].email",
+    "contacts[0].phone",
+    "contacts[0].reachability",
+}
+AGREEMENT_ANCHORS = {
+    "kind",
+    "purpose",
+    "title",
+    "carriers",
+    "partners",
+    "scope",
+    "scope.level",
+    "scope.state",
+    "scope.districts",
+    "valid_from",
+    "valid_until",
+    "contents",
+    "contents.roles",
+    "contents.target_groups",
+    "contents.services",
+    "contents.contacts",
+    "contents.reaction_time_days",
+    "contents.channels",
+    "contents.common_documents",
+    "contents.documentation",
+    "contents.data_protection",
+    "contents.review",
+    "contents.target_group_criteria",
+    "contents.transmission",
+    "contents.informing_target_group",
+}
+
+Page = Callable[..., Template]
+
+
+def _env() -> tuple[Any, Any, Any, Page, Callable[[str], Response[Any]]]:
+    """The shared helpers of ``portal.controllers`` (imported late: no import cycle)."""
+    from portal import controllers as c
+
+    return c._reg, c._me, c.allow, c.page, c.see_other
+
+
+def _network() -> Any:
+    from registry.network import service
+
+    return service
+
+
+def _type_labels(reg: Any) -> dict[str, str]:
+    return {t.code: t.label for t in reg.reference.partner_types}
+
+
+# --------------------------------------------------------------------------- partners (N1, E7)
+
+
+def _partners_page(request: Any, q: str, type_: str, seite: int, message: str = "") -> Template:
+    reg_of, me_of, _, page, _ = _env()
+    reg, me = reg_of(request), me_of(request)
+    result = _network().list_partners(
+        reg, me, type=type_ or None, q=q or None, page=max(seite, 1), page_size=20
+    )
+    pages = max(1, math.ceil(result["total"] / 20))
+    return page(
+        request,
+        "partners.html",
+        title="Netzwerkpartner",
+        result=result,
+        q=q,
+        type_=type_,
+        page_no=max(seite, 1),
+        pages=pages,
+        types=_type_labels(reg),
+        message=message,
+    )
+
+
+@get("/partners", guards=[allow(CASE_MANAGER, STRATEGIST)], sync_to_thread=True)
+def partner_list(
+    request: Any,
+    q: str = "",
+    type: str = "",
+    seite: int = 1,
+    hinweis: str = "",  # noqa: A002
+) -> Template:
+    message = "Der Netzwerkpartner ist angelegt." if hinweis == "angelegt" else ""
+    return _partners_page(request, q.strip()[:200], type, seite, message)
+
+
+@get("/partners/{partner_id:str}", guards=[allow(CASE_MANAGER, STRATEGIST)], sync_to_thread=True)
+def partner_detail(request: Any, partner_id: str) -> Template:
+    reg_of, me_of, _, page, _ = _env()
+    reg = reg_of(request)
+    partner = _network().get_partner(reg, me_of(request), partner_id)
+    return page(
+        request,
+        "partner.html",
+        title=partner["name"],
+        partner=partner,
+        types=_type_labels(reg),
+    )
+
+
+def _partner_form(
+    request: Any, form: FormData, *, errors: Errors | None = None, status_code: int = 200
+) -> Template:
+    reg_of, _, _, page, _ = _env()
+    reg = reg_of(request)
+    return page(
+        request,
+        "partner_form.html",
+        status_code=status_code,
+        title="Netzwerkpartner anlegen",
+        form=form,
+        errors=errors or Errors(),
+        type_options=list(_type_labels(reg).items()),
+        target_group_list=reg.reference.target_groups,
+    )
+
+
+@get("/partners/new", guards=[allow(CASE_MANAGER, STRATEGIST)], sync_to_thread=True)
+def partner_new(request: Any) -> Template:
+    return _partner_form(request, {"sites[0].service_radius_km": "30"})
+
+
+def partner_body(form: FormData) -> dict[str, Any]:
+    site: dict[str, Any] = {
+        "name": value(form, "sites[0].name"),
+        "address": {
+            "street": value(form, "sites[0].address.street"),
+            "postal_code": value(form, "sites[0].address.postal_code"),
+            "place": value(form, "sites[0].address.place"),
+        },
+        "service_radius_km": number(form, "sites[0].service_radius_km") or "",
+    }
+    contact = {
+        k: value(form, f"contacts[0].{k}")
+        for k in ("name", "role", "email", "phone", "reachability")
+    }
+    return {
+        "name": value(form, "name"),
+        "type": value(form, "type"),
+        "sites": [site],
+        "services": [s.strip() for s in value(form, "services").split(",") if s.strip()],
+        "target_groups": values(form, "target_groups"),
+        "contacts": [contact] if contact["name"] else [],
+    }
+
+
+@post(
+    "/partners/new", guards=[allow(CASE_MANAGER, STRATEGIST)], status_code=200, sync_to_thread=True
+)
+def partner_create(request: Any, data: Form) -> Response[Any]:
+    from registry.api.network import PartnerIn
+
+    reg_of, me_of, _, _, see_other = _env()
+    errors = Errors(anchors=PARTNER_ANCHORS, default="name")
+    try:
+        parsed = PartnerIn.model_validate(partner_body(data))
+    except ValidationError as exc:
+        errors.extend(problems_of(exc))
+    else:
+        try:
+            created = _network().create_partner(
+                reg_of(request), me_of(request), parsed.model_dump()
+            )
+        except InvalidInput as exc:
+            errors.extend(exc.problems)
+        else:
+            return see_other(f"/partners/{created['id']}")
+    return _partner_form(request, data, errors=errors, status_code=422)
+
+
+# --------------------------------------------------------------------------- agreements (N2-N5)
+
+
+@get("/agreements", guards=[allow(STRATEGIST)], sync_to_thread=True)
+def agreement_list(request: Any, status: str = "") -> Template:
+    reg_of, me_of, _, page, _ = _env()
+    reg, me = reg_of(request), me_of(request)
+    status = status if status in AGREEMENT_STATUS else ""
+    items = _network().list_agreements(reg, me, status or None)
+    due = _network().agreements_due_for_review(reg, me, 90)
+    return page(
+        request,
+        "agreements.html",
+        title="Kooperationsvereinbarungen",
+        items=items,
+        due=due,
+        status=status,
+        statuses=AGREEMENT_STATUS,
+        kinds=KINDS,
+    )
+
+
+def _agreement_page(
+    request: Any,
+    agreement_id: str,
+    *,
+    errors: Errors | None = None,
+    form: FormData | None = None,
+    status_code: int = 200,
+    message: str = "",
+) -> Template:
+    reg_of, me_of, _, page, _ = _env()
+    reg = reg_of(request)
+    agreement = _network().get_agreement(reg, me_of(request), agreement_id)
+    return page(
+        request,
+        "agreement.html",
+        status_code=status_code,
+        title=agreement["title"],
+        agreement=agreement,
+        kinds=KINDS,
+        purposes=PURPOSES,
+        statuses=AGREEMENT_STATUS,
+        channels=CHANNELS,
+        errors=errors or Errors(),
+        form=form or {},
+        message=message,
+    )
+
+
+@get("/agreements/{agreement_id:str}", guards=[allow(STRATEGIST)], sync_to_thread=True)
+def agreement_detail(request: Any, agreement_id: str, hinweis: str = "") -> Template:
+    messages = {
+        "angelegt": "Der Entwurf ist angelegt.",
+        "aktiviert": "Die Vereinbarung ist in Kraft.",
+    }
+    return _agreement_page(request, agreement_id, message=messages.get(hinweis, ""))
+
+
+@post(
+    "/agreements/{agreement_id:str}/activate",
+    guards=[allow(STRATEGIST)],
+    status_code=200,
+    sync_to_thread=True,
+)
+def agreement_activate(request: Any, agreement_id: str, data: Form) -> Response[Any]:
+    reg_of, me_of, _, _, see_other = _env()
+    reason = value(data, "override_reason") or None
+    errors = Errors(anchors={"override_reason"}, default="override_reason")
+    try:
+        _network().activate_agreement(reg_of(request), me_of(request), agreement_id, reason)
+    except InvalidInput as exc:
+        errors.notice = (
+            "Die Vereinbarung kann nicht in Kraft treten: es fehlen Inhalte (Regel N3). "
+            "Ergänzen Sie sie, oder aktivieren Sie mit einer Begründung."
+        )
+        errors.extend(exc.problems)
+    else:
+        return see_other(f"/agreements/{agreement_id}?hinweis=aktiviert")
+    return _agreement_page(request, agreement_id, errors=errors, form=data, status_code=422)
+
+
+def _agreement_form(
+    request: Any, form: FormData, *, errors: Errors | None = None, status_code: int = 200
+) -> Template:
+    reg_of, me_of, _, page, _ = _env()
+    reg, me = reg_of(request), me_of(request)
+    partners = _network().list_partners(reg, me, page=1, page_size=100)["results"]
+    return page(
+        request,
+        "agreement_form.html",
+        status_code=status_code,
+        title="Vereinbarung anlegen",
+        form=form,
+        errors=errors or Errors(),
+        kind_options=list(KINDS.items()),
+        purpose_options=list(PURPOSES.items()),
+        level_options=list(SCOPE_LEVELS.items()),
+        channel_options=list(CHANNELS.items()),
+        partner_options=[(p["id"], p["name"]) for p in partners],
+        carrier_options=[(c.id, c.name) for c in reg.reference.carriers],
+        state_options=[(s.name, s.name) for s in reg.reference.states()],
+        target_group_options=[(t.code, t.label) for t in reg.reference.target_groups],
+    )
+
+
+@get("/agreements/new", guards=[allow(STRATEGIST)], sync_to_thread=True)
+def agreement_new(request: Any) -> Template:
+    _, me_of, _, _, _ = _env()
+    return _agreement_form(
+        request,
+        {"carriers": [me_of(request).carrier or ""], "purpose": "general", "scope.level": "state"},
+    )
+
+
+def _texts(text: str) -> list[str]:
+    return [t.strip() for t in text.split(",") if t.strip()]
+
+
+def agreement_body(form: FormData) -> dict[str, Any]:
+    contents: dict[str, Any] = {}
+    for key in (
+        "roles",
+        "documentation",
+        "data_protection",
+        "target_group_criteria",
+        "transmission",
+        "informing_target_group",
+    ):
+        if value(form, f"contents.{key}"):
+            contents[key] = value(form, f"contents.{key}")
+    for key in ("services", "common_documents"):
+        if _texts(value(form, f"contents.{key}")):
+            contents[key] = _texts(value(form, f"contents.{key}"))
+    if values(form, "contents.target_groups"):
+        contents["target_groups"] = values(form, "contents.target_groups")
+    if values(form, "contents.channels"):
+        contents["channels"] = values(form, "contents.channels")
+    if number(form, "contents.reaction_time_days"):
+        contents["reaction_time_days"] = number(form, "contents.reaction_time_days")
+    if number(form, "contents.review.interval_months"):
+        contents["review"] = {"interval_months": number(form, "contents.review.interval_months")}
+    contact = {
+        k: value(form, f"contents.contacts[0].{k}") for k in ("name", "role", "email", "phone")
+    }
+    if contact["name"]:
+        contents["contacts"] = [contact]
+    level = value(form, "scope.level")
+    scope: dict[str, Any] = {"level": level}
+    if level == "state":
+        scope["state"] = value(form, "scope.state")
+    elif level == "districts":
+        scope["districts"] = codes(value(form, "scope.districts"))
+    return {
+        "kind": value(form, "kind"),
+        "purpose": value(form, "purpose") or "general",
+        "title": value(form, "title"),
+        "carriers": values(form, "carriers"),
+        "partners": values(form, "partners"),
+        "scope": scope,
+        "valid_from": value(form, "valid_from"),
+        "valid_until": value(form, "valid_until") or None,
+        "contents": contents,
+    }
+
+
+@post("/agreements/new", guards=[allow(STRATEGIST)], status_code=200, sync_to_thread=True)
+def agreement_create(request: Any, data: Form) -> Response[Any]:
+    from registry.api.network import AgreementIn
+
+    reg_of, me_of, _, _, see_other = _env()
+    errors = Errors(anchors=AGREEMENT_ANCHORS, default="title")
+    try:
+        parsed = AgreementIn.model_validate(agreement_body(data))
+    except ValidationError as exc:
+        errors.extend(_contacts_to_anchor(problems_of(exc)))
+    else:
+        try:
+            created = _network().create_agreement(
+                reg_of(request), me_of(request), parsed.model_dump(mode="json", exclude_none=True)
+            )
+        except InvalidInput as exc:
+            errors.extend(exc.problems)
+        else:
+            return see_other(f"/agreements/{created['id']}?hinweis=angelegt")
+    return _agreement_form(request, data, errors=errors, status_code=422)
+
+
+def _contacts_to_anchor(problems: list[Problem]) -> list[Problem]:
+    return [
+        Problem(p.field.replace("contacts[0]", "contacts"), p.message, p.rule) for p in problems
+    ]
+
+
+# --------------------------------------------------------------------------- coverage (N6, N7)
+
+
+@get("/coverage", guards=[allow(STRATEGIST, ADMIN)], sync_to_thread=True)
+def coverage_page(
+    request: Any, target_group: str = "", lookahead_days: int = 0, nur_luecken: bool = False
+) -> Template:
+    reg_of, me_of, _, page, _ = _env()
+    reg = reg_of(request)
+    codes_ = [t.code for t in reg.reference.target_groups]
+    target_group = target_group if target_group in codes_ else codes_[0]
+    lookahead = max(0, min(lookahead_days, 3650))
+    rows = _network().coverage(reg, me_of(request), target_group, lookahead)
+    gaps = sum(1 for r in rows if r.get("gap"))
+    opening = sum(1 for r in rows if r.get("gap_opens"))
+    if nur_luecken:
+        rows = [r for r in rows if r.get("gap") or r.get("gap_opens")]
+    rows.sort(key=lambda r: (r["state"], r["district"]["name"]))
+    return page(
+        request,
+        "coverage.html",
+        title="Abdeckung",
+        rows=rows,
+        target_group=target_group,
+        lookahead=lookahead,
+        only_gaps=nur_luecken,
+        gaps=gaps,
+        opening=opening,
+        target_group_list=reg.reference.target_groups,
+    )
+
+
+def handlers() -> list[Any]:
+    return [
+        partner_list,
+        partner_new,
+        partner_create,
+        partner_detail,
+        agreement_list,
+        agreement_new,
+        agreement_create,
+        agreement_detail,
+        agreement_activate,
+        coverage_page,
+    ]
