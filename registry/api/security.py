@@ -43,6 +43,15 @@ def principal_from_token(reg: Registry, token: str) -> Principal | None:
     )
 
 
+def _cookie_allowed(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
+    """The portal's session cookie authenticates portal pages (which check CSRF) and safe API
+    reads such as the PDF of a printed list; a changing API call needs the bearer token, so a
+    cookie alone can never be turned into a cross-site write."""
+    if not connection.url.path.startswith("/api/"):
+        return True
+    return connection.scope.get("method", "GET") in ("GET", "HEAD")
+
+
 class TokenAuthMiddleware(AbstractAuthenticationMiddleware):
     async def authenticate_request(
         self, connection: ASGIConnection[Any, Any, Any, Any]
@@ -51,7 +60,7 @@ class TokenAuthMiddleware(AbstractAuthenticationMiddleware):
         token = ""
         if header.lower().startswith("bearer "):
             token = header[7:].strip()
-        elif SESSION_COOKIE in connection.cookies:
+        elif SESSION_COOKIE in connection.cookies and _cookie_allowed(connection):
             token = connection.cookies[SESSION_COOKIE]
         if not token:
             raise NotAuthorizedException("Anmeldung erforderlich")

@@ -340,3 +340,14 @@ def test_announcements_are_published_and_listed_for_providers(api: Api) -> None:
     bad = {**body, "carriers": ["drv-hessen"]}  # the author's carrier must take part
     r = api.post("/api/v1/announcements", bad, as_="officer.nord")
     assert r.status_code == 422 and r.json()["errors"][0]["rule"] == "A12"
+
+
+def test_session_cookie_does_not_authorise_api_writes(api: Api) -> None:
+    token = api.token("officer.nord")
+    api.client.cookies.set("registry_session", token)
+    try:
+        assert api.client.get("/api/v1/applications").status_code == 200
+        r = api.client.post("/api/v1/announcements", json={})
+        assert r.status_code == 401  # a cross-site form could send the cookie, never a token
+    finally:
+        api.client.cookies.clear()
