@@ -1193,10 +1193,9 @@ USER_ANCHORS = {"username", "password", "role", "carrier", "provider"}
 
 def _users_in_scope(reg: Registry, me: Principal) -> list[dict[str, Any]]:
     """The accounts an admin may see: all, or those of its own carrier (DOMAIN.md §9)."""
-    if me.role is not ADMIN:
-        raise Forbidden()
-    rows = reg.graph.read("users.list")
-    return [dict(r) for r in rows if me.carrier is None or r["carrier"] == me.carrier]
+    from registry.auth.service import list_users
+
+    return list_users(reg, me)
 
 
 def _users_page(

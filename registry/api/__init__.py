@@ -8,11 +8,12 @@ from registry.api.admission import ADMISSION_HANDLERS
 from registry.api.directory import DirectoryController
 from registry.api.lifecycle import LIFECYCLE_HANDLERS
 from registry.api.network import NETWORK_HANDLERS
-from registry.api.reference import AuthController, ReferenceController
+from registry.api.reference import AuthController, ReferenceController, UserController
 
 ROUTE_HANDLERS: list[Any] = [
     AuthController,
     ReferenceController,
+    UserController,
     *ADMISSION_HANDLERS,
     *LIFECYCLE_HANDLERS,
     *NETWORK_HANDLERS,

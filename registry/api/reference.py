@@ -9,6 +9,7 @@ from litestar.params import Parameter
 from pydantic import BaseModel, Field
 
 from registry.api.security import ANY_ROLE, allow, registry_of
+from registry.auth import Role
 from registry.auth.service import LoginFailed, login, logout_everywhere
 from registry.errors import InvalidInput, NotFound
 from registry.geo import AmbiguousPlace, InvalidPostalCode, UnknownPostalCode
@@ -141,3 +142,70 @@ def resolve(reg: Any, postal_code: str, place: str | None, field: str = "postal_
             "Die Postleitzahl ist ohne Ort nicht eindeutig; mögliche Orte: "
             + ", ".join(exc.candidates),
         ) from exc
+
+
+class UserIn(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    username: Annotated[str, Field(min_length=3, max_length=80, pattern=r"^[A-Za-z0-9._@-]+$")]
+    password: Annotated[str, Field(min_length=1, max_length=500)]
+    role: Annotated[str, Field(max_length=40)]
+    carrier: Annotated[str | None, Field(max_length=80)] = None
+    provider: Annotated[str | None, Field(max_length=80)] = None
+
+
+class UserOut(BaseModel):
+    id: str
+    username: str
+    role: str
+    carrier: str | None
+    provider: str | None
+    active: bool
+
+
+class UserController(Controller):
+    """Accounts (DOMAIN.md §9: admins manage the users in their scope)."""
+
+    path = "/api/v1/users"
+    tags = ["Benutzer"]
+    guards = [allow(Role.ADMIN)]
+
+    @get("/", operation_id="listUsers", sync_to_thread=True)
+    def list_all(self, request: Request[Any, Any, Any]) -> list[UserOut]:
+        from registry.auth.service import list_users
+
+        return [
+            UserOut(
+                id=u["id"],
+                username=u["username"],
+                role=u["role"],
+                carrier=u["carrier"] or None,
+                provider=u["provider"] or None,
+                active=bool(u["active"]),
+            )
+            for u in list_users(registry_of(request), request.user)
+        ]
+
+    @post("/", operation_id="createUser", status_code=201, sync_to_thread=True)
+    def create(self, request: Request[Any, Any, Any], data: UserIn) -> UserOut:
+        from registry.auth.service import add_user
+
+        reg = registry_of(request)
+        user_id = add_user(
+            reg,
+            username=data.username,
+            password=data.password,
+            role=data.role,
+            carrier=data.carrier,
+            provider=data.provider,
+            actor=request.user,
+        )
+        row = reg.graph.read("users.by_id", id=user_id)[0]
+        return UserOut(
+            id=row["id"],
+            username=row["username"],
+            role=row["role"],
+            carrier=row["carrier"] or None,
+            provider=row["provider"] or None,
+            active=bool(row["active"]),
+        )

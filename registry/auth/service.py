@@ -17,7 +17,7 @@ from registry.auth import (
 )
 from registry.clock import now, now_iso, parse
 from registry.context import Registry
-from registry.errors import Conflict, InvalidInput, Problem
+from registry.errors import Conflict, Forbidden, InvalidInput, Problem
 from registry.graph.ports import Tx
 from registry.ids import new_id
 
@@ -64,6 +64,8 @@ def add_user(
             problems.append(Problem("carrier", "Diese Rolle braucht einen Träger (--carrier)."))
         if provider:
             problems.append(Problem("provider", "Nur Anbieter-Konten gehören zu einem Anbieter."))
+    if actor is not None:
+        problems += _scope_problems(actor, role_value, carrier)
     if problems:
         raise InvalidInput(problems)
     user_id = new_id("usr")
@@ -138,3 +140,32 @@ def logout_everywhere(reg: Registry, principal: Principal) -> None:
         )
 
     reg.graph.write(work)
+
+
+def _scope_problems(actor: Principal, role: Role | None, carrier: str | None) -> list[Problem]:
+    """DOMAIN.md §9: an admin manages the users in its scope (all, or its own carrier)."""
+    if actor.role is not Role.ADMIN:
+        raise Forbidden("Benutzer verwaltet die Administration.")
+    if actor.carrier is None:
+        return []
+    problems = []
+    if carrier != actor.carrier:
+        problems.append(
+            Problem("carrier", "Sie können nur Benutzer Ihres eigenen Trägers anlegen.")
+        )
+    if role is Role.PROVIDER:
+        problems.append(
+            Problem("role", "Anbieter-Konten legt die trägerübergreifende Administration an.")
+        )
+    return problems
+
+
+def list_users(reg: Registry, actor: Principal) -> list[dict[str, Any]]:
+    """The accounts an admin may see: all, or those of its own carrier (DOMAIN.md §9)."""
+    if actor.role is not Role.ADMIN:
+        raise Forbidden("Benutzer verwaltet die Administration.")
+    return [
+        dict(r)
+        for r in reg.graph.read("users.list")
+        if actor.carrier is None or r["carrier"] == actor.carrier
+    ]

@@ -351,3 +351,27 @@ def test_session_cookie_does_not_authorise_api_writes(api: Api) -> None:
         assert r.status_code == 401  # a cross-site form could send the cookie, never a token
     finally:
         api.client.cookies.clear()
+
+
+def test_admins_manage_users_in_their_scope(api: Api) -> None:
+    body = {
+        "username": "neu.nord",
+        "password": "ein-gutes-passwort-1",
+        "role": "case_manager",
+        "carrier": "drv-nord",
+    }
+    r = api.post("/api/v1/users", body, as_="admin.nord")
+    assert r.status_code == 201 and r.json()["carrier"] == "drv-nord"
+    r = api.post(
+        "/api/v1/users",
+        {**body, "username": "neu.hessen", "carrier": "drv-hessen"},
+        as_="admin.nord",
+    )
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "carrier"
+    listed = api.get("/api/v1/users", as_="admin.nord").json()
+    assert {u["carrier"] for u in listed} == {"drv-nord"}
+    assert len(api.get("/api/v1/users", as_="admin").json()) > len(listed)
+    assert api.get("/api/v1/users", as_="officer.nord").status_code == 403
+    weak = {**body, "username": "schwach", "password": "kurz"}
+    r = api.post("/api/v1/users", weak, as_="admin")
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "password"
