@@ -19,7 +19,11 @@ run: install
 	REGISTRY_PASSWORD=$${REGISTRY_PASSWORD:-demo-passwort-2026} $(BIN)/registry seed demo
 	$(BIN)/registry serve
 
-test: install
+tests/browser/node_modules/axe-core/axe.min.js: tests/browser/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --silent --prefix tests/browser; \
+	else echo "npm missing: browser accessibility checks will be skipped"; fi
+
+test: install tests/browser/node_modules/axe-core/axe.min.js
 	$(BIN)/pytest
 
 lint: install
@@ -30,7 +34,7 @@ typecheck: install
 	$(BIN)/mypy registry portal seed
 
 bench: install
-	$(BIN)/python -m bench.search
+	$(BIN)/python -m bench.search $(BENCH_ARGS)
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache
