@@ -66,10 +66,10 @@ _NODE = re.compile(
     r"^CREATE\s+NODE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)\s*\((.*)\)$", re.IGNORECASE | re.S
 )
 _REL = re.compile(
-    r"^CREATE\s+REL\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)\s*\(\s*FROM\s+(\w+)\s+TO\s+(\w+)\s*"
-    r"(?:,(.*))?\)$",
-    re.IGNORECASE | re.S,
+    r"^CREATE\s+REL\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)\s*\((.*)\)$", re.IGNORECASE | re.S
 )
+_BACKFILL = re.compile(r"^MATCH\s.*\sCREATE\s+\(\w+\)-\[:\w+\]->\(\w+\)$", re.IGNORECASE | re.S)
+_PAIR = re.compile(r"^FROM\s+(\w+)\s+TO\s+(\w+)$", re.IGNORECASE)
 _ALTER = re.compile(
     r"^ALTER\s+TABLE\s+(\w+)\s+ADD\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)\s+(STRING\[\]|\w+)"
     r"(?:\s+DEFAULT\s+.*)?$",
@@ -99,9 +99,17 @@ class NodeTable:
 
 @dataclass(frozen=True)
 class RelTable:
+    """One (label, source table, target table) pair. A relationship table with several FROM/TO
+    pairs gives one RelTable per pair, ``name``d ``<label>_<source>``; otherwise name = label."""
+
     label: str
     source: str
     target: str
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            object.__setattr__(self, "name", self.label)
 
 
 @dataclass(frozen=True)
@@ -112,8 +120,8 @@ class Schema:
     def node(self, label: str) -> NodeTable | None:
         return next((n for n in self.nodes if n.label == label), None)
 
-    def rel(self, label: str) -> RelTable | None:
-        return next((r for r in self.rels if r.label == label), None)
+    def rel(self, name: str) -> RelTable | None:
+        return next((r for r in self.rels if r.name == name), None)
 
 
 def _ident(name: str) -> str:
@@ -153,10 +161,18 @@ def parse_schema(texts: Iterable[str]) -> Schema:
                         raise ValueError(f"cannot read column {part!r} of {label}")
                 columns.setdefault(label, cols)
             elif m := _REL.match(statement):
-                if m.group(4) and m.group(4).strip():
-                    raise ValueError(f"relationship properties are not backed up: {statement}")
                 label = _ident(m.group(1))
-                rels.setdefault(label, RelTable(label, _ident(m.group(2)), _ident(m.group(3))))
+                parts = [p.strip() for p in m.group(2).split(",")]
+                pairs = [_PAIR.match(p) for p in parts]
+                if not all(pairs):
+                    raise ValueError(f"relationship properties are not backed up: {statement}")
+                for pair in pairs:
+                    assert pair is not None
+                    source, target = _ident(pair.group(1)), _ident(pair.group(2))
+                    name = label if len(pairs) == 1 else f"{label}_{source}"
+                    rels.setdefault(name, RelTable(label, source, target, name))
+            elif _BACKFILL.match(statement):
+                continue  # a data migration that links existing nodes, not a table
             elif m := _ALTER.match(statement):
                 label, name = _ident(m.group(1)), _ident(m.group(2))
                 if label not in columns:
@@ -218,7 +234,7 @@ def render_queries(schema: Schema) -> str:
             "",
         ]
     for r in schema.rels:
-        q = _qname(r.label)
+        q = _qname(r.name)
         source, target = schema.node(r.source), schema.node(r.target)
         assert source is not None and target is not None
         out += [
@@ -299,9 +315,9 @@ def read_snapshot(reg: Registry, schema: Schema | None = None) -> Snapshot:
         for r in schema.rels:
             pairs = [
                 (str(x["source"]), str(x["target"]))
-                for x in tx.run(f"backup.rels_{_qname(r.label)}")
+                for x in tx.run(f"backup.rels_{_qname(r.name)}")
             ]
-            rels[r.label] = sorted(pairs)
+            rels[r.name] = sorted(pairs)
         return Snapshot(nodes, rels)
 
     return reg.graph.write(work)
@@ -351,7 +367,7 @@ def _problem(line_no: int, message: str) -> Problem:
 def parse_backup(lines: Iterable[str], schema: Schema) -> Snapshot:
     """Read and validate a backup; raises InvalidInput naming the first bad lines."""
     nodes: dict[str, list[dict[str, Any]]] = {t.label: [] for t in schema.nodes}
-    rels: dict[str, list[tuple[str, str]]] = {r.label: [] for r in schema.rels}
+    rels: dict[str, list[tuple[str, str]]] = {r.name: [] for r in schema.rels}
     problems: list[Problem] = []
     header_seen = False
     for line_no, raw in enumerate(lines, start=1):
@@ -406,7 +422,7 @@ def parse_backup(lines: Iterable[str], schema: Schema) -> Snapshot:
             if rel is None or not isinstance(source, str) or not isinstance(target, str):
                 problems.append(_problem(line_no, f"unbekannte Beziehung {label!r}"))
                 continue
-            rels[rel.label].append((source, target))
+            rels[rel.name].append((source, target))
         else:
             problems.append(_problem(line_no, f"unbekannter Zeilentyp {kind!r}"))
     if not header_seen and not problems:
@@ -421,10 +437,10 @@ def parse_backup(lines: Iterable[str], schema: Schema) -> Snapshot:
     for r in schema.rels:
         sources = {p[_key(schema, r.source)] for p in nodes[r.source]}
         targets = {p[_key(schema, r.target)] for p in nodes[r.target]}
-        for source, target in rels[r.label]:
+        for source, target in rels[r.name]:
             if source not in sources or target not in targets:
                 problems.append(
-                    Problem(field=r.label, message=f"Beziehung {source} -> {target} ohne Knoten")
+                    Problem(field=r.name, message=f"Beziehung {source} -> {target} ohne Knoten")
                 )
                 break
     if problems:
@@ -452,11 +468,11 @@ def _existing_content(reg: Registry, schema: Schema) -> list[str]:
         if n:
             found.append(f"{n} {t.label}")
     for r in schema.rels:
-        if r.label in INIT_RELS:
+        if r.name in INIT_RELS:
             continue
-        n = int(reg.graph.read(f"backup.count_rels_{_qname(r.label)}")[0]["n"])
+        n = int(reg.graph.read(f"backup.count_rels_{_qname(r.name)}")[0]["n"])
         if n:
-            found.append(f"{n} {r.label}")
+            found.append(f"{n} {r.name}")
     return found
 
 
@@ -502,9 +518,9 @@ def import_graph(reg: Registry, path: Path, *, force: bool = False) -> dict[str,
             for batch in _batches(snapshot.nodes[t.label]):
                 tx.run(f"backup.restore_{_qname(t.label)}", rows=batch)
         for r in schema.rels:
-            rows = [{"source": s, "target": d} for s, d in snapshot.rels[r.label]]
+            rows = [{"source": s, "target": d} for s, d in snapshot.rels[r.name]]
             for batch in _batches(rows):
-                tx.run(f"backup.restore_rels_{_qname(r.label)}", rows=batch)
+                tx.run(f"backup.restore_rels_{_qname(r.name)}", rows=batch)
 
     reg.graph.write(work)
     graph_seconds = time.perf_counter() - started

@@ -24,4 +24,4 @@ def _reset_clock() -> Iterator[None]:
 def settings(tmp_path: Path):  # type: ignore[no-untyped-def]
     from registry.settings import Settings
 
-    return Settings(data_dir=tmp_path / "var", graph_buffer_pool_mb=64)
+    return Settings(data_dir=tmp_path / "var", graph_buffer_pool_mb=128)

@@ -33,6 +33,7 @@ from registry.admission.model import (
     Severity,
     SiteFacts,
 )
+from registry.audit import append_event
 from registry.auth import Principal, Role
 from registry.context import Registry
 from registry.directory.projection import enqueue, try_drain
@@ -204,8 +205,8 @@ def _admission_rows(
 
 def _write_events(tx: Tx, events: Iterable[Event], subject_id: str) -> None:
     for e in events:
-        tx.run(
-            "audit.append",
+        append_event(
+            tx,
             id=sequential_id("evt"),
             at=e.at.isoformat(),
             actor=e.actor,
@@ -386,8 +387,8 @@ def register_provider(
                 provider=provider_id,
                 now=clock.now_iso(),
             )
-        tx.run(
-            "audit.append",
+        append_event(
+            tx,
             id=sequential_id("evt"),
             at=clock.now().isoformat(),
             actor=principal.user_id if principal else (user_fields or {}).get("id", "self"),
@@ -664,17 +665,19 @@ def submit_application(
             data=json.dumps(data, ensure_ascii=False, sort_keys=True),
             now=now.isoformat(),
         )
-        tx.run(
-            "admission.upsert_admissions",
-            rows=_admission_rows(
-                (
-                    Admission(f.id, g, AdmissionStatus.PENDING, f.responsible_carrier)
-                    for f in site_facts
-                    for g in facts.target_groups
-                ),
-                provider_id=provider["id"],
-                application_of={f.id: application_id for f in site_facts},
+        new_admissions = _admission_rows(
+            (
+                Admission(f.id, g, AdmissionStatus.PENDING, f.responsible_carrier)
+                for f in site_facts
+                for g in facts.target_groups
             ),
+            provider_id=provider["id"],
+            application_of={f.id: application_id for f in site_facts},
+        )
+        tx.run("admission.upsert_admissions", rows=new_admissions)
+        tx.run(
+            "admission.link_admissions",
+            rows=[{"id": r["id"], "site_id": r["site_id"]} for r in new_admissions],
         )
         events = [
             Event(
@@ -744,7 +747,7 @@ def _sync_case_managers(
 
 def _history(reg: Registry, application_id: str) -> list[dict[str, Any]]:
     out = []
-    for e in reg.graph.read("audit.for_subject", subject_id=application_id):
+    for e in reg.graph.read("audit.for_application", subject_id=application_id):
         data = json.loads(e["data"] or "{}")
         out.append(
             {
@@ -1137,12 +1140,24 @@ def _persist_lifecycle(
     adm_rows: list[Row],
     reason: str,
     *site_ids: str,
+    cancel_follow_ons: Sequence[str] = (),
 ) -> None:
     previous = {(r["site_id"], r["target_group"]): r for r in adm_rows}
     reasons = {(a.site_id, a.target_group): reason for a in outcome.changed}
     data = json.loads(app["data"])
 
     def work(tx: Tx) -> None:
+        # A11 for admissions: the outcome was computed from `adm_rows`, read before this unit
+        # of work; if another change committed since, writing it would overwrite that change
+        # (e.g. a stale "suspended" over a committed "revoked"). Writes are serialised, so
+        # reading here sees every committed change.
+        read_sites = sorted({r["site_id"] for r in adm_rows})
+        current = {
+            (r["site_id"], r["target_group"]): r["status"]
+            for r in tx.run("admission.admissions_of_sites", site_ids=read_sites)
+        }
+        if any(current.get(key) != row["status"] for key, row in previous.items()):
+            raise Conflict("Die Zulassung wurde inzwischen geändert; bitte neu laden (A11).")
         if outcome.changed:
             tx.run(
                 "admission.upsert_admissions",
@@ -1167,6 +1182,13 @@ def _persist_lifecycle(
             data=json.dumps(data, ensure_ascii=False, sort_keys=True),
         ):
             raise Conflict("Der Antrag wurde inzwischen geändert; bitte neu laden (A11).")
+        for task_id in cancel_follow_ons:  # in the same unit of work: never half-withdrawn
+            tx.run(
+                "admission.close_follow_on",
+                id=task_id,
+                status="cancelled",
+                now=clock.now().isoformat(),
+            )
         _write_events(tx, outcome.events, app["id"])
         write_notices(tx, outcome.notices)
         enqueue(tx, "site", site_ids or [s.id for s in facts.sites])
@@ -1198,19 +1220,18 @@ def withdraw_application(
             now,
             reached_carriers=reached_carriers(reg, facts.sites),
         )
-    _persist_lifecycle(reg, app, facts, outcome, adm_rows, reason)
     open_tasks = reg.graph.read(
         "admission.follow_ons", carrier="", status="open", application_id=application_id
     )
-    if open_tasks:
-        reg.graph.write(
-            lambda tx: [
-                tx.run(
-                    "admission.close_follow_on", id=t["id"], status="cancelled", now=now.isoformat()
-                )
-                for t in open_tasks
-            ]
-        )
+    _persist_lifecycle(
+        reg,
+        app,
+        facts,
+        outcome,
+        adm_rows,
+        reason,
+        cancel_follow_ons=[t["id"] for t in open_tasks],
+    )
     return get_application(reg, principal, application_id)
 
 
@@ -1284,8 +1305,8 @@ def create_announcement(
             now=clock.now_iso(),
             created_by=principal.user_id,
         )
-        tx.run(
-            "audit.append",
+        append_event(
+            tx,
             id=sequential_id("evt"),
             at=clock.now().isoformat(),
             actor=principal.user_id,

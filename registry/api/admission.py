@@ -73,7 +73,7 @@ class ProviderController(Controller):
     @get(
         "/{provider_id:str}",
         operation_id="getProvider",
-        guards=[allow(*ANY_ROLE)],
+        guards=[allow(*(r for r in ANY_ROLE if r is not Role.DIRECTORY_READER))],
         sync_to_thread=True,
     )
     def get_one(self, request: Request[Any, Any, Any], provider_id: str) -> Json:

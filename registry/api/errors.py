@@ -13,6 +13,7 @@ from litestar.exceptions import (
     ValidationException,
 )
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from pydantic import BaseModel
 
 from registry.errors import DomainError, InvalidInput
 from registry.graph.ports import ConstraintViolation
@@ -64,6 +65,15 @@ def http_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Respons
         detail = exc.detail or "Anmeldung erforderlich"
     elif isinstance(exc, PermissionDeniedException):
         detail = exc.detail or "Für Ihre Rolle nicht erlaubt"
+    if status == 400 and request.url.path.startswith("/api/"):
+        # an unreadable body (malformed JSON, numbers out of range) is invalid input (API.md)
+        return _json(
+            422,
+            {
+                "detail": "Ungültige Eingabe",
+                "errors": [{"field": "body", "message": "Der Inhalt ist kein lesbares JSON."}],
+            },
+        )
     if request.url.path.startswith("/api/") or status < 500:
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         resp = _json(status, {"detail": detail})
@@ -76,6 +86,53 @@ def http_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Respons
 def internal_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return _json(HTTP_500_INTERNAL_SERVER_ERROR, {"detail": "Interner Fehler"})
+
+
+class ProblemOut(BaseModel):
+    field: str
+    message: str
+    rule: str | None = None
+
+
+class ErrorOut(BaseModel):
+    """Every error of the API: a German message and, for invalid input, each problem."""
+
+    detail: str
+    errors: list[ProblemOut] | None = None
+
+
+_ERROR_TEXT = {
+    400: "Ungültige Anfrage",
+    401: "Nicht angemeldet, Anmeldung abgelaufen oder Zugangsdaten falsch",
+    403: "Für die Rolle oder den Träger des Aufrufers nicht erlaubt",
+    404: "Nicht gefunden oder außerhalb des Zuständigkeitsbereichs (DOMAIN.md §9)",
+    409: "Konflikt: inzwischen geändert oder schon vorhanden",
+    413: "Anfrage zu groß",
+    422: "Ungültige Eingabe: jedes Problem mit Feld, Meldung und Regel",
+}
+
+
+def document_error_responses(app: Any) -> None:
+    """Declare in the OpenAPI schema the error answers (API.md "Errors") of every API
+    operation: 401/403 for callers, 404 where an object is named, 409/413 for changes and 422
+    for input. Runs before the schema is first built (Litestar builds it on first request)."""
+    from litestar.openapi.datastructures import ResponseSpec
+
+    for route in app.routes:
+        for method, (handler, _) in getattr(route, "route_handler_map", {}).items():
+            if method == "OPTIONS" or not route.path.startswith("/api/"):
+                continue
+            params = set(handler.parsed_fn_signature.parameters) - {"request", "self"}
+            codes = {400, 401, 403}
+            if params:
+                codes |= {404, 422}
+            if method in ("POST", "PUT", "PATCH", "DELETE"):
+                codes |= {409, 413}
+            declared = {
+                code: ResponseSpec(data_container=ErrorOut, description=_ERROR_TEXT[code])
+                for code in sorted(codes)
+            }
+            handler.responses = {**declared, **(handler.responses or {})}
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {

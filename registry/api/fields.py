@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def reject_control_characters(request: Any) -> None:
+    """A ``before_request`` hook: a query parameter with a NUL byte or another control
+    character is invalid input (422, naming the parameter), on every route."""
+    from registry.errors import InvalidInput
+
+    for name, value in request.query_params.multi_items():
+        if _CONTROL.search(value):
+            raise InvalidInput.one(name, "darf keine Steuerzeichen enthalten")
 
 
 def _no_control(value: str) -> str:

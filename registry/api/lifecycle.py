@@ -175,7 +175,7 @@ class AdmissionLifecycleController(Controller):
         self,
         request: Request[Any, Any, Any],
         status: Annotated[SiteStatus | None, Parameter()] = None,
-        page: Annotated[int, Parameter(ge=1)] = 1,
+        page: Annotated[int, Parameter(ge=1, le=100_000)] = 1,
         page_size: Annotated[int, Parameter(ge=1, le=100)] = 20,
     ) -> Json:
         return service.list_carrier_admissions(

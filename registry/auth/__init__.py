@@ -86,11 +86,15 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+def _now() -> float:
+    """Wall-clock seconds for token expiry. Not ``registry.clock``: tests and demo data shift
+    that clock by months, which must not log everyone out; tests of expiry patch this."""
+    return time.time()
+
+
 def issue_token(secret: str, user_id: str, epoch: int, ttl_seconds: int) -> str:
     """A signed bearer token: user id, token epoch (bumped by 'log out everywhere'), expiry."""
-    payload = _b64(
-        json.dumps({"u": user_id, "e": epoch, "x": int(time.time()) + ttl_seconds}).encode()
-    )
+    payload = _b64(json.dumps({"u": user_id, "e": epoch, "x": int(_now()) + ttl_seconds}).encode())
     sig = _b64(hmac.new(secret.encode(), payload.encode(), hashlib.sha256).digest())
     return f"{payload}.{sig}"
 
@@ -103,7 +107,7 @@ def read_token(secret: str, token: str) -> tuple[str, int] | None:
         if not hmac.compare_digest(sig, expected):
             return None
         data = json.loads(_unb64(payload))
-        if int(data["x"]) < time.time():
+        if int(data["x"]) < _now():
             return None
         return str(data["u"]), int(data["e"])
     except (ValueError, KeyError, TypeError):

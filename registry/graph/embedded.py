@@ -28,12 +28,17 @@ class DatabaseLocked(GraphError):
 
 def _rows(result: Any) -> list[Row]:
     if isinstance(result, list):  # several statements: the last one's rows
+        for earlier in result[:-1]:
+            earlier.close()
         result = result[-1]
-    names = result.get_column_names()
-    out: list[Row] = []
-    while result.has_next():
-        out.append(dict(zip(names, result.get_next(), strict=True)))
-    return out
+    try:
+        names = result.get_column_names()
+        out: list[Row] = []
+        while result.has_next():
+            out.append(dict(zip(names, result.get_next(), strict=True)))
+        return out
+    finally:
+        result.close()  # an open result pins buffer-pool pages
 
 
 def _translate(exc: Exception) -> Exception:

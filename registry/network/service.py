@@ -1201,7 +1201,7 @@ def get_agreement(reg: Registry, principal: Principal, agreement_id: str) -> dic
             "reason": e["reason"] or None,
             "data": json.loads(e["data"] or "{}"),
         }
-        for e in reg.graph.read("audit.for_subject", subject_id=agreement_id)
+        for e in reg.graph.read("audit.for_agreement", subject_id=agreement_id)
     ]
     return out
 

@@ -36,7 +36,7 @@ REASON = "Wir benötigen externe Expertise für diese Zielgruppe, die wir selbst
 
 
 def _settings(data_dir: Path, **over: Any) -> Settings:
-    return Settings(data_dir=data_dir, graph_buffer_pool_mb=64, secret_key="backup-test", **over)
+    return Settings(data_dir=data_dir, graph_buffer_pool_mb=128, secret_key="backup-test", **over)
 
 
 def _fresh(data_dir: Path, *, init: bool = False, **over: Any) -> Registry:
@@ -152,6 +152,15 @@ def test_every_table_and_added_column_of_the_ddl_is_backed_up() -> None:
         "IN_DISTRICT",
         "PARTNER_SITE",
         "RESPONSIBLE_FOR",
+        "HAS_ADMISSION",
+        "LOGGED",
+    }
+    # a relationship table with several FROM/TO pairs is backed up pair by pair
+    assert {r.name for r in schema.rels if r.label == "LOGGED"} == {
+        "LOGGED_Application",
+        "LOGGED_Agreement",
+        "LOGGED_Provider",
+        "LOGGED_Partner",
     }
     agreement = schema.node("Agreement")
     assert agreement is not None and "rev" in agreement.types  # from ALTER TABLE ... ADD
@@ -359,7 +368,7 @@ def test_export_and_check_work_while_the_server_holds_the_database(
         **os.environ,
         "REGISTRY_DATA_DIR": str(data),
         "REGISTRY_SECRET_KEY": "backup-test",
-        "REGISTRY_GRAPH_BUFFER_POOL_MB": "64",
+        "REGISTRY_GRAPH_BUFFER_POOL_MB": "128",
     }
     # the command line restores (init, import, reindex) in its own process
     done = subprocess.run(

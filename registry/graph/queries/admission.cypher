@@ -40,9 +40,17 @@ SET m.site_id = r.site_id, m.provider_id = r.provider_id, m.application_id = r.a
     m.decided_at = r.decided_at, m.changed_at = r.changed_at, m.review_due = r.review_due,
     m.reason = r.reason
 
+// name: link_admissions
+UNWIND $rows AS r
+MATCH (s:Site {id: r.site_id})
+MATCH (m:Admission {id: r.id})
+WHERE NOT EXISTS { MATCH (s)-[:HAS_ADMISSION]->(m) }
+CREATE (s)-[:HAS_ADMISSION]->(m)
+
 // name: admissions_of_sites
-MATCH (m:Admission)
-WHERE m.site_id IN $site_ids
+MATCH (s:Site)
+WHERE s.id IN $site_ids
+MATCH (s)-[:HAS_ADMISSION]->(m:Admission)
 RETURN m.id AS id, m.site_id AS site_id, m.provider_id AS provider_id,
        m.application_id AS application_id, m.target_group AS target_group,
        m.carrier AS carrier, m.issued_by AS issued_by, m.status AS status,
@@ -51,8 +59,7 @@ RETURN m.id AS id, m.site_id AS site_id, m.provider_id AS provider_id,
 ORDER BY m.site_id, m.target_group
 
 // name: admissions_of_provider
-MATCH (m:Admission)
-WHERE m.provider_id = $provider_id
+MATCH (:Provider {id: $provider_id})-[:HAS_SITE]->(:Site)-[:HAS_ADMISSION]->(m:Admission)
 RETURN m.id AS id, m.site_id AS site_id, m.provider_id AS provider_id,
        m.application_id AS application_id, m.target_group AS target_group,
        m.carrier AS carrier, m.issued_by AS issued_by, m.status AS status,

@@ -16,3 +16,35 @@ RETURN e.id AS id, e.at AS at, e.actor AS actor, e.carrier AS carrier, e.action 
        e.subject_type AS subject_type, e.subject_id AS subject_id,
        e.reason AS reason, e.data AS data
 ORDER BY e.at, e.id
+
+// name: link_application
+MATCH (a:Application {id: $subject_id})
+MATCH (e:Event {id: $id})
+CREATE (a)-[:LOGGED]->(e)
+
+// name: link_agreement
+MATCH (a:Agreement {id: $subject_id})
+MATCH (e:Event {id: $id})
+CREATE (a)-[:LOGGED]->(e)
+
+// name: link_provider
+MATCH (a:Provider {id: $subject_id})
+MATCH (e:Event {id: $id})
+CREATE (a)-[:LOGGED]->(e)
+
+// name: link_partner
+MATCH (a:Partner {id: $subject_id})
+MATCH (e:Event {id: $id})
+CREATE (a)-[:LOGGED]->(e)
+
+// name: for_application
+MATCH (a:Application {id: $subject_id})-[:LOGGED]->(e:Event)
+RETURN e.id AS id, e.at AS at, e.actor AS actor, e.carrier AS carrier, e.action AS action,
+       e.reason AS reason, e.data AS data
+ORDER BY at, id
+
+// name: for_agreement
+MATCH (a:Agreement {id: $subject_id})-[:LOGGED]->(e:Event)
+RETURN e.id AS id, e.at AS at, e.actor AS actor, e.carrier AS carrier, e.action AS action,
+       e.reason AS reason, e.data AS data
+ORDER BY at, id

@@ -258,6 +258,22 @@ DETACH DELETE n
 UNWIND $rows AS r
 CREATE (n:PartnerSite {id: r.id, partner_id: r.partner_id, name: r.name, street: r.street, postal_code: r.postal_code, place: r.place, district_key: r.district_key, lat: r.lat, lon: r.lon, service_radius_km: r.service_radius_km})
 
+// name: nodes_portaldraft
+MATCH (n:PortalDraft)
+RETURN {id: n.id, provider_id: n.provider_id, user_id: n.user_id, form: n.form, saved_at: n.saved_at} AS props
+
+// name: count_portaldraft
+MATCH (n:PortalDraft)
+RETURN count(n) AS n
+
+// name: wipe_portaldraft
+MATCH (n:PortalDraft)
+DETACH DELETE n
+
+// name: restore_portaldraft
+UNWIND $rows AS r
+CREATE (n:PortalDraft {id: r.id, provider_id: r.provider_id, user_id: r.user_id, form: r.form, saved_at: r.saved_at})
+
 // name: nodes_postalplace
 MATCH (n:PostalPlace)
 RETURN {id: n.id, postal_code: n.postal_code, place: n.place, district_key: n.district_key, lat: n.lat, lon: n.lon} AS props
@@ -370,6 +386,20 @@ DETACH DELETE n
 UNWIND $rows AS r
 CREATE (n:User {id: r.id, username: r.username, password_hash: r.password_hash, role: r.role, carrier: r.carrier, provider: r.provider, active: r.active, token_epoch: r.token_epoch, failed_logins: r.failed_logins, locked_until: r.locked_until, created_at: r.created_at})
 
+// name: rels_has_admission
+MATCH (a:Site)-[:HAS_ADMISSION]->(b:Admission)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_has_admission
+MATCH (a:Site)-[e:HAS_ADMISSION]->(b:Admission)
+RETURN count(e) AS n
+
+// name: restore_rels_has_admission
+UNWIND $rows AS r
+MATCH (a:Site {id: r.source})
+MATCH (b:Admission {id: r.target})
+CREATE (a)-[:HAS_ADMISSION]->(b)
+
 // name: rels_has_site
 MATCH (a:Provider)-[:HAS_SITE]->(b:Site)
 RETURN a.id AS source, b.id AS target
@@ -397,6 +427,62 @@ UNWIND $rows AS r
 MATCH (a:Site {id: r.source})
 MATCH (b:District {key: r.target})
 CREATE (a)-[:IN_DISTRICT]->(b)
+
+// name: rels_logged_agreement
+MATCH (a:Agreement)-[:LOGGED]->(b:Event)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_logged_agreement
+MATCH (a:Agreement)-[e:LOGGED]->(b:Event)
+RETURN count(e) AS n
+
+// name: restore_rels_logged_agreement
+UNWIND $rows AS r
+MATCH (a:Agreement {id: r.source})
+MATCH (b:Event {id: r.target})
+CREATE (a)-[:LOGGED]->(b)
+
+// name: rels_logged_application
+MATCH (a:Application)-[:LOGGED]->(b:Event)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_logged_application
+MATCH (a:Application)-[e:LOGGED]->(b:Event)
+RETURN count(e) AS n
+
+// name: restore_rels_logged_application
+UNWIND $rows AS r
+MATCH (a:Application {id: r.source})
+MATCH (b:Event {id: r.target})
+CREATE (a)-[:LOGGED]->(b)
+
+// name: rels_logged_partner
+MATCH (a:Partner)-[:LOGGED]->(b:Event)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_logged_partner
+MATCH (a:Partner)-[e:LOGGED]->(b:Event)
+RETURN count(e) AS n
+
+// name: restore_rels_logged_partner
+UNWIND $rows AS r
+MATCH (a:Partner {id: r.source})
+MATCH (b:Event {id: r.target})
+CREATE (a)-[:LOGGED]->(b)
+
+// name: rels_logged_provider
+MATCH (a:Provider)-[:LOGGED]->(b:Event)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_logged_provider
+MATCH (a:Provider)-[e:LOGGED]->(b:Event)
+RETURN count(e) AS n
+
+// name: restore_rels_logged_provider
+UNWIND $rows AS r
+MATCH (a:Provider {id: r.source})
+MATCH (b:Event {id: r.target})
+CREATE (a)-[:LOGGED]->(b)
 
 // name: rels_partner_site
 MATCH (a:Partner)-[:PARTNER_SITE]->(b:PartnerSite)

@@ -48,8 +48,7 @@ RETURN s.id AS id, s.provider_id AS provider_id, s.name AS name, s.headquarters 
        s.details AS details, s.confirmed_on AS confirmed_on
 
 // name: sites_of_provider
-MATCH (s:Site)
-WHERE s.provider_id = $provider_id
+MATCH (:Provider {id: $provider_id})-[:HAS_SITE]->(s:Site)
 RETURN s.id AS id, s.provider_id AS provider_id, s.name AS name, s.headquarters AS headquarters,
        s.street AS street, s.postal_code AS postal_code, s.place AS place,
        s.district_key AS district_key, s.responsible_carrier AS responsible_carrier,

@@ -1,0 +1,355 @@
+"""The declared access table of DOMAIN.md §9: for every route of the application, who may call it.
+
+The guards (``registry.api.security.allow``) enforce the roles and the services enforce object
+scope; this table states the intended rule once more, independently, so that the authorisation
+matrix test (``tests/security/test_authorization_matrix.py``) can call every route as every
+role and scope and compare. A route that is not declared here fails that test: adding a route
+means deciding who may call it.
+
+Keys are ``"METHOD /path/{param}"`` with the path template as Litestar formats it
+(``route.path_format``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from registry.auth import Role
+
+
+class Scope(StrEnum):
+    """How the object a route acts on limits who may reach it."""
+
+    PUBLIC = "public"  # no login needed (a logged-in caller must still hold one of the roles)
+    INTERNAL = "internal"  # not for users: the local admin channel (token file, loopback only)
+    NONE = "none"  # no single object; lists are filtered to the caller's scope
+    CARRIER = "carrier"  # an object of one carrier: other carriers are refused
+    PROVIDER = "provider"  # an object of one provider: other providers are refused
+
+
+class Relation(StrEnum):
+    """How a caller relates to the object of a route (DOMAIN.md §9)."""
+
+    OWN = "own"  # same carrier, or the provider itself
+    OTHER = "other"  # another regional carrier, or another provider
+    FEDERAL = "federal"  # a federal carrier (DRV Bund, DRV Knappschaft-Bahn-See)
+    UNSCOPED = "unscoped"  # an admin without a carrier
+
+
+ALL_ROLES = frozenset(Role)
+STAFF = frozenset(
+    {
+        Role.ADMISSIONS_OFFICER,
+        Role.CASE_MANAGER,
+        Role.DIRECTORY_READER,
+        Role.NETWORK_STRATEGIST,
+        Role.ADMIN,
+    }
+)
+SEARCHERS = frozenset(
+    {
+        Role.CASE_MANAGER,
+        Role.DIRECTORY_READER,
+        Role.ADMISSIONS_OFFICER,
+        Role.NETWORK_STRATEGIST,
+    }
+)
+OFFICER = frozenset({Role.ADMISSIONS_OFFICER})
+PROVIDER = frozenset({Role.PROVIDER})
+STRATEGIST = frozenset({Role.NETWORK_STRATEGIST})
+ADMIN = frozenset({Role.ADMIN})
+OFFICER_OR_PROVIDER = OFFICER | PROVIDER
+NOTICE_READERS = OFFICER | STRATEGIST
+PARTNER_STAFF = frozenset({Role.CASE_MANAGER, Role.NETWORK_STRATEGIST, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who may call one route.
+
+    ``roles``: the roles the guard lets through (empty: no role needed, see ``scope``).
+    ``scope``: how the object limits access. For ``CARRIER``, a caller of another carrier gets
+    ``out_of_scope`` (404: the object is not revealed; 403 where the caller may read the object
+    but not change it); a federal carrier is treated as own carrier when ``federal_sees``.
+    For ``PROVIDER``, another provider gets 404; carrier staff are scoped like ``CARRIER`` when
+    ``staff_scoped``, else every carrier's staff in ``roles`` may call it.
+    ``exceptions``: outcomes that differ from these defaults, by (role, relation).
+    """
+
+    roles: frozenset[Role]
+    scope: Scope
+    federal_sees: bool = False
+    staff_scoped: bool = True
+    out_of_scope: int = 404
+    exceptions: Mapping[tuple[Role, Relation], int] = field(default_factory=dict)
+    note: str = ""
+
+    def expected(self, role: Role | None, relation: Relation | None) -> int | str:
+        """The declared outcome for a caller: "ok", or the refusing status code."""
+        if self.scope is Scope.INTERNAL:
+            return 401
+        if role is None:
+            return "ok" if self.scope is Scope.PUBLIC else 401
+        if self.roles and role not in self.roles:
+            return 403
+        assert relation is not None
+        if (role, relation) in self.exceptions:
+            return self.exceptions[(role, relation)]
+        if self.scope in (Scope.PUBLIC, Scope.NONE):
+            return "ok"
+        if self.scope is Scope.PROVIDER and role is Role.PROVIDER:
+            return "ok" if relation is Relation.OWN else 404
+        if self.scope is Scope.PROVIDER and not self.staff_scoped:
+            return "ok"
+        if relation in (Relation.OWN, Relation.UNSCOPED):
+            return "ok"
+        if relation is Relation.FEDERAL and self.federal_sees:
+            return "ok"
+        return self.out_of_scope
+
+
+def _a(roles: frozenset[Role], scope: Scope = Scope.NONE, **kw: Any) -> Access:
+    return Access(roles=roles, scope=scope, **kw)
+
+
+_PUBLIC = _a(frozenset(), Scope.PUBLIC)
+_INFRA = _a(frozenset(), Scope.PUBLIC, note="operations and documentation")
+
+API_ACCESS: dict[str, Access] = {
+    # authentication and reference data
+    "POST /api/v1/auth/token": _PUBLIC,
+    "POST /api/v1/auth/logout-everywhere": _a(ALL_ROLES),
+    "GET /api/v1/carriers": _a(ALL_ROLES),
+    "GET /api/v1/target-groups": _a(ALL_ROLES),
+    "GET /api/v1/concept-sections": _a(ALL_ROLES),
+    "GET /api/v1/places/resolve": _a(ALL_ROLES),
+    "GET /api/v1/users": _a(ADMIN, note="a carrier admin lists the users of its carrier"),
+    "POST /api/v1/users": _a(
+        ADMIN, note="a carrier admin creates users of its carrier only (422 naming the field)"
+    ),
+    # providers and applications (A1-A12)
+    "POST /api/v1/providers": _a(
+        OFFICER | ADMIN, Scope.PUBLIC, note="self-registration without login"
+    ),
+    "GET /api/v1/providers/{provider_id}": _a(
+        ALL_ROLES - {Role.DIRECTORY_READER},
+        Scope.PROVIDER,
+        staff_scoped=False,
+        note="a directory reader searches and prints, nothing else",
+    ),
+    "POST /api/v1/applications": _a(OFFICER_OR_PROVIDER),
+    "GET /api/v1/applications": _a(OFFICER_OR_PROVIDER),
+    "GET /api/v1/applications/{application_id}": _a(OFFICER_OR_PROVIDER, Scope.PROVIDER),
+    "POST /api/v1/applications/{application_id}/decision": _a(OFFICER, Scope.CARRIER),
+    "POST /api/v1/applications/{application_id}/withdraw": _a(PROVIDER, Scope.PROVIDER),
+    "GET /api/v1/follow-on-admissions": _a(OFFICER),
+    "POST /api/v1/follow-on-admissions/{task_id}/admit": _a(OFFICER, Scope.CARRIER),
+    "POST /api/v1/admissions/{site_id}/suspend": _a(OFFICER, Scope.CARRIER),
+    "POST /api/v1/admissions/{site_id}/resume": _a(OFFICER, Scope.CARRIER),
+    "POST /api/v1/admissions/{site_id}/revoke": _a(OFFICER, Scope.CARRIER),
+    "POST /api/v1/admissions/{site_id}/review": _a(OFFICER, Scope.CARRIER),
+    "POST /api/v1/announcements": _a(OFFICER | STRATEGIST),
+    "GET /api/v1/announcements": _a(ALL_ROLES),
+    "GET /api/v1/notices": _a(NOTICE_READERS),
+    "POST /api/v1/notices/{notice_id}/acknowledge": _a(
+        NOTICE_READERS,
+        Scope.CARRIER,
+        exceptions={(Role.NETWORK_STRATEGIST, Relation.OWN): 404},
+        note="the object is an admission notice: officers acknowledge it, strategists never see it",
+    ),
+    # lifecycle (A13-A15, Q0)
+    "POST /api/v1/providers/{provider_id}/contracts": _a(
+        OFFICER, note="providers are not secret to officers; A13 refuses other carriers (422)"
+    ),
+    "GET /api/v1/providers/{provider_id}/case-managers": _a(OFFICER_OR_PROVIDER, Scope.PROVIDER),
+    "POST /api/v1/providers/{provider_id}/case-managers": _a(PROVIDER, Scope.PROVIDER),
+    "PATCH /api/v1/providers/{provider_id}/case-managers/{cm_id}": _a(PROVIDER, Scope.PROVIDER),
+    "DELETE /api/v1/providers/{provider_id}/case-managers/{cm_id}": _a(PROVIDER, Scope.PROVIDER),
+    "POST /api/v1/providers/{provider_id}/sites/{site_id}/confirm": _a(PROVIDER, Scope.PROVIDER),
+    "PATCH /api/v1/providers/{provider_id}/sites/{site_id}": _a(PROVIDER, Scope.PROVIDER),
+    "GET /api/v1/admissions": _a(OFFICER),
+    "GET /api/v1/admissions/due-for-review": _a(OFFICER),
+    "GET /api/v1/carriers/{carrier_id}/profile": _a(ALL_ROLES),
+    "PUT /api/v1/carriers/{carrier_id}/profile": _a(
+        ADMIN, Scope.CARRIER, out_of_scope=403, note="profiles are public; only its admin edits"
+    ),
+    "GET /api/v1/tasks": _a(OFFICER_OR_PROVIDER),
+    "POST /api/v1/tasks/{task_id}/dismiss": _a(OFFICER, Scope.CARRIER),
+    # network (N1-N7, E7)
+    "POST /api/v1/partners": _a(PARTNER_STAFF),
+    "GET /api/v1/partners": _a(PARTNER_STAFF),
+    "GET /api/v1/partners/search": _a(frozenset({Role.CASE_MANAGER, Role.NETWORK_STRATEGIST})),
+    "GET /api/v1/partners/{partner_id}": _a(PARTNER_STAFF, note="partners are shared"),
+    "PATCH /api/v1/partners/{partner_id}": _a(
+        PARTNER_STAFF,
+        Scope.CARRIER,
+        out_of_scope=403,
+        note="readable by all carriers, changed by those working with it (N1)",
+    ),
+    "POST /api/v1/agreements": _a(
+        STRATEGIST,
+        Scope.CARRIER,
+        federal_sees=True,
+        out_of_scope=403,
+        note="a regional scope is managed by its carriers and the federal ones (N4)",
+    ),
+    "GET /api/v1/agreements": _a(STRATEGIST),
+    "GET /api/v1/agreements/due-for-review": _a(STRATEGIST),
+    "GET /api/v1/agreements/{agreement_id}": _a(STRATEGIST, Scope.CARRIER, federal_sees=True),
+    "PATCH /api/v1/agreements/{agreement_id}": _a(STRATEGIST, Scope.CARRIER, federal_sees=True),
+    "POST /api/v1/agreements/{agreement_id}/activate": _a(
+        STRATEGIST, Scope.CARRIER, federal_sees=True
+    ),
+    "POST /api/v1/agreements/{agreement_id}/suspend": _a(
+        STRATEGIST, Scope.CARRIER, federal_sees=True
+    ),
+    "POST /api/v1/agreements/{agreement_id}/resume": _a(
+        STRATEGIST, Scope.CARRIER, federal_sees=True
+    ),
+    "POST /api/v1/agreements/{agreement_id}/terminate": _a(
+        STRATEGIST, Scope.CARRIER, federal_sees=True
+    ),
+    "GET /api/v1/coverage": _a(STRATEGIST | ADMIN),
+    "GET /api/v1/unmet-needs": _a(STRATEGIST | ADMIN),
+    "POST /api/v1/unmet-needs": _a(frozenset({Role.CASE_MANAGER})),
+    # directory (E1-E8)
+    "GET /api/v1/directory/search": _a(SEARCHERS),
+    "GET /api/v1/directory/print": _a(SEARCHERS),
+    "GET /api/v1/directory/explain": _a(
+        SEARCHERS | PROVIDER, Scope.PROVIDER, staff_scoped=False, note="a provider explains itself"
+    ),
+    "GET /api/v1/directory/overview": _a(SEARCHERS | ADMIN),
+}
+
+PORTAL_ACCESS: dict[str, Access] = {
+    "GET /": _PUBLIC,
+    "GET /login": _PUBLIC,
+    "POST /login": _PUBLIC,
+    "POST /logout": _PUBLIC,
+    "POST /logout-everywhere": _a(ALL_ROLES),
+    "GET /register": _PUBLIC,
+    "POST /register": _PUBLIC,
+    "GET /inbox": _a(OFFICER),
+    "GET /applications": _a(OFFICER_OR_PROVIDER),
+    "GET /applications/new": _a(OFFICER_OR_PROVIDER),
+    "POST /applications/new": _a(OFFICER_OR_PROVIDER),
+    "GET /applications/{application_id}": _a(OFFICER_OR_PROVIDER, Scope.PROVIDER),
+    "POST /applications/{application_id}/decision": _a(OFFICER, Scope.CARRIER),
+    "POST /applications/{application_id}/sites/{site_id}/admission": _a(OFFICER, Scope.CARRIER),
+    "POST /applications/{application_id}/withdraw": _a(PROVIDER, Scope.PROVIDER),
+    "GET /provider": _a(PROVIDER),
+    "GET /follow-ons": _a(OFFICER),
+    "POST /follow-ons/{task_id}/admit": _a(OFFICER, Scope.CARRIER),
+    "GET /notices": _a(NOTICE_READERS),
+    "POST /notices/{notice_id}/acknowledge": API_ACCESS[
+        "POST /api/v1/notices/{notice_id}/acknowledge"
+    ],
+    "GET /announcements": _a(ALL_ROLES),
+    "GET /announcements/new": _a(OFFICER | STRATEGIST),
+    "POST /announcements/new": _a(OFFICER | STRATEGIST),
+    "GET /search": _a(frozenset({Role.CASE_MANAGER, Role.DIRECTORY_READER})),
+    "GET /search/print": _a(frozenset({Role.CASE_MANAGER, Role.DIRECTORY_READER})),
+    "GET /partners": _a(frozenset({Role.CASE_MANAGER, Role.NETWORK_STRATEGIST})),
+    "GET /partners/new": _a(frozenset({Role.CASE_MANAGER, Role.NETWORK_STRATEGIST})),
+    "POST /partners/new": _a(frozenset({Role.CASE_MANAGER, Role.NETWORK_STRATEGIST})),
+    "GET /partners/{partner_id}": _a(
+        frozenset({Role.CASE_MANAGER, Role.NETWORK_STRATEGIST}), note="partners are shared"
+    ),
+    "GET /agreements": _a(STRATEGIST),
+    "GET /agreements/new": _a(STRATEGIST),
+    "POST /agreements/new": _a(STRATEGIST),
+    "GET /agreements/{agreement_id}": _a(STRATEGIST, Scope.CARRIER, federal_sees=True),
+    "POST /agreements/{agreement_id}/activate": _a(STRATEGIST, Scope.CARRIER, federal_sees=True),
+    "GET /coverage": _a(STRATEGIST | ADMIN),
+    "GET /admissions": _a(OFFICER),
+    "GET /admissions/reviews": _a(OFFICER),
+    "POST /admissions/{site_id}/review": _a(OFFICER, Scope.CARRIER),
+    "GET /providers/{provider_id}/contract": _a(OFFICER),
+    "POST /providers/{provider_id}/contract": _a(OFFICER),
+    "GET /provider/staff": _a(PROVIDER),
+    "POST /provider/staff": _a(PROVIDER),
+    "GET /provider/staff/{cm_id}": _a(PROVIDER, Scope.PROVIDER),
+    "POST /provider/staff/{cm_id}": _a(PROVIDER, Scope.PROVIDER),
+    "GET /provider/staff/{cm_id}/remove": _a(PROVIDER, Scope.PROVIDER),
+    "POST /provider/staff/{cm_id}/remove": _a(PROVIDER, Scope.PROVIDER),
+    "GET /provider/sites/{site_id}": _a(PROVIDER, Scope.PROVIDER),
+    "POST /provider/sites/{site_id}": _a(PROVIDER, Scope.PROVIDER),
+    "POST /provider/sites/{site_id}/confirm": _a(PROVIDER, Scope.PROVIDER),
+    "GET /search/providers": _a(frozenset({Role.CASE_MANAGER, Role.DIRECTORY_READER})),
+    "GET /search/providers/{provider_id}": _a(
+        frozenset({Role.CASE_MANAGER, Role.DIRECTORY_READER}),
+        Scope.PROVIDER,
+        staff_scoped=False,
+        note="an admitted provider as found by a search",
+    ),
+    "POST /search/unmet-need": _a(frozenset({Role.CASE_MANAGER})),
+    "GET /overview": _a(SEARCHERS | ADMIN),
+    "GET /partners/search": _a(frozenset({Role.CASE_MANAGER, Role.NETWORK_STRATEGIST})),
+    "GET /partners/{partner_id}/edit": _a(
+        frozenset({Role.CASE_MANAGER, Role.NETWORK_STRATEGIST}), Scope.CARRIER, out_of_scope=403
+    ),
+    "POST /partners/{partner_id}/edit": _a(
+        frozenset({Role.CASE_MANAGER, Role.NETWORK_STRATEGIST}), Scope.CARRIER, out_of_scope=403
+    ),
+    "GET /agreements/due": _a(STRATEGIST),
+    "GET /agreements/{agreement_id}/edit": _a(STRATEGIST, Scope.CARRIER, federal_sees=True),
+    "POST /agreements/{agreement_id}/edit": _a(STRATEGIST, Scope.CARRIER, federal_sees=True),
+    "POST /agreements/{agreement_id}/status": _a(STRATEGIST, Scope.CARRIER, federal_sees=True),
+    "GET /admin/users": _a(ADMIN),
+    "POST /admin/users": _a(ADMIN),
+    "GET /admin/profile": _a(ADMIN),
+    "POST /admin/profile/{carrier_id}": API_ACCESS["PUT /api/v1/carriers/{carrier_id}/profile"],
+}
+
+INFRA_ACCESS: dict[str, Access] = {
+    "GET /healthz": _INFRA,
+    "GET /readyz": _INFRA,
+    "GET /metrics": _a(frozenset(), Scope.PUBLIC, note="loopback, or the metrics token"),
+    "POST /internal/admin/{command}": _a(frozenset(), Scope.INTERNAL),
+    "GET /static/{file_path}": _INFRA,
+    "HEAD /static/{file_path}": _INFRA,
+    **{
+        f"GET /schema{suffix}": _INFRA
+        for suffix in (
+            "",
+            "/openapi.json",
+            "/openapi.yaml",
+            "/openapi.yml",
+            "/swagger",
+            "/redoc",
+            "/rapidoc",
+            "/elements",
+            "/oauth2-redirect.html",
+            "/{path}",
+        )
+    },
+}
+
+ACCESS: dict[str, Access] = {**INFRA_ACCESS, **API_ACCESS, **PORTAL_ACCESS}
+
+
+def route_keys(app: Any) -> Iterator[tuple[str, Any]]:
+    """Every (``"METHOD /path"``, handler) of a Litestar app, except the automatic OPTIONS."""
+    for route in app.routes:
+        handler_map = getattr(route, "route_handler_map", None)
+        if not handler_map:
+            continue
+        for method, (handler, _) in handler_map.items():
+            if method == "OPTIONS":
+                continue
+            yield f"{method} {route.path_format or '/'}", handler
+
+
+def guard_roles(handler: Any) -> frozenset[Role] | None:
+    """The roles the handler's ``allow`` guards admit (None: no such guard)."""
+    roles: frozenset[Role] | None = None
+    for guard in handler.resolve_guards():
+        fn = getattr(guard, "func", guard)
+        declared = getattr(fn, "roles", None)
+        if declared is not None:
+            current = frozenset(declared)
+            roles = current if roles is None else roles & current
+    return roles

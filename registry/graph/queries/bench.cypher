@@ -1,0 +1,71 @@
+// BENCH-ONLY bulk loading for the directory search benchmark (`python -m bench.search`).
+// Never used by the application: these queries write synthetic providers, sites and admissions
+// straight into an empty benchmark graph, bypassing the admission services (no applications,
+// audit events, notices or outbox rows). Rows of one batch carry the same keys and types.
+
+// name: load_providers
+UNWIND $rows AS r
+CREATE (p:Provider {id: r.id, name: r.name, legal_form: r.legal_form, email: r.email,
+                    phone: r.phone, website: r.website, active: r.active,
+                    created_at: r.created_at})
+
+// name: load_sites
+UNWIND $rows AS r
+CREATE (s:Site {id: r.id, provider_id: r.provider_id, name: r.name,
+                headquarters: r.headquarters, street: r.street, postal_code: r.postal_code,
+                place: r.place, district_key: r.district_key,
+                responsible_carrier: r.responsible_carrier, lat: r.lat, lon: r.lon,
+                catchment_radius_km: r.catchment_radius_km,
+                outreach_radius_km: r.outreach_radius_km, public_transport: r.public_transport,
+                barrier_free: r.barrier_free, rooms_individual: true, rooms_relatives: true,
+                languages: r.languages, active: r.active, details: r.details,
+                confirmed_on: r.confirmed_on, created_at: r.created_at})
+
+// name: link_sites_to_providers
+UNWIND $rows AS r
+MATCH (p:Provider {id: r.provider_id})
+MATCH (s:Site {id: r.id})
+CREATE (p)-[:HAS_SITE]->(s)
+
+// name: link_sites_to_districts
+UNWIND $rows AS r
+MATCH (s:Site {id: r.id})
+MATCH (d:District {key: r.district_key})
+CREATE (s)-[:IN_DISTRICT]->(d)
+
+// name: load_admissions
+UNWIND $rows AS r
+CREATE (m:Admission {id: r.id, site_id: r.site_id, provider_id: r.provider_id,
+                     application_id: r.application_id, target_group: r.target_group,
+                     carrier: r.carrier, issued_by: r.issued_by, status: r.status,
+                     decided_at: r.decided_at, changed_at: r.changed_at,
+                     review_due: r.review_due, reason: r.reason})
+
+// name: counts
+MATCH (s:Site)
+WITH count(s) AS sites
+MATCH (m:Admission)
+RETURN sites, count(m) AS admissions
+
+// BENCH-ONLY: whole-table reads for the benchmark's prototype of a faster full reindex
+// (bench/search.py, `proposed_reindex`): the same columns as providers.sites and
+// admission.admissions_of_sites, read in one scan each instead of one IN-list scan per batch.
+
+// name: all_sites
+MATCH (s:Site)
+RETURN s.id AS id, s.provider_id AS provider_id, s.name AS name, s.headquarters AS headquarters,
+       s.street AS street, s.postal_code AS postal_code, s.place AS place,
+       s.district_key AS district_key, s.responsible_carrier AS responsible_carrier,
+       s.lat AS lat, s.lon AS lon, s.catchment_radius_km AS catchment_radius_km,
+       s.outreach_radius_km AS outreach_radius_km, s.public_transport AS public_transport,
+       s.barrier_free AS barrier_free, s.rooms_individual AS rooms_individual,
+       s.rooms_relatives AS rooms_relatives, s.languages AS languages, s.active AS active,
+       s.details AS details, s.confirmed_on AS confirmed_on
+
+// name: all_admissions
+MATCH (m:Admission)
+RETURN m.id AS id, m.site_id AS site_id, m.provider_id AS provider_id,
+       m.application_id AS application_id, m.target_group AS target_group,
+       m.carrier AS carrier, m.issued_by AS issued_by, m.status AS status,
+       m.decided_at AS decided_at,
+       m.changed_at AS changed_at, m.review_due AS review_due, m.reason AS reason
