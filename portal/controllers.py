@@ -62,6 +62,8 @@ def _engine_setup(engine: JinjaTemplateEngine) -> None:
         labels=labels,
         fval=lambda form, name, default="": _form_value(form, name, default),
         flist=lambda form, name: _form_list(form, name),
+        map_shape=_map_shape,
+        counselling_modes=_counselling_modes,
     )
     env.filters.update(
         de_date=labels.de_date,
@@ -71,6 +73,18 @@ def _engine_setup(engine: JinjaTemplateEngine) -> None:
     )
     env.trim_blocks = True
     env.lstrip_blocks = True
+
+
+def _map_shape(x: float, y: float, r: float, kind: str) -> str:
+    from portal.maps import shape_points
+
+    return shape_points(x, y, r, kind)
+
+
+def _counselling_modes(details: Mapping[str, Any]) -> list[str]:
+    from portal.directory_pages import counselling_modes
+
+    return counselling_modes(details)
 
 
 def _form_value(form: Mapping[str, Any] | None, name: str, default: str = "") -> str:
@@ -104,19 +118,28 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/inbox", "Eingang"),
         ("/applications", "Anträge"),
         ("/follow-ons", "Folgezulassungen"),
+        ("/admissions", "Zulassungen"),
         ("/notices", "Hinweise"),
         ("/announcements", "Bekanntmachungen"),
+        ("/overview", "Übersicht"),
     ],
     PROVIDER: [
         ("/applications", "Meine Anträge"),
         ("/applications/new", "Neuer Antrag"),
         ("/provider", "Unsere Organisation"),
+        ("/provider/staff", "Fallmanager*innen"),
         ("/announcements", "Bekanntmachungen"),
     ],
-    CASE_MANAGER: [("/search", "Anbietersuche"), ("/partners", "Netzwerkpartner")],
-    READER: [("/search", "Anbietersuche")],
+    CASE_MANAGER: [
+        ("/search", "Anbietersuche"),
+        ("/partners/search", "Partnersuche"),
+        ("/partners", "Netzwerkpartner"),
+        ("/overview", "Übersicht"),
+    ],
+    READER: [("/search", "Anbietersuche"), ("/overview", "Übersicht")],
     STRATEGIST: [
         ("/partners", "Netzwerkpartner"),
+        ("/partners/search", "Partnersuche"),
         ("/agreements", "Vereinbarungen"),
         ("/coverage", "Abdeckung"),
         ("/notices", "Hinweise"),
@@ -126,6 +149,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/admin/users", "Benutzer"),
         ("/admin/profile", "Trägerprofil"),
         ("/coverage", "Abdeckung"),
+        ("/overview", "Übersicht"),
     ],
 }
 
@@ -136,25 +160,34 @@ CAPABILITIES: dict[Role, list[str]] = {
         "Zielgruppe mit Begründung entscheiden.",
         "Folgezulassungen für Standorte in Ihrer Region erteilen.",
         "Hinweise anderer Träger bestätigen.",
-        "Zulassungen Ihres Trägers ruhen lassen, wieder aufnehmen oder widerrufen.",
+        "Zulassungen Ihres Trägers ruhen lassen, wieder aufnehmen, widerrufen und regelmäßig "
+        "überprüfen; Verträge mit zugelassenen Anbietern erfassen.",
         "Bekanntmachungen veröffentlichen.",
+        "Die Übersicht der zugelassenen Anbieter Ihrer Region ausgeben (Seite, PDF, CSV).",
     ],
     PROVIDER: [
-        "Einen Antrag auf Zulassung stellen.",
+        "Einen Antrag auf Zulassung stellen – auch schrittweise mit gespeichertem Entwurf.",
         "Den Stand Ihrer Anträge verfolgen und jede Entscheidung mit Begründung lesen.",
+        "Die Angaben Ihrer Standorte aktuell halten und einmal im Jahr bestätigen.",
+        "Zu- und Abgänge Ihrer Fallmanager*innen melden.",
         "Offene Bekanntmachungen der Träger lesen.",
     ],
     CASE_MANAGER: [
         "Alle passenden zugelassenen Anbieter für eine versicherte Person finden, die nächsten "
-        "zuerst, und die Liste zum Aushändigen drucken.",
-        "Netzwerkpartner suchen und pflegen.",
+        "zuerst, mit Karte, und die Liste zum Aushändigen drucken.",
+        "Erfahren, warum ein bestimmter Anbieter nicht in der Liste steht.",
+        "Ungedeckten Bedarf mit einem Klick melden, wenn nichts passt.",
+        "Netzwerkpartner in der Nähe suchen und Partner und Ansprechpersonen pflegen.",
     ],
     READER: [
-        "Alle passenden zugelassenen Anbieter finden und die Liste drucken – sonst nichts.",
+        "Alle passenden zugelassenen Anbieter finden und die Liste drucken, und die Übersicht "
+        "der zugelassenen Anbieter Ihrer Region ausgeben – sonst nichts.",
     ],
     STRATEGIST: [
-        "Netzwerkpartner und Kooperationsvereinbarungen pflegen.",
-        "Sehen, wo Angebote fehlen (Abdeckung nach Kreis und Zielgruppe).",
+        "Netzwerkpartner und Kooperationsvereinbarungen pflegen: ändern, neue Versionen, "
+        "aussetzen, beenden; sehen, welche zur Überprüfung fällig sind.",
+        "Auf einer Karte sehen, wo Angebote fehlen (Abdeckung nach Kreis und Zielgruppe), und "
+        "aus einer Lücke eine Bekanntmachung starten.",
         "Hinweise zu Vereinbarungen bestätigen und Bekanntmachungen veröffentlichen.",
     ],
     ADMIN: [
@@ -440,6 +473,9 @@ MESSAGES = {
     "einen Antrag auf Zulassung stellen.",
     "veroeffentlicht": "Die Bekanntmachung ist veröffentlicht.",
     "angelegt": "Der Benutzer ist angelegt.",
+    "entwurf": "Ihr Entwurf ist gespeichert. Sie können sich abmelden und später hier "
+    "weitermachen; eingereicht ist der Antrag erst mit »Antrag einreichen«.",
+    "verworfen": "Der Entwurf ist gelöscht.",
 }
 
 
@@ -792,10 +828,12 @@ def _application_form_page(
     errors: Errors | None = None,
     checks: dict[int, dict[str, Any]] | None = None,
     message: str = "",
+    has_draft: bool = False,
 ) -> Template:
     reg, me = _reg(request), _me(request)
     ref = reg.reference
     sites, cms = appform.counts(form)
+    has_draft = has_draft or value(form, "has_draft") == "1"
     return page(
         request,
         "application_form.html",
@@ -812,12 +850,28 @@ def _application_form_page(
         announcements=admission.list_announcements(reg, open_only=True),
         with_provider_fields=me.role is OFFICER,
         message=message,
+        may_save_draft=me.role is PROVIDER,
+        has_draft=has_draft,
     )
 
 
 @get("/applications/new", guards=[allow(PROVIDER, OFFICER)], sync_to_thread=True)
 def application_new(request: AnyRequest, hinweis: str | None = None) -> Template:
-    return _application_form_page(request, appform.initial_form(), message=_message(hinweis))
+    from portal import drafts
+
+    reg, me = _reg(request), _me(request)
+    message = _message(hinweis)
+    if me.role is PROVIDER:
+        draft = drafts.load_draft(reg, me)
+        if draft is not None:
+            form, saved_at = draft
+            if not message:
+                message = (
+                    f"Ihr Entwurf vom {labels.de_datetime(saved_at)} ist geladen. Prüfen und "
+                    "ergänzen Sie ihn, dann reichen Sie den Antrag ein."
+                )
+            return _application_form_page(request, form, message=message, has_draft=True)
+    return _application_form_page(request, appform.initial_form(), message=message)
 
 
 def _check_addresses(reg: Registry, form: FormData) -> dict[int, dict[str, Any]]:
@@ -848,10 +902,19 @@ def _check_addresses(reg: Registry, form: FormData) -> dict[int, dict[str, Any]]
 
 @post("/applications/new", guards=[allow(PROVIDER, OFFICER)], status_code=200, sync_to_thread=True)
 def application_submit(request: AnyRequest, data: Form) -> Response[Any]:
+    from portal import drafts
     from registry.api.schemas import ApplicationIn, ProviderIn
 
     reg, me = _reg(request), _me(request)
     action = value(data, "action") or "submit"
+    if action in ("draft", "discard_draft"):
+        if me.role is not PROVIDER:
+            raise Forbidden("Entwürfe speichern nur Anbieter.")
+        if action == "draft":
+            drafts.save_draft(reg, me, data)
+            return see_other("/applications/new?hinweis=entwurf")
+        drafts.delete_draft(reg, me)
+        return see_other("/applications/new?hinweis=verworfen")
     if action != "submit" and action != "check":
         return _application_form_page(request, appform.apply_action(data, action))
     if action == "check":
@@ -882,6 +945,8 @@ def application_submit(request: AnyRequest, data: Form) -> Response[Any]:
             except InvalidInput as exc:
                 add(exc.problems)
             else:
+                if me.role is PROVIDER:
+                    drafts.delete_draft(reg, me)
                 return see_other(f"/applications/{result['id']}?hinweis=eingereicht")
     return _application_form_page(
         request, data, status_code=422, errors=errors, checks=_check_addresses(reg, data)
@@ -889,10 +954,19 @@ def application_submit(request: AnyRequest, data: Form) -> Response[Any]:
 
 
 @get("/provider", guards=[allow(PROVIDER)], sync_to_thread=True)
-def provider_page(request: AnyRequest) -> Template:
+def provider_page(request: AnyRequest, hinweis: str | None = None) -> Template:
+    from portal import lifecycle_pages
+
     reg, me = _reg(request), _me(request)
     provider = admission.get_provider(reg, me, me.provider or "")
-    return page(request, "provider.html", title="Unsere Organisation", provider=provider)
+    return page(
+        request,
+        "provider.html",
+        title="Unsere Organisation",
+        provider=provider,
+        stale=lifecycle_pages.provider_flags(reg, me),
+        message=lifecycle_pages.MESSAGES.get(hinweis or "", ""),
+    )
 
 
 # --------------------------------------------------------------------------- follow-ons, notices
@@ -992,7 +1066,30 @@ def _announcement_form(
 
 @get("/announcements/new", guards=[allow(OFFICER, STRATEGIST)], sync_to_thread=True)
 def announcement_new(request: AnyRequest) -> Template:
-    return _announcement_form(request, {"carriers": [_me(request).carrier or ""]})
+    """A12; from a coverage gap (N6, N7) the form comes pre-filled with the target group and
+    the district(s) of the gap (``?target_group=…&district=…``)."""
+    reg, me = _reg(request), _me(request)
+    query = request.query_params
+    known = {t.code for t in reg.reference.target_groups}
+    groups = [g for g in query.getall("target_group", []) if g in known]
+    districts = [
+        reg.reference.districts_by_key[k]
+        for k in query.getall("district", [])
+        if k in reg.reference.districts_by_key
+    ][:50]
+    form: dict[str, Any] = {"carriers": [me.carrier or ""]}
+    if groups:
+        form["target_groups"] = groups
+    if districts:
+        form["districts"] = ", ".join(d.key for d in districts)
+        labels_ = ", ".join(_target_group_label(reg, g) for g in groups) or "Fallmanagement"
+        names = ", ".join(d.name for d in districts)
+        form["text"] = (
+            f"Die {_carrier_name(reg, me.carrier)} sucht zugelassene Anbieter von Fallmanagement "
+            f"für die Zielgruppe {labels_} in {names}. Bitte stellen Sie Ihren Antrag auf "
+            "Zulassung über das Register."
+        )
+    return _announcement_form(request, form)
 
 
 @post(
@@ -1117,12 +1214,19 @@ def _search_query(params: Mapping[str, Any]) -> str:
     return urlencode(pairs)
 
 
+def _target_group_label(reg: Registry, code: str) -> str:
+    return next((t.label for t in reg.reference.target_groups if t.code == code), code)
+
+
 def _search_errors() -> Errors:
     return Errors(anchors=SEARCH_ANCHORS, default="postal_code")
 
 
 @get("/search", guards=[allow(CASE_MANAGER, READER)], sync_to_thread=True)
-def search_page(request: AnyRequest, seite: int = 1) -> Template:
+def search_page(
+    request: AnyRequest, seite: int = 1, hinweis: str | None = None, kreis: str | None = None
+) -> Template:
+    from portal import directory_pages
     from registry.directory import service as directory
 
     reg, me = _reg(request), _me(request)
@@ -1140,6 +1244,14 @@ def search_page(request: AnyRequest, seite: int = 1) -> Template:
             except NotFound as exc:
                 errors.add(Problem("postal_code", exc.message))
     pages = math.ceil(result["total"] / PAGE_SIZE) if result else 0
+    message = ""
+    district = reg.reference.districts_by_key.get(kreis or "")
+    if hinweis == "bedarf" and district is not None:
+        message = (
+            f"Der ungedeckte Bedarf ist erfasst: {district.name}, "
+            f"{', '.join(_target_group_label(reg, c) for c in params['target_group'])}. "
+            "Über die Person und über Sie wurde nichts gespeichert."
+        )
     return page(
         request,
         "search.html",
@@ -1149,6 +1261,13 @@ def search_page(request: AnyRequest, seite: int = 1) -> Template:
         errors=errors,
         page_no=page_no,
         pages=pages,
+        message=message,
+        need_recorded=bool(message),
+        may_record_need=me.role is CASE_MANAGER,
+        thin_result=directory_pages.THIN_RESULT,
+        map=directory_pages.result_map(result, (page_no - 1) * PAGE_SIZE + 1)
+        if result and result["total"]
+        else None,
         base_query=_search_query(params),
         print_fields=parse_qsl(_search_query(params)),
         target_group_list=reg.reference.target_groups,
@@ -1400,9 +1519,15 @@ _ROUTES: list[Any] = [
 
 
 def _all_routes() -> list[Any]:
-    from portal import network_pages
+    from portal import directory_pages, lifecycle_pages, network_more, network_pages
 
-    return [*_ROUTES, *network_pages.handlers()]
+    return [
+        *_ROUTES,
+        *directory_pages.handlers(),
+        *lifecycle_pages.handlers(),
+        *network_more.handlers(),
+        *network_pages.handlers(),
+    ]
 
 
 portal_router = Router(

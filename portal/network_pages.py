@@ -82,6 +82,8 @@ AGREEMENT_ANCHORS = {
     "contents.documentation",
     "contents.data_protection",
     "contents.review",
+    "contents.review.interval_months",
+    "contents.review.next_review",
     "contents.target_group_criteria",
     "contents.transmission",
     "contents.informing_target_group",
@@ -144,7 +146,7 @@ def partner_list(
 
 
 @get("/partners/{partner_id:str}", guards=[allow(CASE_MANAGER, STRATEGIST)], sync_to_thread=True)
-def partner_detail(request: Any, partner_id: str) -> Template:
+def partner_detail(request: Any, partner_id: str, hinweis: str = "") -> Template:
     reg_of, me_of, _, page, _ = _env()
     reg = reg_of(request)
     partner = _network().get_partner(reg, me_of(request), partner_id)
@@ -154,6 +156,7 @@ def partner_detail(request: Any, partner_id: str) -> Template:
         title=partner["name"],
         partner=partner,
         types=_type_labels(reg),
+        message="Die Änderungen sind gespeichert." if hinweis == "geaendert" else "",
     )
 
 
@@ -267,6 +270,9 @@ def _agreement_page(
         status_code=status_code,
         title=agreement["title"],
         agreement=agreement,
+        status_actions=_status_actions(agreement),
+        history_actions=HISTORY_ACTIONS,
+        content_labels=CONTENT_LABELS,
         kinds=KINDS,
         purposes=PURPOSES,
         statuses=AGREEMENT_STATUS,
@@ -277,11 +283,56 @@ def _agreement_page(
     )
 
 
+HISTORY_ACTIONS = {
+    "agreement.created": "als Entwurf angelegt",
+    "agreement.edited": "Entwurf geändert",
+    "agreement.activated": "in Kraft gesetzt",
+    "agreement.new_version": "neue Version",
+    "agreement.suspended": "ausgesetzt",
+    "agreement.resumed": "wieder in Kraft gesetzt",
+    "agreement.terminated": "beendet",
+    "agreement.expired": "abgelaufen",
+}
+
+CONTENT_LABELS = {
+    "roles": "Rollen",
+    "target_groups": "Zielgruppen",
+    "services": "Leistungen",
+    "contacts": "Feste Ansprechpersonen",
+    "reaction_time_days": "Reaktionszeit in Tagen",
+    "channels": "Kontaktwege",
+    "common_documents": "Gemeinsame Unterlagen",
+    "documentation": "Dokumentation von Verlauf und Ergebnis",
+    "data_protection": "Datenschutz, Sozialdatenschutz und Sozialgeheimnis",
+    "review": "Regelmäßige Überprüfung",
+    "target_group_criteria": "Kriterien der Zielgruppe",
+    "transmission": "Übermittlung der Zuweisung",
+    "informing_target_group": "Information der Zielgruppe",
+}
+
+
+def _status_actions(agreement: dict[str, Any]) -> list[tuple[str, str]]:
+    """The status changes open to the strategist (rule N4), as (action, label)."""
+    if not agreement.get("may_manage"):
+        return []
+    status = agreement["status"]
+    if status == "active":
+        return [("suspend", "aussetzen"), ("terminate", "beenden")]
+    if status == "suspended":
+        return [("resume", "wieder in Kraft setzen"), ("terminate", "beenden")]
+    return []
+
+
 @get("/agreements/{agreement_id:str}", guards=[allow(STRATEGIST)], sync_to_thread=True)
 def agreement_detail(request: Any, agreement_id: str, hinweis: str = "") -> Template:
     messages = {
         "angelegt": "Der Entwurf ist angelegt.",
         "aktiviert": "Die Vereinbarung ist in Kraft.",
+        "geaendert": "Die Änderung ist gespeichert.",
+        "suspend": "Die Vereinbarung ist ausgesetzt. Die Träger der Region sind informiert.",
+        "resume": "Die Vereinbarung ist wieder in Kraft. Die Träger der Region sind informiert.",
+        "terminate": "Die Vereinbarung ist beendet; sie bleibt mit ihren Versionen lesbar. "
+        "Die Träger der Region sind informiert.",
     }
     return _agreement_page(request, agreement_id, message=messages.get(hinweis, ""))
 
@@ -367,8 +418,13 @@ def agreement_body(form: FormData) -> dict[str, Any]:
         contents["channels"] = values(form, "contents.channels")
     if number(form, "contents.reaction_time_days"):
         contents["reaction_time_days"] = number(form, "contents.reaction_time_days")
+    review: dict[str, Any] = {}
     if number(form, "contents.review.interval_months"):
-        contents["review"] = {"interval_months": number(form, "contents.review.interval_months")}
+        review["interval_months"] = number(form, "contents.review.interval_months")
+    if value(form, "contents.review.next_review"):
+        review["next_review"] = value(form, "contents.review.next_review")
+    if review:
+        contents["review"] = review
     contact = {
         k: value(form, f"contents.contacts[0].{k}") for k in ("name", "role", "email", "phone")
     }
@@ -426,31 +482,92 @@ def _contacts_to_anchor(problems: list[Problem]) -> list[Problem]:
 
 @get("/coverage", guards=[allow(STRATEGIST, ADMIN)], sync_to_thread=True)
 def coverage_page(
-    request: Any, target_group: str = "", lookahead_days: int = 0, nur_luecken: bool = False
+    request: Any,
+    target_group: str = "",
+    lookahead_days: int = 0,
+    nur_luecken: bool = False,
+    land: str = "",
 ) -> Template:
     reg_of, me_of, _, page, _ = _env()
     reg = reg_of(request)
     codes_ = [t.code for t in reg.reference.target_groups]
     target_group = target_group if target_group in codes_ else codes_[0]
     lookahead = max(0, min(lookahead_days, 3650))
-    rows = _network().coverage(reg, me_of(request), target_group, lookahead)
+    me = me_of(request)
+    rows = _network().coverage(reg, me, target_group, lookahead)
     gaps = sum(1 for r in rows if r.get("gap"))
     opening = sum(1 for r in rows if r.get("gap_opens"))
+    coverage_map = coverage_map_of(reg, rows)
+    needs = sorted(
+        (r for r in rows if r["unmet_needs"]),
+        key=lambda r: (-r["unmet_needs"], r["district"]["name"]),
+    )
+    states = sorted({r["state"] for r in rows})
+    land = land if land in states else ""
     if nur_luecken:
         rows = [r for r in rows if r.get("gap") or r.get("gap_opens")]
+    if land:
+        rows = [r for r in rows if r["state"] == land]
     rows.sort(key=lambda r: (r["state"], r["district"]["name"]))
     return page(
         request,
         "coverage.html",
         title="Abdeckung",
         rows=rows,
+        needs=needs,
+        map=coverage_map,
         target_group=target_group,
         lookahead=lookahead,
         only_gaps=nur_luecken,
+        land=land,
+        states=states,
         gaps=gaps,
         opening=opening,
         target_group_list=reg.reference.target_groups,
+        may_announce=me.role in (Role.ADMISSIONS_OFFICER, STRATEGIST),
     )
+
+
+def coverage_kind(row: dict[str, Any]) -> str:
+    """How a district is drawn on the coverage map (rule N6)."""
+    if row.get("gap"):
+        return "gap"
+    if row.get("gap_opens"):
+        return "gap-opens"
+    if row["provider_sites"]:
+        return "covered"
+    return "partners"
+
+
+def coverage_map_of(reg: Any, rows: list[dict[str, Any]]) -> Any:
+    """Every district as a marker at its centroid: a square for a gap, a triangle where a gap
+    opens within the look-ahead, a filled circle (larger with more provider sites) where
+    providers reach it, a hollow circle where only partners serve it; a ring marks recorded
+    unmet need (N7)."""
+    from portal import maps
+
+    markers = []
+    for r in rows:
+        district = reg.reference.districts_by_key.get(r["district"]["key"])
+        if district is None:
+            continue
+        n = int(r["provider_sites"])
+        markers.append(
+            maps.Marker(
+                district.lat,
+                district.lon,
+                coverage_kind(r),
+                title=f"{district.name}: {n} Anbieter-Standorte, {r['partners']} Partner"
+                + (
+                    f", {r['unmet_needs']} Meldungen ungedeckten Bedarfs"
+                    if r["unmet_needs"]
+                    else ""
+                ),
+                ring=bool(r["unmet_needs"]),
+                scale=1.0 if n <= 1 else (1.3 if n <= 3 else 1.6),
+            )
+        )
+    return maps.draw(markers, size=5.5)
 
 
 def handlers() -> list[Any]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import Any
@@ -160,14 +161,24 @@ def _remove_outbox_rows(reg: Registry, rows: list[dict[str, Any]]) -> None:
     reg.graph.write(lambda tx: tx.run("outbox.remove", rows=rows))
 
 
+_DRAIN_LOCK = threading.Lock()
+
+
 def drain(reg: Registry, limit: int = 2000) -> int:
     """Apply pending outbox rows to the search index; returns how many were applied.
 
     Safe to call at any time and from several places: a row is removed only if it was not
-    re-queued meanwhile (its ``created_at`` still matches).
+    re-queued meanwhile (its ``created_at`` still matches). Drains of one process run one at a
+    time: two overlapping drains could otherwise apply an older document after a newer one
+    (drain A loads site X, drain B loads and applies X's newer state, A applies its stale one).
     """
     if reg.search is None:
         return 0
+    with _DRAIN_LOCK:
+        return _drain(reg, limit)
+
+
+def _drain(reg: Registry, limit: int) -> int:
     applied = 0
     while True:
         rows = reg.graph.read("outbox.pending", limit=limit)
@@ -186,6 +197,8 @@ def drain(reg: Registry, limit: int = 2000) -> int:
 
 def try_drain(reg: Registry) -> None:
     """Drain after a commit; an index failure is logged and left for the retry loop."""
+    if reg.extras.get("defer_index"):
+        return  # a bulk job (the demo generator) drains once at its end; the outbox keeps all
     try:
         drain(reg)
     except Exception:  # noqa: BLE001 - the change is committed; the outbox keeps it
