@@ -1,0 +1,140 @@
+"""The demo data generator (``registry seed demo``): deterministic, every state, every role."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+PROVIDERS = 8  # the first eight providers take each scenario once
+
+
+def _fast_hash(password: str) -> str:
+    return "test-hash:" + password
+
+
+def _snapshot(reg: Any) -> dict[str, Any]:
+    providers = reg.graph.read("providers.list")
+    apps = reg.graph.read("admission.list_applications", provider_id="", status="", carrier="")
+    admissions: list[dict[str, Any]] = []
+    for p in providers:
+        admissions += reg.graph.read("admission.admissions_of_provider", provider_id=p["id"])
+    return {
+        "providers": [(p["id"], p["name"]) for p in providers],
+        "applications": sorted((a["id"], a["provider_id"], a["status"]) for a in apps),
+        "admissions": sorted((a["site_id"], a["target_group"], a["status"]) for a in admissions),
+        "users": {(u["username"], u["role"], u["carrier"]) for u in reg.graph.read("users.list")},
+        "outbox": reg.graph.read("outbox.count"),
+    }
+
+
+def _run(data_dir: Path) -> tuple[str, dict[str, Any]]:
+    from registry.bootstrap import initialise
+    from registry.context import open_registry
+    from registry.settings import Settings
+    from seed.demo import seed_demo
+
+    reg = open_registry(Settings(data_dir=data_dir, graph_buffer_pool_mb=128))
+    try:
+        initialise(reg)
+        message = seed_demo(reg, providers=PROVIDERS, seed=7, password="demo-passwort-2026")
+        return message, _snapshot(reg)
+    finally:
+        reg.close()
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[tuple[str, dict[str, Any]]]]:
+    # The generator creates ~90 users through add_user; the memory-hard hash (argon2, ~0.1 s
+    # each) is replaced here only to keep the test fast.
+    patch = pytest.MonkeyPatch()
+    patch.setattr("registry.auth.hash_password", _fast_hash)
+    patch.setattr("registry.auth.service.hash_password", _fast_hash)
+    try:
+        yield [_run(tmp_path_factory.mktemp("demo-a")), _run(tmp_path_factory.mktemp("demo-b"))]
+    finally:
+        patch.undo()
+
+
+def test_same_seed_gives_the_same_data(runs: list[tuple[str, dict[str, Any]]]) -> None:
+    (_, first), (_, second) = runs
+    assert len(first["providers"]) == PROVIDERS
+    assert first["providers"] == second["providers"]
+    assert first["applications"] == second["applications"]
+    assert first["admissions"] == second["admissions"]
+
+
+def test_every_application_and_admission_status_occurs(
+    runs: list[tuple[str, dict[str, Any]]],
+) -> None:
+    # rules A5 (submitted, decided, refused), A9 (withdrawn, suspended, revoked), A7 (follow-on)
+    _, snap = runs[0]
+    assert {status for _, _, status in snap["applications"]} == {
+        "submitted",
+        "decided",
+        "refused",
+        "withdrawn",
+    }
+    assert {status for _, _, status in snap["admissions"]} == {
+        "pending",
+        "awaiting_follow_on",
+        "admitted",
+        "suspended",
+        "revoked",
+        "withdrawn",
+        "refused",
+    }
+
+
+def test_every_role_has_a_user_for_every_carrier(
+    runs: list[tuple[str, dict[str, Any]]],
+) -> None:
+    from registry.reference import load_reference
+    from seed.demo import CARRIER_ROLES, carrier_suffix
+
+    _, snap = runs[0]
+    users = snap["users"]
+    assert ("admin", "admin", "") in users
+    assert any(name == "anbieter.demo" and role == "provider" for name, role, _ in users)
+    for carrier in load_reference().carriers:
+        for prefix, role in CARRIER_ROLES:
+            assert (f"{prefix}.{carrier_suffix(carrier.id)}", role.value, carrier.id) in users
+    assert {role for _, role, _ in users} == {
+        "admin",
+        "admissions_officer",
+        "case_manager",
+        "directory_reader",
+        "network_strategist",
+        "provider",
+    }
+
+
+def test_search_index_is_drained(runs: list[tuple[str, dict[str, Any]]]) -> None:
+    message, snap = runs[0]
+    assert snap["outbox"][0]["n"] == 0
+    assert message.startswith("Demodaten angelegt: 8 Anbieter")
+
+
+def test_second_run_adds_providers_without_error(tmp_path: Path) -> None:
+    from registry.bootstrap import initialise
+    from registry.context import open_registry
+    from registry.settings import Settings
+    from seed.demo import seed_demo
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr("registry.auth.hash_password", _fast_hash)
+    patch.setattr("registry.auth.service.hash_password", _fast_hash)
+    reg = open_registry(Settings(data_dir=tmp_path, graph_buffer_pool_mb=128))
+    try:
+        initialise(reg)
+        seed_demo(reg, providers=1, seed=3)
+        names = {p["name"] for p in reg.graph.read("providers.list")}
+        message = seed_demo(reg, providers=1, seed=3)
+        after = {p["name"] for p in reg.graph.read("providers.list")}
+    finally:
+        reg.close()
+        patch.undo()
+    assert names < after and len(after) == 2
+    assert message.startswith("Demo-Benutzer waren schon vorhanden")
