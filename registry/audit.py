@@ -79,4 +79,3 @@ def record_event(
         data=json.dumps(data or {}, ensure_ascii=False, sort_keys=True),
     )
     return event_id
-

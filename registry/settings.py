@@ -9,6 +9,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+_SECRETS: dict[Path, str] = {}  # read once per data dir, not on every request
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="REGISTRY_", extra="ignore")
@@ -51,13 +53,18 @@ class Settings(BaseSettings):
         """The signing secret: from the environment, else a random one kept in the data dir."""
         if self.secret_key:
             return self.secret_key
-        path = self.data_dir / "secret.key"
+        path = (self.data_dir / "secret.key").resolve()
+        cached = _SECRETS.get(path)
+        if cached is not None:
+            return cached
         if path.exists():
-            return path.read_text().strip()
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        value = secrets.token_urlsafe(48)
-        path.touch(mode=0o600)
-        path.write_text(value)
+            value = path.read_text().strip()
+        else:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            value = secrets.token_urlsafe(48)
+            path.touch(mode=0o600)
+            path.write_text(value)
+        _SECRETS[path] = value
         return value
 
 

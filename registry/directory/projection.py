@@ -211,22 +211,28 @@ def _chunks(ids: list[str]) -> Iterator[list[str]]:
 
 
 def reindex(reg: Registry, progress: Callable[[int, int], None] | None = None) -> int:
-    """Rebuild both indexes from the graph; searches keep answering meanwhile."""
-    site_ids = [r["id"] for r in reg.graph.read("providers.admitted_site_ids")]
+    """Rebuild both indexes from the graph; searches keep answering meanwhile.
+
+    Reads the site, provider and admission tables whole (one query each): on the embedded
+    engine a filter on an id list scans the table anyway, so batches would cost a scan each.
+    """
+    sites = reg.graph.read("providers.all_sites")
+    providers = {p["id"]: p for p in reg.graph.read("providers.list")}
+    admissions = reg.graph.read("admission.all_admissions")
     partner_ids = [r["id"] for r in reg.graph.read("network.partner_site_ids")]
-    total = len(site_ids) + len(partner_ids)
+    total = len(sites) + len(partner_ids)
     reg.graph.write(lambda tx: tx.run("outbox.clear"))
+    docs = site_documents_from_rows(sites, providers, admissions)
     done = 0
 
     def site_docs() -> Iterator[SiteDocument]:
         nonlocal done
-        for chunk in _chunks(site_ids):
-            for doc in load_site_documents(reg, chunk):
-                if doc.has_admission:
-                    yield doc
-            done += len(chunk)
-            if progress:
+        for doc in docs:
+            done += 1
+            if progress and done % BATCH == 0:
                 progress(done, total)
+            if doc.has_admission:
+                yield doc
 
     def partner_docs() -> Iterator[PartnerDocument]:
         nonlocal done
@@ -238,4 +244,6 @@ def reindex(reg: Registry, progress: Callable[[int, int], None] | None = None) -
 
     count = reg.search.sites.rebuild(site_docs())
     count += reg.search.partners.rebuild(partner_docs())
+    if progress:
+        progress(total, total)
     return count

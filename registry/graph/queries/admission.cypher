@@ -113,3 +113,11 @@ ORDER BY n.open_until, n.id
 // name: get_announcement
 MATCH (n:Announcement {id: $id})
 RETURN n.id AS id, n.open_until AS open_until
+
+// name: all_admissions
+MATCH (m:Admission)
+RETURN m.id AS id, m.site_id AS site_id, m.provider_id AS provider_id,
+       m.application_id AS application_id, m.target_group AS target_group,
+       m.carrier AS carrier, m.issued_by AS issued_by, m.status AS status,
+       m.decided_at AS decided_at,
+       m.changed_at AS changed_at, m.review_due AS review_due, m.reason AS reason

@@ -51,21 +51,3 @@ RETURN sites, count(m) AS admissions
 // (bench/search.py, `proposed_reindex`): the same columns as providers.sites and
 // admission.admissions_of_sites, read in one scan each instead of one IN-list scan per batch.
 
-// name: all_sites
-MATCH (s:Site)
-RETURN s.id AS id, s.provider_id AS provider_id, s.name AS name, s.headquarters AS headquarters,
-       s.street AS street, s.postal_code AS postal_code, s.place AS place,
-       s.district_key AS district_key, s.responsible_carrier AS responsible_carrier,
-       s.lat AS lat, s.lon AS lon, s.catchment_radius_km AS catchment_radius_km,
-       s.outreach_radius_km AS outreach_radius_km, s.public_transport AS public_transport,
-       s.barrier_free AS barrier_free, s.rooms_individual AS rooms_individual,
-       s.rooms_relatives AS rooms_relatives, s.languages AS languages, s.active AS active,
-       s.details AS details, s.confirmed_on AS confirmed_on
-
-// name: all_admissions
-MATCH (m:Admission)
-RETURN m.id AS id, m.site_id AS site_id, m.provider_id AS provider_id,
-       m.application_id AS application_id, m.target_group AS target_group,
-       m.carrier AS carrier, m.issued_by AS issued_by, m.status AS status,
-       m.decided_at AS decided_at,
-       m.changed_at AS changed_at, m.review_due AS review_due, m.reason AS reason

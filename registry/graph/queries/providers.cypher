@@ -36,8 +36,8 @@ MATCH (d:District {key: $district_key})
 CREATE (s)-[:IN_DISTRICT]->(d)
 
 // name: sites
-MATCH (s:Site)
-WHERE s.id IN $ids
+UNWIND $ids AS sid
+MATCH (s:Site {id: sid})
 RETURN s.id AS id, s.provider_id AS provider_id, s.name AS name, s.headquarters AS headquarters,
        s.street AS street, s.postal_code AS postal_code, s.place AS place,
        s.district_key AS district_key, s.responsible_carrier AS responsible_carrier,
@@ -112,3 +112,14 @@ MATCH (m:Admission)
 WHERE m.status = 'admitted'
 RETURN DISTINCT m.site_id AS id
 ORDER BY id
+
+// name: all_sites
+MATCH (s:Site)
+RETURN s.id AS id, s.provider_id AS provider_id, s.name AS name, s.headquarters AS headquarters,
+       s.street AS street, s.postal_code AS postal_code, s.place AS place,
+       s.district_key AS district_key, s.responsible_carrier AS responsible_carrier,
+       s.lat AS lat, s.lon AS lon, s.catchment_radius_km AS catchment_radius_km,
+       s.outreach_radius_km AS outreach_radius_km, s.public_transport AS public_transport,
+       s.barrier_free AS barrier_free, s.rooms_individual AS rooms_individual,
+       s.rooms_relatives AS rooms_relatives, s.languages AS languages, s.active AS active,
+       s.details AS details, s.confirmed_on AS confirmed_on
