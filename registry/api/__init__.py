@@ -6,6 +6,7 @@ from typing import Any
 
 from registry.api.admission import ADMISSION_HANDLERS
 from registry.api.directory import DirectoryController
+from registry.api.hsds import HsdsController
 from registry.api.lifecycle import LIFECYCLE_HANDLERS
 from registry.api.network import NETWORK_HANDLERS
 from registry.api.reference import AuthController, ReferenceController, UserController
@@ -18,4 +19,5 @@ ROUTE_HANDLERS: list[Any] = [
     *LIFECYCLE_HANDLERS,
     *NETWORK_HANDLERS,
     DirectoryController,
+    HsdsController,
 ]

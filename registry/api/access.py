@@ -222,6 +222,9 @@ API_ACCESS: dict[str, Access] = {
         SEARCHERS | PROVIDER, Scope.PROVIDER, staff_scoped=False, note="a provider explains itself"
     ),
     "GET /api/v1/directory/overview": _a(SEARCHERS | ADMIN),
+    "GET /api/v1/directory/export/hsds": _a(
+        STAFF, note="open data (HSDS 3.0), public content but not anonymous"
+    ),
 }
 
 PORTAL_ACCESS: dict[str, Access] = {

@@ -62,6 +62,7 @@ __all__ = [
     "Reason",
     "evaluate",
     "evaluate_partner",
+    "fits",
     "fold",
     "fuzzy_distance",
     "query_terms",
@@ -369,6 +370,39 @@ def evaluate(doc: SiteDocument, case: Case) -> Evaluation[SiteDocument]:
                 Reason("E3", f"Suchbegriff „{word}“ kommt in den Angaben des Standorts nicht vor")
             )
     return Evaluation(doc, not reasons, dist, tuple(reasons))
+
+
+def fits(doc: SiteDocument, case: Case) -> float | None:
+    """Rules E1–E5 as a yes/no answer for the search's hot path: the distance when the site
+    fits, else None. The same decision as ``evaluate(doc, case).eligible`` (a property test
+    checks it), but it stops at the first failing rule and writes no reason texts."""
+    if not (doc.provider_active and doc.site_active):
+        return None
+    admissions = doc.admissions
+    for group in case.target_groups:
+        state = admissions.get(group)
+        if state is None or state.status != ADMITTED:
+            return None
+    dist = distance_km(case.lat, case.lon, doc.lat, doc.lon)
+    if dist > doc.catchment_radius_km:
+        return None
+    if case.max_distance_km is not None and dist > case.max_distance_km:
+        return None
+    if case.outreach:
+        radius = doc.outreach_radius_km or 0.0
+        if radius <= 0 or dist > radius:
+            return None
+    if case.languages:
+        offered = {lang.casefold() for lang in doc.languages}
+        if any(lang.casefold() not in offered for lang in case.languages):
+            return None
+    if (case.barrier_free and not doc.barrier_free) or (
+        case.public_transport and not doc.public_transport
+    ):
+        return None
+    if case.text and text_matches(case.text, doc.search_text):
+        return None
+    return dist
 
 
 # --------------------------------------------------------------------------- rule E7

@@ -51,6 +51,7 @@ from registry.directory.eligibility import (
     PartnerQuery,
     evaluate,
     evaluate_partner,
+    fits,
     fuzzy_distance,
     query_terms,
     rank_key,
@@ -411,11 +412,16 @@ class EmbeddedIndex(ABC, Generic[DocT, QueryT]):
         """All fitting documents, decided by the rules and ordered by rule E4."""
         fitting = []
         for doc in self.candidates(query):
-            evaluation = self._evaluate(doc, query)
-            if evaluation.eligible:
-                fitting.append(evaluation)
+            distance = self._fits(doc, query)
+            if distance is not None:
+                fitting.append(Evaluation(doc, True, distance))
         fitting.sort(key=rank_key)
         return fitting
+
+    def _fits(self, doc: DocT, query: QueryT) -> float | None:
+        """The distance of a fitting document, else None (the search's hot path)."""
+        evaluation = self._evaluate(doc, query)
+        return evaluation.distance_km if evaluation.eligible else None
 
     def search(self, query: QueryT, page: int = 1, page_size: int = 20) -> SearchResult[DocT]:
         ranked = self.evaluations(query)
@@ -521,6 +527,9 @@ class EmbeddedSiteIndex(EmbeddedIndex[SiteDocument, Case]):
 
     def _evaluate(self, doc: SiteDocument, query: Case) -> Evaluation[SiteDocument]:
         return evaluate(doc, query)
+
+    def _fits(self, doc: SiteDocument, query: Case) -> float | None:
+        return fits(doc, query)
 
 
 class EmbeddedPartnerIndex(EmbeddedIndex[PartnerDocument, PartnerQuery]):

@@ -502,3 +502,15 @@ def test_embedded_preload_after_reopen(tmp_path: Path) -> None:
         assert ids(second, case()) == ["b", "a"]
     finally:
         second.close()
+
+
+@settings(max_examples=300, deadline=None)
+@given(docs=site_docs(), query=cases)
+def test_fits_decides_exactly_as_evaluate(docs: list[SiteDocument], query: Case) -> None:
+    # rules E1-E5: the search's yes/no check and the explanation's evaluation never disagree
+    from registry.directory.eligibility import fits
+
+    for doc in docs:
+        evaluation = evaluate(doc, query)
+        expected = evaluation.distance_km if evaluation.eligible else None
+        assert fits(doc, query) == expected
