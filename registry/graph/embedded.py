@@ -22,6 +22,16 @@ from registry.graph.schema import migrations
 T = TypeVar("T")
 
 
+CHECKPOINT_EVERY = 100
+"""Committed changes hold buffer-pool pages until a checkpoint writes them to the data file;
+checkpointing every so many commits (and once more when the pool is full) keeps the pool from
+filling under a steady stream of small writes."""
+
+
+def _pool_full(exc: Exception) -> bool:
+    return "buffer pool is full" in str(exc)
+
+
 class DatabaseLocked(GraphError):
     """Another process (usually the running server) holds the embedded database."""
 
@@ -79,9 +89,14 @@ class EmbeddedGraph:
                 ) from exc
             raise
         self._write_lock = threading.Lock()
+        self._commits = 0
         self._local = threading.local()
         self._read_conns: list[ladybug.Connection] = []
         self._write_conn = ladybug.Connection(self._db)
+        # Committed changes keep their pages in the buffer pool until a checkpoint; with the
+        # default threshold (16 MB of WAL) a small pool fills first ("buffer pool is full").
+        threshold = max(1, min(16, buffer_pool_mb // 16)) * 1024 * 1024
+        self._write_conn.execute(f"CALL checkpoint_threshold={int(threshold)}")
 
     def _read_conn(self) -> ladybug.Connection:
         conn = getattr(self._local, "conn", None)
@@ -93,9 +108,33 @@ class EmbeddedGraph:
         return conn
 
     def read(self, query_name: str, **params: Any) -> list[Row]:
-        return _EmbeddedTx(self._read_conn()).run(query_name, **params)
+        try:
+            return _EmbeddedTx(self._read_conn()).run(query_name, **params)
+        except GraphError as exc:
+            if not _pool_full(exc):
+                raise
+            self.checkpoint()
+            return _EmbeddedTx(self._read_conn()).run(query_name, **params)
+
+    def checkpoint(self) -> None:
+        """Write committed changes into the database files, releasing their buffer pages."""
+        with self._write_lock:
+            self._checkpoint_locked()
+
+    def _checkpoint_locked(self) -> None:
+        with contextlib.suppress(RuntimeError):  # a running read may delay it to the next one
+            self._write_conn.execute("CHECKPOINT")
 
     def write(self, work: Callable[[Any], T]) -> T:
+        try:
+            return self._write_once(work)
+        except GraphError as exc:
+            if not _pool_full(exc):
+                raise
+            self.checkpoint()  # frees the pages committed changes still hold, then once more
+            return self._write_once(work)
+
+    def _write_once(self, work: Callable[[Any], T]) -> T:
         with self._write_lock:
             conn = self._write_conn
             conn.execute("BEGIN TRANSACTION")
@@ -109,6 +148,9 @@ class EmbeddedGraph:
                 conn.execute("COMMIT")
             except RuntimeError as exc:
                 raise _translate(exc) from exc
+            self._commits += 1
+            if self._commits % CHECKPOINT_EVERY == 0:
+                self._checkpoint_locked()
             return result
 
     def schema_version(self) -> int:
