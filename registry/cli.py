@@ -7,6 +7,7 @@ import getpass
 import json
 import os
 import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -40,8 +41,7 @@ def _via_server(settings: Settings, command: str, params: dict[str, Any]) -> str
         method="POST",
     )
     try:
-        with urllib.request.urlopen(request, timeout=3600) as response:
-            body = json.loads(response.read())
+        body = _post_when_listening(request)
     except urllib.error.HTTPError as exc:
         detail = exc.read().decode(errors="replace")
         raise SystemExit(
@@ -52,6 +52,23 @@ def _via_server(settings: Settings, command: str, params: dict[str, Any]) -> str
             f"Der laufende Server (pid {info.get('pid')}) antwortet nicht: {exc}"
         ) from exc
     return f"{body['message']} (ausgeführt vom laufenden Server, pid {info.get('pid')})"
+
+
+def _post_when_listening(request: urllib.request.Request, wait_seconds: float = 20.0) -> Any:
+    """POST to the server; a server that holds the database but is still starting (its port
+    not yet open) gets a few seconds to start listening."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            with urllib.request.urlopen(request, timeout=3600) as response:
+                return json.loads(response.read())
+        except urllib.error.URLError as exc:
+            refused = isinstance(exc.reason, ConnectionRefusedError)
+            if isinstance(exc, urllib.error.HTTPError) or not refused:
+                raise
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 def run_operation(command: str, params: dict[str, Any], settings: Settings | None = None) -> str:
