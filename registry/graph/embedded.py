@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -116,14 +117,21 @@ class EmbeddedGraph:
             self.checkpoint()
             return _EmbeddedTx(self._read_conn()).run(query_name, **params)
 
-    def checkpoint(self) -> None:
-        """Write committed changes into the database files, releasing their buffer pages."""
-        with self._write_lock:
-            self._checkpoint_locked()
+    def checkpoint(self, attempts: int = 5) -> None:
+        """Write committed changes into the database files, releasing their buffer pages.
+        A read running in another thread can make it fail; it is tried a few times."""
+        for attempt in range(attempts):
+            with self._write_lock:
+                if self._checkpoint_locked():
+                    return
+            time.sleep(0.05 * (attempt + 1))
 
-    def _checkpoint_locked(self) -> None:
-        with contextlib.suppress(RuntimeError):  # a running read may delay it to the next one
+    def _checkpoint_locked(self) -> bool:
+        try:
             self._write_conn.execute("CHECKPOINT")
+            return True
+        except RuntimeError:  # a running read may delay it to the next one
+            return False
 
     def write(self, work: Callable[[Any], T]) -> T:
         try:
