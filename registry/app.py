@@ -55,20 +55,29 @@ async def healthz(request: Request[Any, Any, Any]) -> dict[str, Any]:
 OUTBOX_DRAIN_SECONDS = 5.0
 
 
-async def _drain_outbox_periodically(reg: Registry, interval: float = OUTBOX_DRAIN_SECONDS) -> None:
-    """Keep the search index in step without waiting for the next change: drain the outbox at
-    start (rows a crash left between a commit and its drain) and every few seconds (rows a
-    search outage left). A failure is logged; the rows stay for the next round."""
-    from anyio import to_thread
+async def _drain_outbox_periodically(
+    reg: Registry, stop: asyncio.Event, interval: float = OUTBOX_DRAIN_SECONDS
+) -> None:
+    """Keep the search index in step with the graph: drain the outbox at start (rows a crash
+    left between a commit and its drain), then every few seconds while drains fail (rows a
+    search outage left; `try_drain` flags its failures). Not unconditionally every few
+    seconds: that would also drain in the middle of a bulk job that defers indexing, and in
+    long test runs it went with the embedded engine's buffer pool running full. Stops at
+    ``stop`` once a running drain has finished (the database closes after it)."""
+    from registry.directory import projection
 
-    from registry.directory.projection import drain
-
-    while True:
-        try:
-            await to_thread.run_sync(drain, reg)
-        except Exception:  # noqa: BLE001 - the outbox keeps the rows; try again later
-            log.warning("outbox drain failed; retrying in %s s", interval, exc_info=True)
-        await asyncio.sleep(interval)
+    first = True
+    while not stop.is_set():
+        if first or projection.drain_failed.is_set():
+            first = False
+            projection.drain_failed.clear()
+            try:
+                await asyncio.to_thread(projection.drain, reg)
+            except Exception:  # noqa: BLE001 - the outbox keeps the rows; try again later
+                projection.drain_failed.set()
+                log.warning("outbox drain failed; retrying in %s s", interval, exc_info=True)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), interval)
 
 
 def _write_admin_channel(settings: Settings) -> str:
@@ -99,13 +108,13 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         reg = registry or open_registry(settings)
         app.state.registry = reg
         app.state.admin_token = _write_admin_channel(settings)
-        drainer = asyncio.create_task(_drain_outbox_periodically(reg))
+        stop_draining = asyncio.Event()
+        drainer = asyncio.create_task(_drain_outbox_periodically(reg, stop_draining))
         try:
             yield
         finally:
-            drainer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await drainer
+            stop_draining.set()
+            await drainer
             (settings.data_dir / "admin.json").unlink(missing_ok=True)
             if registry is None:
                 reg.close()

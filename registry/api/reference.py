@@ -29,8 +29,14 @@ class AuthController(Controller):
     path = "/api/v1/auth"
     tags = ["Authentifizierung"]
 
-    @post("/token", operation_id="issueToken", exclude_from_auth=True, status_code=200)
-    async def token(self, request: Request[Any, Any, Any], data: TokenRequest) -> TokenResponse:
+    @post(
+        "/token",
+        operation_id="issueToken",
+        exclude_from_auth=True,
+        status_code=200,
+        sync_to_thread=True,  # the memory-hard password check must not stall the event loop
+    )
+    def token(self, request: Request[Any, Any, Any], data: TokenRequest) -> TokenResponse:
         from litestar.exceptions import NotAuthorizedException
 
         try:

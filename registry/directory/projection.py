@@ -195,6 +195,12 @@ def _drain(reg: Registry, limit: int) -> int:
             return applied
 
 
+#: Set when a drain after a commit failed: the server's background task (registry.app)
+#: retries every few seconds until one succeeds; it also drains once when the server starts
+#: (rows a crash left between a commit and its drain).
+drain_failed = threading.Event()
+
+
 def try_drain(reg: Registry) -> None:
     """Drain after a commit; an index failure is logged and left for the retry loop."""
     if reg.extras.get("defer_index"):
@@ -202,6 +208,7 @@ def try_drain(reg: Registry) -> None:
     try:
         drain(reg)
     except Exception:  # noqa: BLE001 - the change is committed; the outbox keeps it
+        drain_failed.set()
         log.warning("search index not updated now; the outbox will retry", exc_info=True)
 
 
