@@ -16,7 +16,10 @@ install: $(BIN)/registry
 
 run: install
 	$(BIN)/registry init
-	REGISTRY_PASSWORD=$${REGISTRY_PASSWORD:-demo-passwort-2026} $(BIN)/registry seed demo
+	@if [ ! -f "$(REGISTRY_DATA_DIR)/.demo-seeded" ]; then \
+	  REGISTRY_PASSWORD=$${REGISTRY_PASSWORD:-demo-passwort-2026} $(BIN)/registry seed demo && \
+	  touch "$(REGISTRY_DATA_DIR)/.demo-seeded"; \
+	else echo "Demodaten schon vorhanden ($(REGISTRY_DATA_DIR)); neu: make clean run"; fi
 	$(BIN)/registry serve
 
 tests/browser/node_modules/axe-core/axe.min.js: tests/browser/package-lock.json
