@@ -30,7 +30,11 @@ def test_many_writes_on_a_small_pool(tmp_path: Path) -> None:
                 "drv-nord",
                 [site(f"Kiel {i}", "24103")],
                 ["addiction"],
-                provider={"name": f"Anbieter {i}", "legal_form": "e.V.", "email": f"a{i}@x.example"},
+                provider={
+                    "name": f"Anbieter {i}",
+                    "legal_form": "e.V.",
+                    "email": f"a{i}@x.example",
+                },
             )
             app = service.submit_application(
                 reg, officer, ApplicationIn.model_validate(body).model_dump()
