@@ -13,8 +13,14 @@ from litestar.params import Parameter
 from pydantic import Field
 
 from registry.admission import lifecycle_service as service
-from registry.api.fields import Code, LongText, OptLongText, OptText, Strict
-from registry.api.schemas import CaseManagerIn, CaseManagerPatch, ContractIn, ProfileContact
+from registry.api.fields import Code, LongText, Strict
+from registry.api.schemas import (
+    CaseManagerIn,
+    CaseManagerPatch,
+    ContractIn,
+    ProfileContact,
+    SiteDetails,
+)
 from registry.api.security import ANY_ROLE, allow, registry_of
 from registry.auth import Role
 
@@ -27,24 +33,9 @@ SiteStatus = Literal[
 ]
 
 
-class CounsellingModesPatch(Strict):
-    in_person: bool = True
-    home_visits: bool = False
-    phone: bool = False
-    video: bool = False
-
-
-class SiteDetailsPatch(Strict):
-    """The fields of ``SiteDetails`` to change; omitted fields keep their value."""
-
-    opening_hours: OptText = ""
-    counselling_modes: CounsellingModesPatch = CounsellingModesPatch()
-    accepts_new_cases: bool = True
-    waiting_time_weeks: Annotated[int, Field(ge=0, le=104)] = 0
-    accessibility_notes: OptLongText = ""
-    description: OptLongText = ""
-    contact_email: OptText = ""
-    contact_phone: OptText = ""
+# The fields of ``SiteDetails`` to change; omitted fields keep their value (the service reads
+# only the fields that were sent).
+SiteDetailsPatch = SiteDetails
 
 
 class CarrierProfileIn(Strict):
