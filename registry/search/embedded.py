@@ -37,7 +37,7 @@ import os
 import shutil
 import threading
 import uuid
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,7 +54,6 @@ from registry.directory.eligibility import (
     fits,
     fuzzy_distance,
     query_terms,
-    rank_key,
     tokens,
 )
 from registry.distance import EARTH_RADIUS_KM
@@ -70,12 +69,10 @@ from registry.search.ports import (
     SITES,
     DocT,
     Health,
-    Hit,
     Progress,
     QueryT,
+    RankedSearch,
     SearchError,
-    SearchResult,
-    page_slice,
     partner_query_tags,
     partner_search_radius,
     site_query_tags,
@@ -132,7 +129,7 @@ class _State(Generic[DocT]):
     max_outreach: float
 
 
-class EmbeddedIndex(ABC, Generic[DocT, QueryT]):
+class EmbeddedIndex(RankedSearch[DocT, QueryT]):
     """One tantivy index; subclasses say what is indexed and how a query is built."""
 
     name: str
@@ -407,26 +404,6 @@ class EmbeddedIndex(ABC, Generic[DocT, QueryT]):
             tquery = tantivy.Query.boolean_query([(tantivy.Occur.Must, c) for c in clauses])
         result = searcher.search(tquery, limit=total, count=False)
         return self._docs(state, searcher, [address for _score, address in result.hits])
-
-    def evaluations(self, query: QueryT) -> list[Evaluation[DocT]]:
-        """All fitting documents, decided by the rules and ordered by rule E4."""
-        fitting = []
-        for doc in self.candidates(query):
-            distance = self._fits(doc, query)
-            if distance is not None:
-                fitting.append(Evaluation(doc, True, distance))
-        fitting.sort(key=rank_key)
-        return fitting
-
-    def _fits(self, doc: DocT, query: QueryT) -> float | None:
-        """The distance of a fitting document, else None (the search's hot path)."""
-        evaluation = self._evaluate(doc, query)
-        return evaluation.distance_km if evaluation.eligible else None
-
-    def search(self, query: QueryT, page: int = 1, page_size: int = 20) -> SearchResult[DocT]:
-        ranked = self.evaluations(query)
-        hits = [Hit(e.doc, e.distance_km) for e in page_slice(ranked, page, page_size)]
-        return SearchResult(total=len(ranked), hits=hits, page=page, page_size=page_size)
 
     def rebuild(self, docs: Iterable[DocT], progress: Progress | None = None) -> int:
         with self._lock:

@@ -21,9 +21,9 @@ from __future__ import annotations
 import math
 import threading
 import uuid
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from collections.abc import Iterable, Sequence
-from typing import Any, Generic
+from typing import Any
 
 import meilisearch
 from meilisearch.errors import MeilisearchApiError, MeilisearchError
@@ -36,7 +36,6 @@ from registry.directory.eligibility import (
     evaluate,
     evaluate_partner,
     fits,
-    rank_key,
 )
 from registry.search.documents import (
     PartnerDocument,
@@ -50,12 +49,10 @@ from registry.search.ports import (
     SITES,
     DocT,
     Health,
-    Hit,
     Progress,
     QueryT,
+    RankedSearch,
     SearchError,
-    SearchResult,
-    page_slice,
     partner_query_tags,
     partner_search_radius,
     site_query_tags,
@@ -84,7 +81,7 @@ def _geo_radius_filter(lat: float, lon: float, radius_km: float) -> str:
     return f"_geoRadius({lat!r}, {lon!r}, {metres})"
 
 
-class MeilisearchIndex(ABC, Generic[DocT, QueryT]):
+class MeilisearchIndex(RankedSearch[DocT, QueryT]):
     """One Meilisearch index; subclasses say what is stored and how a query is filtered."""
 
     name: str
@@ -242,26 +239,6 @@ class MeilisearchIndex(ABC, Generic[DocT, QueryT]):
                 break
             page += 1
         return out
-
-    def evaluations(self, query: QueryT) -> list[Evaluation[DocT]]:
-        """All fitting documents, decided by the rules and ordered by rule E4."""
-        fitting = []
-        for doc in self.candidates(query):
-            distance = self._fits(doc, query)
-            if distance is not None:
-                fitting.append(Evaluation(doc, True, distance))
-        fitting.sort(key=rank_key)
-        return fitting
-
-    def _fits(self, doc: DocT, query: QueryT) -> float | None:
-        """The distance of a fitting document, else None (the search's hot path)."""
-        evaluation = self._evaluate(doc, query)
-        return evaluation.distance_km if evaluation.eligible else None
-
-    def search(self, query: QueryT, page: int = 1, page_size: int = 20) -> SearchResult[DocT]:
-        ranked = self.evaluations(query)
-        hits = [Hit(e.doc, e.distance_km) for e in page_slice(ranked, page, page_size)]
-        return SearchResult(total=len(ranked), hits=hits, page=page, page_size=page_size)
 
     def rebuild(self, docs: Iterable[DocT], progress: Progress | None = None) -> int:
         """Fill a fresh index, then swap it with the live one (one task), then drop the old."""

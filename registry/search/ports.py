@@ -12,6 +12,7 @@ as evaluating every document. `total` counts all fitting documents, before pagin
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 from registry.search.documents import PartnerDocument, SiteDocument
 
 if TYPE_CHECKING:  # eligibility imports the documents: no import cycle at run time
-    from registry.directory.eligibility import Case, PartnerQuery
+    from registry.directory.eligibility import Case, Evaluation, PartnerQuery
 
 DocT = TypeVar("DocT", SiteDocument, PartnerDocument)
 QueryT = TypeVar("QueryT", "Case", "PartnerQuery")
@@ -152,3 +153,36 @@ def partner_search_radius(query: PartnerQuery, max_service_radius: float) -> flo
     if query.max_distance_km is not None:
         radius = min(radius, query.max_distance_km)
     return max(radius, 0.0)
+
+
+class RankedSearch(ABC, Generic[DocT, QueryT]):
+    """What every backend shares: its candidates (a superset, the backend's own retrieval) are
+    decided by the rules and ordered by rule E4; paging comes after, so the total is exact."""
+
+    @abstractmethod
+    def candidates(self, query: QueryT) -> list[DocT]: ...
+
+    @abstractmethod
+    def _evaluate(self, doc: DocT, query: QueryT) -> Evaluation[DocT]: ...
+
+    def _fits(self, doc: DocT, query: QueryT) -> float | None:
+        """The distance of a fitting document, else None (the search's hot path)."""
+        evaluation = self._evaluate(doc, query)
+        return evaluation.distance_km if evaluation.eligible else None
+
+    def evaluations(self, query: QueryT) -> list[Evaluation[DocT]]:
+        """All fitting documents, decided by the rules and ordered by rule E4."""
+        from registry.directory.eligibility import Evaluation, rank_key
+
+        fitting = []
+        for doc in self.candidates(query):
+            distance = self._fits(doc, query)
+            if distance is not None:
+                fitting.append(Evaluation(doc, True, distance))
+        fitting.sort(key=rank_key)
+        return fitting
+
+    def search(self, query: QueryT, page: int = 1, page_size: int = 20) -> SearchResult[DocT]:
+        ranked = self.evaluations(query)
+        hits = [Hit(e.doc, e.distance_km) for e in page_slice(ranked, page, page_size)]
+        return SearchResult(total=len(ranked), hits=hits, page=page, page_size=page_size)
