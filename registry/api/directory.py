@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, MediaType, Request, Response, get
+from litestar.di import Provide
 from litestar.params import Parameter
 
 from registry.api.security import allow, registry_of
@@ -25,18 +26,19 @@ Page = Annotated[int, Parameter(ge=1, le=100_000)]
 PageSize = Annotated[int, Parameter(ge=1, le=100)]
 
 
-def _case(
-    carrier: str | None,
-    postal_code: str,
-    place: str | None,
-    target_group: list[str],
-    language: list[str] | None,
-    barrier_free: bool,
-    public_transport: bool,
-    outreach: bool,
-    max_distance_km: float | None,
-    q: str | None,
+def provide_case(
+    postal_code: PostalCodeParam,
+    target_group: Groups,
+    carrier: Text = None,
+    place: Text = None,
+    language: Languages = None,
+    barrier_free: bool = False,
+    public_transport: bool = False,
+    outreach: bool = False,
+    max_distance_km: Distance = None,
+    q: Text = None,
 ) -> CaseInput:
+    """The case parameters that search, print and explain share (one parser for all three)."""
     return CaseInput(
         carrier=carrier,
         postal_code=postal_code,
@@ -54,6 +56,7 @@ def _case(
 class DirectoryController(Controller):
     path = "/api/v1/directory"
     tags = ["Verzeichnis"]
+    dependencies = {"case": Provide(provide_case, sync_to_thread=False)}
 
     @get(
         "/search",
@@ -64,31 +67,10 @@ class DirectoryController(Controller):
     def search(
         self,
         request: Request[Any, Any, Any],
-        postal_code: PostalCodeParam,
-        target_group: Groups,
-        carrier: Text = None,
-        place: Text = None,
-        language: Languages = None,
-        barrier_free: bool = False,
-        public_transport: bool = False,
-        outreach: bool = False,
-        max_distance_km: Distance = None,
-        q: Text = None,
+        case: CaseInput,
         page: Page = 1,
         page_size: PageSize = 20,
     ) -> Json:
-        case = _case(
-            carrier,
-            postal_code,
-            place,
-            target_group,
-            language,
-            barrier_free,
-            public_transport,
-            outreach,
-            max_distance_km,
-            q,
-        )
         return service.search(registry_of(request), request.user, case, page, page_size)
 
     @get(
@@ -101,33 +83,12 @@ class DirectoryController(Controller):
     def print_list(
         self,
         request: Request[Any, Any, Any],
-        postal_code: PostalCodeParam,
-        target_group: Groups,
-        carrier: Text = None,
-        place: Text = None,
-        language: Languages = None,
-        barrier_free: bool = False,
-        public_transport: bool = False,
-        outreach: bool = False,
-        max_distance_km: Distance = None,
-        q: Text = None,
+        case: CaseInput,
         person: Annotated[
             str | None, Parameter(max_length=200, description="nur für den Ausdruck")
         ] = None,
         format: Annotated[Literal["html", "pdf"] | None, Parameter()] = None,  # noqa: A002
     ) -> Response[Any]:
-        case = _case(
-            carrier,
-            postal_code,
-            place,
-            target_group,
-            language,
-            barrier_free,
-            public_transport,
-            outreach,
-            max_distance_km,
-            q,
-        )
         context = service.print_context(registry_of(request), request.user, case, person or "")
         wants_pdf = format == "pdf" or "application/pdf" in request.headers.get("accept", "")
         if wants_pdf:
@@ -155,29 +116,8 @@ class DirectoryController(Controller):
         self,
         request: Request[Any, Any, Any],
         provider: Annotated[str, Parameter(max_length=100)],
-        postal_code: PostalCodeParam,
-        target_group: Groups,
-        carrier: Text = None,
-        place: Text = None,
-        language: Languages = None,
-        barrier_free: bool = False,
-        public_transport: bool = False,
-        outreach: bool = False,
-        max_distance_km: Distance = None,
-        q: Text = None,
+        case: CaseInput,
     ) -> Json:
-        case = _case(
-            carrier,
-            postal_code,
-            place,
-            target_group,
-            language,
-            barrier_free,
-            public_transport,
-            outreach,
-            max_distance_km,
-            q,
-        )
         return service.explain(registry_of(request), request.user, provider, case)
 
     @get(
