@@ -114,8 +114,19 @@ class EmbeddedGraph:
         except GraphError as exc:
             if not _pool_full(exc):
                 raise
+            self._drop_read_conn()  # a connection whose query failed may still pin pages
             self.checkpoint()
             return _EmbeddedTx(self._read_conn()).run(query_name, **params)
+
+    def _drop_read_conn(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            return
+        self._local.conn = None
+        with self._write_lock:
+            if conn in self._read_conns:
+                self._read_conns.remove(conn)
+        conn.close()
 
     def checkpoint(self, attempts: int = 5) -> None:
         """Write committed changes into the database files, releasing their buffer pages.
