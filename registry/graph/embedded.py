@@ -18,7 +18,7 @@ import ladybug
 
 from registry.graph.ports import ConstraintViolation, GraphError, Row
 from registry.graph.queries import query
-from registry.graph.schema import migrations
+from registry.graph.schema import apply_migrations
 
 T = TypeVar("T")
 
@@ -180,22 +180,15 @@ class EmbeddedGraph:
             return 0
         return int(rows[0]["v"]) if rows else 0
 
-    def apply_schema(self) -> list[str]:
-        applied: list[str] = []
-        current = self.schema_version()
-        for migration in migrations(self.engine):
-            if migration.version <= current:
-                continue
-            with self._write_lock:
-                tx = _EmbeddedTx(self._write_conn)
-                for statement in migration.statements:  # DDL runs in its own transactions
-                    tx.run_text(statement)
-                tx.run_text(
-                    "MERGE (m:Meta {key: 'schema_version'}) SET m.value = $v",
-                    {"v": str(migration.version)},
-                )
-            applied.append(f"{migration.version:03d}_{migration.name}")
-        return applied
+    def execute_statement(self, text: str, params: dict[str, Any] | None = None) -> list[Row]:
+        """Run one statement in its own transaction (DDL, migrations)."""
+        with self._write_lock:
+            return _EmbeddedTx(self._write_conn).run_text(text, params)
+
+    def apply_schema(self, until: int | None = None) -> list[str]:
+        return apply_migrations(
+            self.engine, execute=self.execute_statement, write=self.write, until=until
+        )
 
     def health(self) -> dict[str, Any]:
         try:

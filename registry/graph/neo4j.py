@@ -7,14 +7,14 @@ managed transactions (``execute_write``) for units of work so the driver can ret
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, LiteralString, TypeVar, cast
 
 import neo4j
 from neo4j.exceptions import ConstraintError, Neo4jError
 
 from registry.graph.ports import ConstraintViolation, GraphError, Row
 from registry.graph.queries import query
-from registry.graph.schema import migrations
+from registry.graph.schema import apply_migrations
 
 T = TypeVar("T")
 
@@ -75,21 +75,17 @@ class Neo4jGraph:
         )
         return int(records[0]["v"]) if records else 0
 
-    def apply_schema(self) -> list[str]:
-        applied: list[str] = []
-        current = self.schema_version()
-        for migration in migrations(self.engine):
-            if migration.version <= current:
-                continue
-            for statement in migration.statements:
-                self._driver.execute_query(statement, database_=self._database)
-            self._driver.execute_query(
-                "MERGE (m:Meta {key: 'schema_version'}) SET m.value = $v",
-                {"v": str(migration.version)},
-                database_=self._database,
-            )
-            applied.append(f"{migration.version:03d}_{migration.name}")
-        return applied
+    def execute_statement(self, text: str, params: dict[str, Any] | None = None) -> list[Row]:
+        """Run one statement in its own transaction (schema, migrations)."""
+        records, _, _ = self._driver.execute_query(
+            cast(LiteralString, text), params or {}, database_=self._database
+        )
+        return [dict(r) for r in records]
+
+    def apply_schema(self, until: int | None = None) -> list[str]:
+        return apply_migrations(
+            self.engine, execute=self.execute_statement, write=self.write, until=until
+        )
 
     def health(self) -> dict[str, Any]:
         try:

@@ -1,0 +1,153 @@
+// The graph model (issue 12): every association between entities becomes a relationship;
+// foreign-key properties and id arrays go. docs/architecture.md ("The graph model") lists every
+// relationship type and the few id-like properties that stay, with why.
+// Order: new tables, backfill from the old properties, merge duplicate sites (rule A9), drop the
+// old properties and tables. The runner records the statement it reached, so an interrupted
+// upgrade resumes where it stopped.
+//
+// --- new tables --------------------------------------------------------------------------------
+CREATE NODE TABLE IF NOT EXISTS State(code STRING, name STRING, PRIMARY KEY(code));
+CREATE REL TABLE IF NOT EXISTS IN_STATE(FROM District TO State);
+CREATE REL TABLE IF NOT EXISTS LOCATED_IN(FROM Site TO District, FROM PartnerSite TO District, FROM PostalPlace TO District, FROM UnmetNeed TO District);
+CREATE REL TABLE IF NOT EXISTS MEMBER_OF(FROM User TO Carrier);
+CREATE REL TABLE IF NOT EXISTS ACTS_FOR(FROM User TO Provider);
+CREATE REL TABLE IF NOT EXISTS OPERATES(FROM Provider TO Site);
+CREATE REL TABLE IF NOT EXISTS EMPLOYS(FROM Provider TO CaseManager);
+CREATE REL TABLE IF NOT EXISTS SUBMITTED(FROM Provider TO Application);
+CREATE REL TABLE IF NOT EXISTS SENT_TO(FROM Application TO Carrier);
+CREATE REL TABLE IF NOT EXISTS LED_BY(FROM Application TO Carrier);
+CREATE REL TABLE IF NOT EXISTS NAMES(FROM Application TO Site, position INT64);
+CREATE REL TABLE IF NOT EXISTS REQUESTS(FROM Application TO TargetGroup, position INT64);
+CREATE REL TABLE IF NOT EXISTS ANSWERS(FROM Application TO Announcement);
+CREATE REL TABLE IF NOT EXISTS FOR_GROUP(FROM Admission TO TargetGroup);
+CREATE REL TABLE IF NOT EXISTS UNDER(FROM Admission TO Application);
+CREATE REL TABLE IF NOT EXISTS ISSUED_BY(FROM Admission TO Carrier);
+CREATE REL TABLE IF NOT EXISTS CONCERNS(FROM FollowOnTask TO Application, FROM FollowOnTask TO Site, FROM Task TO Provider, FROM Task TO Application, FROM Task TO Site, FROM PortalDraft TO Provider);
+CREATE REL TABLE IF NOT EXISTS ASSIGNED_TO(FROM FollowOnTask TO Carrier, FROM Task TO Carrier, FROM Notice TO Carrier, FROM UnmetNeed TO Carrier);
+CREATE REL TABLE IF NOT EXISTS ACKNOWLEDGED(FROM User TO Notice);
+CREATE REL TABLE IF NOT EXISTS AUTHORED(FROM User TO Announcement, FROM User TO AgreementVersion, FROM User TO PortalDraft);
+CREATE REL TABLE IF NOT EXISTS CONTRACTED(FROM Carrier TO Provider, id STRING, signed_on STRING, model_contract_version STRING, recorded_at STRING);
+CREATE REL TABLE IF NOT EXISTS JOINS(FROM Carrier TO Announcement, confirmed BOOLEAN);
+CREATE REL TABLE IF NOT EXISTS SEEKS(FROM Announcement TO TargetGroup, FROM UnmetNeed TO TargetGroup);
+CREATE REL TABLE IF NOT EXISTS COVERS(FROM Agreement TO District, FROM Agreement TO State, FROM Announcement TO District, FROM Announcement TO State);
+CREATE REL TABLE IF NOT EXISTS SERVES(FROM Partner TO TargetGroup);
+CREATE REL TABLE IF NOT EXISTS WORKS_WITH(FROM Carrier TO Partner);
+CREATE REL TABLE IF NOT EXISTS PARTY_TO(FROM Carrier TO Agreement, since STRING);
+CREATE REL TABLE IF NOT EXISTS WITH_PARTNER(FROM Agreement TO Partner);
+CREATE REL TABLE IF NOT EXISTS CREATED_BY(FROM Agreement TO Carrier);
+CREATE REL TABLE IF NOT EXISTS HAS_VERSION(FROM Agreement TO AgreementVersion);
+//
+// --- backfill from the old properties ------------------------------------------------------------
+MATCH (d:District) WHERE coalesce(d.state_code, '') <> '' MERGE (s:State {code: d.state_code}) ON CREATE SET s.name = d.state;
+MATCH (d:District) WHERE coalesce(d.state_code, '') <> '' MATCH (s:State {code: d.state_code}) MERGE (d)-[:IN_STATE]->(s);
+MATCH (p:PostalPlace) MATCH (d:District {key: p.district_key}) MERGE (p)-[:LOCATED_IN]->(d);
+MATCH (s:Site)-[:IN_DISTRICT]->(d:District) MERGE (s)-[:LOCATED_IN]->(d);
+MATCH (s:Site) WHERE NOT EXISTS { MATCH (s)-[:LOCATED_IN]->(:District) } MATCH (d:District {key: s.district_key}) MERGE (s)-[:LOCATED_IN]->(d);
+MATCH (s:PartnerSite) MATCH (d:District {key: s.district_key}) MERGE (s)-[:LOCATED_IN]->(d);
+MATCH (u:User) WHERE coalesce(u.carrier, '') <> '' MATCH (c:Carrier {id: u.carrier}) MERGE (u)-[:MEMBER_OF]->(c);
+MATCH (u:User) WHERE coalesce(u.provider, '') <> '' MATCH (p:Provider {id: u.provider}) MERGE (u)-[:ACTS_FOR]->(p);
+MATCH (p:Provider)-[:HAS_SITE]->(s:Site) MERGE (p)-[:OPERATES]->(s);
+MATCH (s:Site) WHERE NOT EXISTS { MATCH (:Provider)-[:OPERATES]->(s) } MATCH (p:Provider {id: s.provider_id}) MERGE (p)-[:OPERATES]->(s);
+MATCH (c:CaseManager) MATCH (p:Provider {id: c.provider_id}) MERGE (p)-[:EMPLOYS]->(c);
+MATCH (a:Application) MATCH (p:Provider {id: a.provider_id}) MERGE (p)-[:SUBMITTED]->(a);
+MATCH (a:Application) MATCH (c:Carrier {id: a.receiving_carrier}) MERGE (a)-[:SENT_TO]->(c);
+MATCH (a:Application) MATCH (c:Carrier {id: a.lead_carrier}) MERGE (a)-[:LED_BY]->(c);
+MATCH (a:Application) UNWIND range(0, size(a.site_ids) - 1) AS i MATCH (s:Site {id: a.site_ids[i + 1]}) MERGE (a)-[r:NAMES]->(s) ON CREATE SET r.position = i;
+MATCH (a:Application) UNWIND range(0, size(a.target_groups) - 1) AS i MATCH (t:TargetGroup {code: a.target_groups[i + 1]}) MERGE (a)-[r:REQUESTS]->(t) ON CREATE SET r.position = i;
+MATCH (a:Application) WHERE coalesce(a.announcement_id, '') <> '' MATCH (n:Announcement {id: a.announcement_id}) MERGE (a)-[:ANSWERS]->(n);
+MATCH (m:Admission) WHERE NOT EXISTS { MATCH (:Site)-[:HAS_ADMISSION]->(m) } MATCH (s:Site {id: m.site_id}) MERGE (s)-[:HAS_ADMISSION]->(m);
+MATCH (m:Admission) MATCH (t:TargetGroup {code: m.target_group}) MERGE (m)-[:FOR_GROUP]->(t);
+MATCH (m:Admission) WHERE coalesce(m.application_id, '') <> '' MATCH (a:Application {id: m.application_id}) MERGE (m)-[:UNDER]->(a);
+MATCH (m:Admission) WHERE coalesce(m.issued_by, '') <> '' MATCH (c:Carrier {id: m.issued_by}) MERGE (m)-[:ISSUED_BY]->(c);
+MATCH (f:FollowOnTask) MATCH (a:Application {id: f.application_id}) MERGE (f)-[:CONCERNS]->(a);
+MATCH (f:FollowOnTask) MATCH (s:Site {id: f.site_id}) MERGE (f)-[:CONCERNS]->(s);
+MATCH (f:FollowOnTask) MATCH (c:Carrier {id: f.carrier}) MERGE (f)-[:ASSIGNED_TO]->(c);
+MATCH (t:Task) WHERE coalesce(t.carrier, '') <> '' MATCH (c:Carrier {id: t.carrier}) MERGE (t)-[:ASSIGNED_TO]->(c);
+MATCH (t:Task) WHERE coalesce(t.provider_id, '') <> '' MATCH (p:Provider {id: t.provider_id}) MERGE (t)-[:CONCERNS]->(p);
+MATCH (t:Task) WHERE coalesce(t.application_id, '') <> '' MATCH (a:Application {id: t.application_id}) MERGE (t)-[:CONCERNS]->(a);
+MATCH (t:Task) WHERE coalesce(t.site_id, '') <> '' MATCH (s:Site {id: t.site_id}) MERGE (t)-[:CONCERNS]->(s);
+MATCH (n:Notice) MATCH (c:Carrier {id: n.carrier}) MERGE (n)-[:ASSIGNED_TO]->(c);
+MATCH (n:Notice) WHERE coalesce(n.acknowledged_by, '') <> '' MATCH (u:User {id: n.acknowledged_by}) MERGE (u)-[:ACKNOWLEDGED]->(n);
+MATCH (k:Contract) MATCH (c:Carrier {id: k.carrier}) MATCH (p:Provider {id: k.provider_id}) MERGE (c)-[r:CONTRACTED {id: k.id}]->(p) ON CREATE SET r.signed_on = k.signed_on, r.model_contract_version = k.model_contract_version, r.recorded_at = k.recorded_at;
+MATCH (n:Announcement) UNWIND n.carriers AS cid MATCH (c:Carrier {id: cid}) MERGE (c)-[r:JOINS]->(n) ON CREATE SET r.confirmed = true;
+MATCH (n:Announcement) UNWIND n.target_groups AS code MATCH (t:TargetGroup {code: code}) MERGE (n)-[:SEEKS]->(t);
+MATCH (n:Announcement) UNWIND n.districts AS key MATCH (d:District {key: key}) MERGE (n)-[:COVERS]->(d);
+MATCH (n:Announcement) WHERE coalesce(n.state, '') <> '' MATCH (s:State {name: n.state}) MERGE (n)-[:COVERS]->(s);
+MATCH (n:Announcement) WHERE coalesce(n.created_by, '') <> '' MATCH (u:User {id: n.created_by}) MERGE (u)-[:AUTHORED]->(n);
+MATCH (p:Partner) UNWIND p.target_groups AS code MATCH (t:TargetGroup {code: code}) MERGE (p)-[:SERVES]->(t);
+MATCH (p:Partner) UNWIND p.carriers AS cid MATCH (c:Carrier {id: cid}) MERGE (c)-[:WORKS_WITH]->(p);
+MATCH (a:Agreement) UNWIND a.carriers AS cid MATCH (c:Carrier {id: cid}) MERGE (c)-[r:PARTY_TO]->(a) ON CREATE SET r.since = a.created_at;
+MATCH (a:Agreement) UNWIND a.partners AS pid MATCH (p:Partner {id: pid}) MERGE (a)-[:WITH_PARTNER]->(p);
+MATCH (a:Agreement) UNWIND a.scope_districts AS key MATCH (d:District {key: key}) MERGE (a)-[:COVERS]->(d);
+MATCH (a:Agreement) WHERE coalesce(a.scope_state, '') <> '' MATCH (s:State {name: a.scope_state}) MERGE (a)-[:COVERS]->(s);
+MATCH (a:Agreement) WHERE coalesce(a.created_by_carrier, '') <> '' MATCH (c:Carrier {id: a.created_by_carrier}) MERGE (a)-[:CREATED_BY]->(c);
+MATCH (v:AgreementVersion) MATCH (a:Agreement {id: v.agreement_id}) MERGE (a)-[:HAS_VERSION]->(v);
+MATCH (v:AgreementVersion) WHERE coalesce(v.actor, '') <> '' MATCH (u:User {id: v.actor}) MERGE (u)-[:AUTHORED]->(v);
+MATCH (x:UnmetNeed) MATCH (c:Carrier {id: x.carrier}) MERGE (x)-[:ASSIGNED_TO]->(c);
+MATCH (x:UnmetNeed) MATCH (d:District {key: x.district_key}) MERGE (x)-[:LOCATED_IN]->(d);
+MATCH (x:UnmetNeed) UNWIND x.target_groups AS code MATCH (t:TargetGroup {code: code}) MERGE (x)-[:SEEKS]->(t);
+MATCH (d:PortalDraft) MATCH (p:Provider {id: d.provider_id}) MERGE (d)-[:CONCERNS]->(p);
+MATCH (d:PortalDraft) WHERE coalesce(d.user_id, '') <> '' MATCH (u:User {id: d.user_id}) MERGE (u)-[:AUTHORED]->(d);
+//
+// --- rule A9: a site exists once (registry/graph/schema/steps.py) --------------------------------
+//! step: merge_duplicate_sites
+//
+// --- the old properties and tables go --------------------------------------------------------------
+DROP TABLE IF EXISTS IN_DISTRICT;
+DROP TABLE IF EXISTS HAS_SITE;
+CREATE REL TABLE IF NOT EXISTS HAS_SITE(FROM Partner TO PartnerSite);
+MATCH (p:Partner)-[:PARTNER_SITE]->(s:PartnerSite) MERGE (p)-[:HAS_SITE]->(s);
+DROP TABLE IF EXISTS PARTNER_SITE;
+DROP TABLE IF EXISTS Contract;
+ALTER TABLE District DROP IF EXISTS carrier;
+ALTER TABLE District DROP IF EXISTS state;
+ALTER TABLE District DROP IF EXISTS state_code;
+ALTER TABLE PostalPlace DROP IF EXISTS district_key;
+ALTER TABLE User DROP IF EXISTS carrier;
+ALTER TABLE User DROP IF EXISTS provider;
+ALTER TABLE Site DROP IF EXISTS provider_id;
+ALTER TABLE Site DROP IF EXISTS district_key;
+ALTER TABLE Site DROP IF EXISTS responsible_carrier;
+ALTER TABLE CaseManager DROP IF EXISTS provider_id;
+ALTER TABLE Application DROP IF EXISTS provider_id;
+ALTER TABLE Application DROP IF EXISTS receiving_carrier;
+ALTER TABLE Application DROP IF EXISTS lead_carrier;
+ALTER TABLE Application DROP IF EXISTS target_groups;
+ALTER TABLE Application DROP IF EXISTS site_ids;
+ALTER TABLE Application DROP IF EXISTS announcement_id;
+ALTER TABLE Admission DROP IF EXISTS site_id;
+ALTER TABLE Admission DROP IF EXISTS provider_id;
+ALTER TABLE Admission DROP IF EXISTS application_id;
+ALTER TABLE Admission DROP IF EXISTS target_group;
+ALTER TABLE Admission DROP IF EXISTS carrier;
+ALTER TABLE Admission DROP IF EXISTS issued_by;
+ALTER TABLE FollowOnTask DROP IF EXISTS application_id;
+ALTER TABLE FollowOnTask DROP IF EXISTS site_id;
+ALTER TABLE FollowOnTask DROP IF EXISTS carrier;
+ALTER TABLE Task DROP IF EXISTS carrier;
+ALTER TABLE Task DROP IF EXISTS provider_id;
+ALTER TABLE Task DROP IF EXISTS application_id;
+ALTER TABLE Task DROP IF EXISTS site_id;
+ALTER TABLE Notice DROP IF EXISTS carrier;
+ALTER TABLE Notice DROP IF EXISTS acknowledged_by;
+ALTER TABLE Announcement DROP IF EXISTS carriers;
+ALTER TABLE Announcement DROP IF EXISTS target_groups;
+ALTER TABLE Announcement DROP IF EXISTS districts;
+ALTER TABLE Announcement DROP IF EXISTS state;
+ALTER TABLE Announcement DROP IF EXISTS created_by;
+ALTER TABLE Partner DROP IF EXISTS target_groups;
+ALTER TABLE Partner DROP IF EXISTS carriers;
+ALTER TABLE PartnerSite DROP IF EXISTS partner_id;
+ALTER TABLE PartnerSite DROP IF EXISTS district_key;
+ALTER TABLE Agreement DROP IF EXISTS carriers;
+ALTER TABLE Agreement DROP IF EXISTS partners;
+ALTER TABLE Agreement DROP IF EXISTS scope_districts;
+ALTER TABLE Agreement DROP IF EXISTS scope_state;
+ALTER TABLE Agreement DROP IF EXISTS created_by_carrier;
+ALTER TABLE AgreementVersion DROP IF EXISTS agreement_id;
+ALTER TABLE AgreementVersion DROP IF EXISTS actor;
+ALTER TABLE UnmetNeed DROP IF EXISTS carrier;
+ALTER TABLE UnmetNeed DROP IF EXISTS district_key;
+ALTER TABLE UnmetNeed DROP IF EXISTS target_groups;
+ALTER TABLE PortalDraft DROP IF EXISTS provider_id;
+ALTER TABLE PortalDraft DROP IF EXISTS user_id;
