@@ -41,7 +41,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -52,150 +51,22 @@ from typing import Any
 from registry.context import Registry
 from registry.errors import Conflict, InvalidInput, Problem
 from registry.graph.ports import Tx
+from registry.graph.schema.model import NodeTable, RelTable, Schema, ddl_schema, parse_schema
+
+__all__ = ["ddl_schema", "export_graph", "import_graph", "parse_schema", "render_queries"]
 
 log = logging.getLogger("registry.backup")
 
 FORMAT = "registry-backup"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+#: format 1 (schema versions up to 5) held ids in properties; it is read by restoring it into a
+#: scratch graph of its schema version and upgrading that with the migrations (one way to upgrade)
+OLD_FORMAT_VERSIONS = frozenset({1})
 BATCH = 1000
 
-_SCHEMA_DIR = Path(__file__).resolve().parent / "graph" / "schema" / "embedded"
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_TYPES = frozenset({"STRING", "INT64", "DOUBLE", "BOOLEAN", "STRING[]"})
-_NODE = re.compile(
-    r"^CREATE\s+NODE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)\s*\((.*)\)$", re.IGNORECASE | re.S
-)
-_REL = re.compile(
-    r"^CREATE\s+REL\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)\s*\((.*)\)$", re.IGNORECASE | re.S
-)
-_BACKFILL = re.compile(r"^MATCH\s.*\sCREATE\s+\(\w+\)-\[:\w+\]->\(\w+\)$", re.IGNORECASE | re.S)
-_PAIR = re.compile(r"^FROM\s+(\w+)\s+TO\s+(\w+)$", re.IGNORECASE)
-_ALTER = re.compile(
-    r"^ALTER\s+TABLE\s+(\w+)\s+ADD\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)\s+(STRING\[\]|\w+)"
-    r"(?:\s+DEFAULT\s+.*)?$",
-    re.IGNORECASE | re.S,
-)
-_PRIMARY = re.compile(r"^PRIMARY\s+KEY\s*\(\s*(\w+)\s*\)$", re.IGNORECASE)
-_COLUMN = re.compile(r"^(\w+)\s+(STRING\[\]|\w+)$")
-
 #: tables that ``registry init`` fills; they may be present in the graph an import goes into
-INIT_TABLES = frozenset({"Meta", "Carrier", "District", "PostalPlace", "TargetGroup"})
-INIT_RELS = frozenset({"RESPONSIBLE_FOR"})
-
-
-# --------------------------------------------------------------------------- schema from DDL
-
-
-@dataclass(frozen=True)
-class NodeTable:
-    label: str
-    key: str
-    columns: tuple[tuple[str, str], ...]  # (name, type) in DDL order
-
-    @property
-    def types(self) -> dict[str, str]:
-        return dict(self.columns)
-
-
-@dataclass(frozen=True)
-class RelTable:
-    """One (label, source table, target table) pair. A relationship table with several FROM/TO
-    pairs gives one RelTable per pair, ``name``d ``<label>_<source>``; otherwise name = label."""
-
-    label: str
-    source: str
-    target: str
-    name: str = ""
-
-    def __post_init__(self) -> None:
-        if not self.name:
-            object.__setattr__(self, "name", self.label)
-
-
-@dataclass(frozen=True)
-class Schema:
-    nodes: tuple[NodeTable, ...]  # sorted by label
-    rels: tuple[RelTable, ...]  # sorted by label
-
-    def node(self, label: str) -> NodeTable | None:
-        return next((n for n in self.nodes if n.label == label), None)
-
-    def rel(self, name: str) -> RelTable | None:
-        return next((r for r in self.rels if r.name == name), None)
-
-
-def _ident(name: str) -> str:
-    if not _IDENT.match(name):
-        raise ValueError(f"unexpected identifier in the DDL: {name!r}")
-    return name
-
-
-def _type(name: str) -> str:
-    upper = name.upper()
-    if upper not in _TYPES:
-        raise ValueError(f"unexpected column type in the DDL: {name!r}")
-    return upper
-
-
-def _statements(text: str) -> list[str]:
-    body = "\n".join(ln for ln in text.splitlines() if not ln.strip().startswith("//"))
-    return [" ".join(s.split()) for s in body.split(";") if s.strip()]
-
-
-def parse_schema(texts: Iterable[str]) -> Schema:
-    """The node and relationship tables declared by DDL texts (applied in the given order)."""
-    columns: dict[str, list[tuple[str, str]]] = {}
-    keys: dict[str, str] = {}
-    rels: dict[str, RelTable] = {}
-    for text in texts:
-        for statement in _statements(text):
-            if m := _NODE.match(statement):
-                label = _ident(m.group(1))
-                cols: list[tuple[str, str]] = []
-                for part in (p.strip() for p in m.group(2).split(",")):
-                    if pk := _PRIMARY.match(part):
-                        keys[label] = _ident(pk.group(1))
-                    elif col := _COLUMN.match(part):
-                        cols.append((_ident(col.group(1)), _type(col.group(2))))
-                    else:
-                        raise ValueError(f"cannot read column {part!r} of {label}")
-                columns.setdefault(label, cols)
-            elif m := _REL.match(statement):
-                label = _ident(m.group(1))
-                parts = [p.strip() for p in m.group(2).split(",")]
-                pairs = [_PAIR.match(p) for p in parts]
-                if not all(pairs):
-                    raise ValueError(f"relationship properties are not backed up: {statement}")
-                for pair in pairs:
-                    assert pair is not None
-                    source, target = _ident(pair.group(1)), _ident(pair.group(2))
-                    name = label if len(pairs) == 1 else f"{label}_{source}"
-                    rels.setdefault(name, RelTable(label, source, target, name))
-            elif _BACKFILL.match(statement):
-                continue  # a data migration that links existing nodes, not a table
-            elif m := _ALTER.match(statement):
-                label, name = _ident(m.group(1)), _ident(m.group(2))
-                if label not in columns:
-                    raise ValueError(f"ALTER of unknown table {label}")
-                if name not in dict(columns[label]):
-                    columns[label].append((name, _type(m.group(3))))
-            else:
-                raise ValueError(f"statement the backup does not understand: {statement[:80]}")
-    nodes = []
-    for label in sorted(columns):
-        if label not in keys:
-            raise ValueError(f"table {label} has no primary key")
-        nodes.append(NodeTable(label, keys[label], tuple(columns[label])))
-    for rel in rels.values():
-        if rel.source not in columns or rel.target not in columns:
-            raise ValueError(f"relationship {rel.label} joins unknown tables")
-    return Schema(tuple(nodes), tuple(rels[k] for k in sorted(rels)))
-
-
-def ddl_schema() -> Schema:
-    """The schema of the committed embedded DDL (the source of truth for tables and columns)."""
-    paths = sorted(_SCHEMA_DIR.glob("*.cypher"))
-    return parse_schema(p.read_text(encoding="utf-8") for p in paths)
+INIT_TABLES = frozenset({"Meta", "Carrier", "District", "PostalPlace", "State", "TargetGroup"})
+INIT_RELS = frozenset({"RESPONSIBLE_FOR", "IN_STATE", "LOCATED_IN_PostalPlace"})
 
 
 def _qname(label: str) -> str:
@@ -237,10 +108,14 @@ def render_queries(schema: Schema) -> str:
         q = _qname(r.name)
         source, target = schema.node(r.source), schema.node(r.target)
         assert source is not None and target is not None
+        cols = [c for c, _ in r.columns]
+        returned = "".join(f", e.{c} AS {c}" for c in cols)
+        values = ", ".join(f"{c}: r.{c}" for c in cols)
+        created = f"[:{r.label} {{{values}}}]" if cols else f"[:{r.label}]"
         out += [
             f"// name: rels_{q}",
-            f"MATCH (a:{r.source})-[:{r.label}]->(b:{r.target})",
-            f"RETURN a.{source.key} AS source, b.{target.key} AS target",
+            f"MATCH (a:{r.source})-[e:{r.label}]->(b:{r.target})",
+            f"RETURN a.{source.key} AS source, b.{target.key} AS target{returned}",
             "",
             f"// name: count_rels_{q}",
             f"MATCH (a:{r.source})-[e:{r.label}]->(b:{r.target})",
@@ -250,7 +125,7 @@ def render_queries(schema: Schema) -> str:
             "UNWIND $rows AS r",
             f"MATCH (a:{r.source} {{{source.key}: r.source}})",
             f"MATCH (b:{r.target} {{{target.key}: r.target}})",
-            f"CREATE (a)-[:{r.label}]->(b)",
+            f"CREATE (a)-{created}->(b)",
             "",
         ]
     return "\n".join(out)
@@ -284,7 +159,7 @@ def _coerce(value: Any, kind: str) -> Any:
     return list(value)
 
 
-def _normalise(table: NodeTable, props: dict[str, Any]) -> dict[str, Any]:
+def _normalise(table: NodeTable | RelTable, props: dict[str, Any]) -> dict[str, Any]:
     return {name: _coerce(props.get(name), kind) for name, kind in table.columns}
 
 
@@ -295,32 +170,43 @@ def _line(obj: dict[str, Any]) -> str:
 # --------------------------------------------------------------------------- export
 
 
+Rel = tuple[str, str, dict[str, Any]]  # source key, target key, normalised properties
+
+
 @dataclass(frozen=True)
 class Snapshot:
     nodes: dict[str, list[dict[str, Any]]]  # label -> normalised props, sorted by key
-    rels: dict[str, list[tuple[str, str]]]  # label -> (source key, target key), sorted
+    rels: dict[str, list[Rel]]  # relationship table name -> rows, sorted
+
+
+def _rel_order(rel: Rel) -> tuple[str, str, str]:
+    return (rel[0], rel[1], _line(rel[2]))
+
+
+def _read(tx: Any, schema: Schema, run: Any) -> Snapshot:
+    nodes: dict[str, list[dict[str, Any]]] = {}
+    for t in schema.nodes:
+        rows = [_normalise(t, r["props"]) for r in run(tx, f"nodes_{_qname(t.label)}")]
+        rows.sort(key=lambda p: str(p[t.key]))
+        nodes[t.label] = rows
+    rels: dict[str, list[Rel]] = {}
+    for r in schema.rels:
+        found = [
+            (str(x["source"]), str(x["target"]), _normalise(r, x))
+            for x in run(tx, f"rels_{_qname(r.name)}")
+        ]
+        rels[r.name] = sorted(found, key=_rel_order)
+    return Snapshot(nodes, rels)
+
+
+def _named(tx: Tx, name: str, **params: Any) -> list[dict[str, Any]]:
+    return tx.run(f"backup.{name}", **params)
 
 
 def read_snapshot(reg: Registry, schema: Schema | None = None) -> Snapshot:
     """Every node and relationship, read in one unit of work (see module docstring)."""
-    schema = schema or ddl_schema()
-
-    def work(tx: Tx) -> Snapshot:
-        nodes: dict[str, list[dict[str, Any]]] = {}
-        for t in schema.nodes:
-            rows = [_normalise(t, r["props"]) for r in tx.run(f"backup.nodes_{_qname(t.label)}")]
-            rows.sort(key=lambda p: str(p[t.key]))
-            nodes[t.label] = rows
-        rels: dict[str, list[tuple[str, str]]] = {}
-        for r in schema.rels:
-            pairs = [
-                (str(x["source"]), str(x["target"]))
-                for x in tx.run(f"backup.rels_{_qname(r.name)}")
-            ]
-            rels[r.name] = sorted(pairs)
-        return Snapshot(nodes, rels)
-
-    return reg.graph.write(work)
+    current = schema or ddl_schema()
+    return reg.graph.write(lambda tx: _read(tx, current, _named))
 
 
 def snapshot_lines(snapshot: Snapshot) -> Iterator[str]:
@@ -330,8 +216,11 @@ def snapshot_lines(snapshot: Snapshot) -> Iterator[str]:
         for props in snapshot.nodes[label]:
             yield _line({"type": "node", "label": label, "props": props})
     for label in sorted(snapshot.rels):
-        for source, target in snapshot.rels[label]:
-            yield _line({"type": "rel", "label": label, "from": source, "to": target})
+        for source, target, props in snapshot.rels[label]:
+            line: dict[str, Any] = {"type": "rel", "label": label, "from": source, "to": target}
+            if props:
+                line["props"] = props
+            yield _line(line)
 
 
 def export_graph(reg: Registry, path: Path) -> dict[str, Any]:
@@ -364,10 +253,26 @@ def _problem(line_no: int, message: str) -> Problem:
     return Problem(field=f"Zeile {line_no}", message=message)
 
 
-def parse_backup(lines: Iterable[str], schema: Schema) -> Snapshot:
-    """Read and validate a backup; raises InvalidInput naming the first bad lines."""
+def backup_format_version(path: Path) -> int | None:
+    """The format version in a backup's header line (None if there is no readable header)."""
+    with path.open(encoding="utf-8") as fh:
+        for raw in fh:
+            if raw.strip():
+                try:
+                    obj = json.loads(raw)
+                except ValueError:
+                    return None
+                version = obj.get("version") if isinstance(obj, dict) else None
+                return version if isinstance(version, int) else None
+    return None
+
+
+def parse_backup(
+    lines: Iterable[str], schema: Schema, *, version: int = FORMAT_VERSION
+) -> Snapshot:
+    """Read and validate a backup of format ``version``; raises InvalidInput naming bad lines."""
     nodes: dict[str, list[dict[str, Any]]] = {t.label: [] for t in schema.nodes}
-    rels: dict[str, list[tuple[str, str]]] = {r.name: [] for r in schema.rels}
+    rels: dict[str, list[Rel]] = {r.name: [] for r in schema.rels}
     problems: list[Problem] = []
     header_seen = False
     for line_no, raw in enumerate(lines, start=1):
@@ -389,7 +294,7 @@ def parse_backup(lines: Iterable[str], schema: Schema) -> Snapshot:
             if kind != "header" or obj.get("format") != FORMAT:
                 problems.append(_problem(line_no, "keine Sicherung dieses Registers (Kopfzeile)"))
                 break
-            if obj.get("version") != FORMAT_VERSION:
+            if obj.get("version") != version:
                 problems.append(
                     _problem(line_no, f"Sicherungsformat {obj.get('version')} nicht unterstützt")
                 )
@@ -422,7 +327,15 @@ def parse_backup(lines: Iterable[str], schema: Schema) -> Snapshot:
             if rel is None or not isinstance(source, str) or not isinstance(target, str):
                 problems.append(_problem(line_no, f"unbekannte Beziehung {label!r}"))
                 continue
-            rels[rel.name].append((source, target))
+            raw_props = obj.get("props") or {}
+            unknown = sorted(set(raw_props) - set(rel.types)) if isinstance(raw_props, dict) else []
+            if not isinstance(raw_props, dict) or unknown:
+                problems.append(_problem(line_no, f"unbekannte Felder {unknown} bei {label}"))
+                continue
+            try:
+                rels[rel.name].append((source, target, _normalise(rel, raw_props)))
+            except TypeError as exc:
+                problems.append(_problem(line_no, f"{label}: {exc}"))
         else:
             problems.append(_problem(line_no, f"unbekannter Zeilentyp {kind!r}"))
     if not header_seen and not problems:
@@ -437,7 +350,7 @@ def parse_backup(lines: Iterable[str], schema: Schema) -> Snapshot:
     for r in schema.rels:
         sources = {p[_key(schema, r.source)] for p in nodes[r.source]}
         targets = {p[_key(schema, r.target)] for p in nodes[r.target]}
-        for source, target in rels[r.name]:
+        for source, target, _props in rels[r.name]:
             if source not in sources or target not in targets:
                 problems.append(
                     Problem(field=r.name, message=f"Beziehung {source} -> {target} ohne Knoten")
@@ -486,14 +399,80 @@ def _schema_version_of(snapshot: Snapshot) -> int | None:
     return None
 
 
+def _restore(tx: Any, schema: Schema, snapshot: Snapshot, run: Any) -> None:
+    for t in schema.nodes:  # DETACH DELETE also removes the relationships
+        run(tx, f"wipe_{_qname(t.label)}")
+    for t in schema.nodes:
+        for batch in _batches(snapshot.nodes[t.label]):
+            run(tx, f"restore_{_qname(t.label)}", rows=batch)
+    for r in schema.rels:
+        rows = [{"source": s, "target": d, **props} for s, d, props in snapshot.rels[r.name]]
+        for batch in _batches(rows):
+            run(tx, f"restore_rels_{_qname(r.name)}", rows=batch)
+
+
+def upgrade_old_backup(path: Path, format_version: int) -> tuple[Snapshot, dict[str, Any]]:
+    """Read a backup written by an earlier release: restore it into a scratch embedded graph of
+    its own schema version, upgrade that with the migrations ``registry init`` runs (so an old
+    backup and an old data directory are upgraded by the same code) and read it back."""
+    import tempfile
+
+    from registry.graph.embedded import EmbeddedGraph
+    from registry.graph.queries import parse_named_blocks
+
+    if format_version not in OLD_FORMAT_VERSIONS:
+        raise InvalidInput.one("file", f"Sicherungsformat {format_version} nicht unterstützt")
+    # format 1 carries the schema version in its Meta node; read with that schema
+    with path.open(encoding="utf-8") as fh:
+        probe = parse_backup(fh, ddl_schema(until=5), version=format_version)
+    old_version = _schema_version_of(probe)
+    if old_version is None or old_version > 5:
+        raise InvalidInput.one("file", "Sicherung ohne lesbare Schemaversion")
+    old_schema = ddl_schema(until=old_version)
+    with path.open(encoding="utf-8") as fh:
+        snapshot = parse_backup(fh, old_schema, version=format_version)
+    # queries for the old tables, rendered from our own committed DDL of that version (the
+    # same generator as backup.cypher; nothing from the file becomes query text)
+    old_queries = parse_named_blocks(render_queries(old_schema))
+
+    def run_old(tx: Any, name: str, **params: Any) -> list[dict[str, Any]]:
+        return tx.run_text(old_queries[name], params)
+
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="registry-upgrade-") as scratch:
+        graph = EmbeddedGraph(Path(scratch), buffer_pool_mb=256)
+        try:
+            graph.apply_schema(until=old_version)
+            graph.write(lambda tx: _restore(tx, old_schema, snapshot, run_old))
+            applied = graph.apply_schema()
+            merged = graph.read("migration.count_site_merges")[0]["n"]
+            upgraded = graph.write(lambda tx: _read(tx, ddl_schema(), _named))
+        finally:
+            graph.close()
+    report = {
+        "upgraded_from": old_version,
+        "migrations": applied,
+        "merged_sites": int(merged),
+        "upgrade_seconds": round(time.perf_counter() - started, 3),
+    }
+    return upgraded, report
+
+
 def import_graph(reg: Registry, path: Path, *, force: bool = False) -> dict[str, Any]:
-    """Restore a backup into an empty graph (or, with ``force``, replace the graph's content)."""
+    """Restore a backup into an empty graph (or, with ``force``, replace the graph's content).
+
+    A backup of an earlier format is upgraded first (:func:`upgrade_old_backup`)."""
     started = time.perf_counter()
     schema = ddl_schema()
     if not path.is_file():
         raise InvalidInput.one("file", f"Datei {path} nicht gefunden")
-    with path.open(encoding="utf-8") as fh:
-        snapshot = parse_backup(fh, schema)
+    upgrade: dict[str, Any] = {}
+    format_version = backup_format_version(path)
+    if format_version is not None and format_version != FORMAT_VERSION:
+        snapshot, upgrade = upgrade_old_backup(path, format_version)
+    else:
+        with path.open(encoding="utf-8") as fh:
+            snapshot = parse_backup(fh, schema)
     version = _schema_version_of(snapshot)
     current = reg.graph.schema_version()
     if version != current:
@@ -511,18 +490,7 @@ def import_graph(reg: Registry, path: Path, *, force: bool = False) -> dict[str,
             + "). Import nur in eine leere Datenbank, oder mit --force alles ersetzen."
         )
 
-    def work(tx: Tx) -> None:
-        for t in schema.nodes:  # DETACH DELETE also removes the relationships
-            tx.run(f"backup.wipe_{_qname(t.label)}")
-        for t in schema.nodes:
-            for batch in _batches(snapshot.nodes[t.label]):
-                tx.run(f"backup.restore_{_qname(t.label)}", rows=batch)
-        for r in schema.rels:
-            rows = [{"source": s, "target": d} for s, d in snapshot.rels[r.name]]
-            for batch in _batches(rows):
-                tx.run(f"backup.restore_rels_{_qname(r.name)}", rows=batch)
-
-    reg.graph.write(work)
+    reg.graph.write(lambda tx: _restore(tx, schema, snapshot, _named))
     graph_seconds = time.perf_counter() - started
     indexed = 0
     if reg.search is not None:
@@ -534,6 +502,7 @@ def import_graph(reg: Registry, path: Path, *, force: bool = False) -> dict[str,
         "rels": sum(len(v) for v in snapshot.rels.values()),
         "indexed": indexed,
         "replaced": bool(existing),
+        **upgrade,
         "graph_seconds": round(graph_seconds, 3),
         "seconds": round(time.perf_counter() - started, 3),
     }

@@ -4,7 +4,7 @@
 
 // name: nodes_admission
 MATCH (n:Admission)
-RETURN {id: n.id, site_id: n.site_id, provider_id: n.provider_id, application_id: n.application_id, target_group: n.target_group, carrier: n.carrier, issued_by: n.issued_by, status: n.status, decided_at: n.decided_at, changed_at: n.changed_at, review_due: n.review_due, reason: n.reason} AS props
+RETURN {id: n.id, status: n.status, decided_at: n.decided_at, changed_at: n.changed_at, review_due: n.review_due, reason: n.reason} AS props
 
 // name: count_admission
 MATCH (n:Admission)
@@ -16,11 +16,11 @@ DETACH DELETE n
 
 // name: restore_admission
 UNWIND $rows AS r
-CREATE (n:Admission {id: r.id, site_id: r.site_id, provider_id: r.provider_id, application_id: r.application_id, target_group: r.target_group, carrier: r.carrier, issued_by: r.issued_by, status: r.status, decided_at: r.decided_at, changed_at: r.changed_at, review_due: r.review_due, reason: r.reason})
+CREATE (n:Admission {id: r.id, status: r.status, decided_at: r.decided_at, changed_at: r.changed_at, review_due: r.review_due, reason: r.reason})
 
 // name: nodes_agreement
 MATCH (n:Agreement)
-RETURN {id: n.id, kind: n.kind, purpose: n.purpose, title: n.title, carriers: n.carriers, partners: n.partners, scope_level: n.scope_level, scope_districts: n.scope_districts, scope_state: n.scope_state, valid_from: n.valid_from, valid_until: n.valid_until, contents: n.contents, status: n.status, version: n.version, override_reason: n.override_reason, next_review: n.next_review, activated_on: n.activated_on, created_at: n.created_at, created_by_carrier: n.created_by_carrier, rev: n.rev, changed_at: n.changed_at, status_reason: n.status_reason} AS props
+RETURN {id: n.id, kind: n.kind, purpose: n.purpose, title: n.title, scope_level: n.scope_level, valid_from: n.valid_from, valid_until: n.valid_until, contents: n.contents, status: n.status, version: n.version, override_reason: n.override_reason, next_review: n.next_review, activated_on: n.activated_on, created_at: n.created_at, rev: n.rev, changed_at: n.changed_at, status_reason: n.status_reason} AS props
 
 // name: count_agreement
 MATCH (n:Agreement)
@@ -32,11 +32,11 @@ DETACH DELETE n
 
 // name: restore_agreement
 UNWIND $rows AS r
-CREATE (n:Agreement {id: r.id, kind: r.kind, purpose: r.purpose, title: r.title, carriers: r.carriers, partners: r.partners, scope_level: r.scope_level, scope_districts: r.scope_districts, scope_state: r.scope_state, valid_from: r.valid_from, valid_until: r.valid_until, contents: r.contents, status: r.status, version: r.version, override_reason: r.override_reason, next_review: r.next_review, activated_on: r.activated_on, created_at: r.created_at, created_by_carrier: r.created_by_carrier, rev: r.rev, changed_at: r.changed_at, status_reason: r.status_reason})
+CREATE (n:Agreement {id: r.id, kind: r.kind, purpose: r.purpose, title: r.title, scope_level: r.scope_level, valid_from: r.valid_from, valid_until: r.valid_until, contents: r.contents, status: r.status, version: r.version, override_reason: r.override_reason, next_review: r.next_review, activated_on: r.activated_on, created_at: r.created_at, rev: r.rev, changed_at: r.changed_at, status_reason: r.status_reason})
 
 // name: nodes_agreementversion
 MATCH (n:AgreementVersion)
-RETURN {id: n.id, agreement_id: n.agreement_id, version: n.version, snapshot: n.snapshot, at: n.at, actor: n.actor} AS props
+RETURN {id: n.id, version: n.version, snapshot: n.snapshot, at: n.at} AS props
 
 // name: count_agreementversion
 MATCH (n:AgreementVersion)
@@ -48,11 +48,11 @@ DETACH DELETE n
 
 // name: restore_agreementversion
 UNWIND $rows AS r
-CREATE (n:AgreementVersion {id: r.id, agreement_id: r.agreement_id, version: r.version, snapshot: r.snapshot, at: r.at, actor: r.actor})
+CREATE (n:AgreementVersion {id: r.id, version: r.version, snapshot: r.snapshot, at: r.at})
 
 // name: nodes_announcement
 MATCH (n:Announcement)
-RETURN {id: n.id, carriers: n.carriers, target_groups: n.target_groups, districts: n.districts, state: n.state, text: n.text, open_until: n.open_until, created_at: n.created_at, created_by: n.created_by} AS props
+RETURN {id: n.id, text: n.text, open_until: n.open_until, created_at: n.created_at} AS props
 
 // name: count_announcement
 MATCH (n:Announcement)
@@ -64,11 +64,11 @@ DETACH DELETE n
 
 // name: restore_announcement
 UNWIND $rows AS r
-CREATE (n:Announcement {id: r.id, carriers: r.carriers, target_groups: r.target_groups, districts: r.districts, state: r.state, text: r.text, open_until: r.open_until, created_at: r.created_at, created_by: r.created_by})
+CREATE (n:Announcement {id: r.id, text: r.text, open_until: r.open_until, created_at: r.created_at})
 
 // name: nodes_application
 MATCH (n:Application)
-RETURN {id: n.id, provider_id: n.provider_id, status: n.status, receiving_carrier: n.receiving_carrier, lead_carrier: n.lead_carrier, forwarded: n.forwarded, target_groups: n.target_groups, site_ids: n.site_ids, version: n.version, submitted_at: n.submitted_at, decided_at: n.decided_at, announcement_id: n.announcement_id, data: n.data} AS props
+RETURN {id: n.id, status: n.status, forwarded: n.forwarded, version: n.version, submitted_at: n.submitted_at, decided_at: n.decided_at, data: n.data} AS props
 
 // name: count_application
 MATCH (n:Application)
@@ -80,7 +80,7 @@ DETACH DELETE n
 
 // name: restore_application
 UNWIND $rows AS r
-CREATE (n:Application {id: r.id, provider_id: r.provider_id, status: r.status, receiving_carrier: r.receiving_carrier, lead_carrier: r.lead_carrier, forwarded: r.forwarded, target_groups: r.target_groups, site_ids: r.site_ids, version: r.version, submitted_at: r.submitted_at, decided_at: r.decided_at, announcement_id: r.announcement_id, data: r.data})
+CREATE (n:Application {id: r.id, status: r.status, forwarded: r.forwarded, version: r.version, submitted_at: r.submitted_at, decided_at: r.decided_at, data: r.data})
 
 // name: nodes_carrier
 MATCH (n:Carrier)
@@ -100,7 +100,7 @@ CREATE (n:Carrier {id: r.id, name: r.name, kind: r.kind, region: r.region, profi
 
 // name: nodes_casemanager
 MATCH (n:CaseManager)
-RETURN {id: n.id, provider_id: n.provider_id, name: n.name, data: n.data, active: n.active, changed_at: n.changed_at} AS props
+RETURN {id: n.id, name: n.name, data: n.data, active: n.active, changed_at: n.changed_at} AS props
 
 // name: count_casemanager
 MATCH (n:CaseManager)
@@ -112,27 +112,11 @@ DETACH DELETE n
 
 // name: restore_casemanager
 UNWIND $rows AS r
-CREATE (n:CaseManager {id: r.id, provider_id: r.provider_id, name: r.name, data: r.data, active: r.active, changed_at: r.changed_at})
-
-// name: nodes_contract
-MATCH (n:Contract)
-RETURN {id: n.id, carrier: n.carrier, provider_id: n.provider_id, signed_on: n.signed_on, model_contract_version: n.model_contract_version, recorded_at: n.recorded_at} AS props
-
-// name: count_contract
-MATCH (n:Contract)
-RETURN count(n) AS n
-
-// name: wipe_contract
-MATCH (n:Contract)
-DETACH DELETE n
-
-// name: restore_contract
-UNWIND $rows AS r
-CREATE (n:Contract {id: r.id, carrier: r.carrier, provider_id: r.provider_id, signed_on: r.signed_on, model_contract_version: r.model_contract_version, recorded_at: r.recorded_at})
+CREATE (n:CaseManager {id: r.id, name: r.name, data: r.data, active: r.active, changed_at: r.changed_at})
 
 // name: nodes_district
 MATCH (n:District)
-RETURN {key: n.key, name: n.name, state: n.state, state_code: n.state_code, regbez: n.regbez, population: n.population, carrier: n.carrier, lat: n.lat, lon: n.lon} AS props
+RETURN {key: n.key, name: n.name, regbez: n.regbez, population: n.population, lat: n.lat, lon: n.lon} AS props
 
 // name: count_district
 MATCH (n:District)
@@ -144,7 +128,7 @@ DETACH DELETE n
 
 // name: restore_district
 UNWIND $rows AS r
-CREATE (n:District {key: r.key, name: r.name, state: r.state, state_code: r.state_code, regbez: r.regbez, population: r.population, carrier: r.carrier, lat: r.lat, lon: r.lon})
+CREATE (n:District {key: r.key, name: r.name, regbez: r.regbez, population: r.population, lat: r.lat, lon: r.lon})
 
 // name: nodes_event
 MATCH (n:Event)
@@ -164,7 +148,7 @@ CREATE (n:Event {id: r.id, at: r.at, actor: r.actor, carrier: r.carrier, subject
 
 // name: nodes_followontask
 MATCH (n:FollowOnTask)
-RETURN {id: n.id, application_id: n.application_id, site_id: n.site_id, carrier: n.carrier, status: n.status, created_at: n.created_at, done_at: n.done_at} AS props
+RETURN {id: n.id, status: n.status, created_at: n.created_at, done_at: n.done_at} AS props
 
 // name: count_followontask
 MATCH (n:FollowOnTask)
@@ -176,7 +160,7 @@ DETACH DELETE n
 
 // name: restore_followontask
 UNWIND $rows AS r
-CREATE (n:FollowOnTask {id: r.id, application_id: r.application_id, site_id: r.site_id, carrier: r.carrier, status: r.status, created_at: r.created_at, done_at: r.done_at})
+CREATE (n:FollowOnTask {id: r.id, status: r.status, created_at: r.created_at, done_at: r.done_at})
 
 // name: nodes_meta
 MATCH (n:Meta)
@@ -196,7 +180,7 @@ CREATE (n:Meta {key: r.key, value: r.value})
 
 // name: nodes_notice
 MATCH (n:Notice)
-RETURN {id: n.id, carrier: n.carrier, kind: n.kind, subject_type: n.subject_type, subject_id: n.subject_id, title: n.title, message: n.message, created_at: n.created_at, acknowledged_at: n.acknowledged_at, acknowledged_by: n.acknowledged_by} AS props
+RETURN {id: n.id, kind: n.kind, subject_type: n.subject_type, subject_id: n.subject_id, title: n.title, message: n.message, created_at: n.created_at, acknowledged_at: n.acknowledged_at} AS props
 
 // name: count_notice
 MATCH (n:Notice)
@@ -208,7 +192,7 @@ DETACH DELETE n
 
 // name: restore_notice
 UNWIND $rows AS r
-CREATE (n:Notice {id: r.id, carrier: r.carrier, kind: r.kind, subject_type: r.subject_type, subject_id: r.subject_id, title: r.title, message: r.message, created_at: r.created_at, acknowledged_at: r.acknowledged_at, acknowledged_by: r.acknowledged_by})
+CREATE (n:Notice {id: r.id, kind: r.kind, subject_type: r.subject_type, subject_id: r.subject_id, title: r.title, message: r.message, created_at: r.created_at, acknowledged_at: r.acknowledged_at})
 
 // name: nodes_outbox
 MATCH (n:Outbox)
@@ -228,7 +212,7 @@ CREATE (n:Outbox {id: r.id, kind: r.kind, ref_id: r.ref_id, created_at: r.create
 
 // name: nodes_partner
 MATCH (n:Partner)
-RETURN {id: n.id, name: n.name, type: n.type, services: n.services, target_groups: n.target_groups, carriers: n.carriers, contacts: n.contacts, active: n.active, version: n.version, changed_at: n.changed_at} AS props
+RETURN {id: n.id, name: n.name, type: n.type, services: n.services, contacts: n.contacts, active: n.active, version: n.version, changed_at: n.changed_at} AS props
 
 // name: count_partner
 MATCH (n:Partner)
@@ -240,11 +224,11 @@ DETACH DELETE n
 
 // name: restore_partner
 UNWIND $rows AS r
-CREATE (n:Partner {id: r.id, name: r.name, type: r.type, services: r.services, target_groups: r.target_groups, carriers: r.carriers, contacts: r.contacts, active: r.active, version: r.version, changed_at: r.changed_at})
+CREATE (n:Partner {id: r.id, name: r.name, type: r.type, services: r.services, contacts: r.contacts, active: r.active, version: r.version, changed_at: r.changed_at})
 
 // name: nodes_partnersite
 MATCH (n:PartnerSite)
-RETURN {id: n.id, partner_id: n.partner_id, name: n.name, street: n.street, postal_code: n.postal_code, place: n.place, district_key: n.district_key, lat: n.lat, lon: n.lon, service_radius_km: n.service_radius_km} AS props
+RETURN {id: n.id, name: n.name, street: n.street, postal_code: n.postal_code, place: n.place, lat: n.lat, lon: n.lon, service_radius_km: n.service_radius_km} AS props
 
 // name: count_partnersite
 MATCH (n:PartnerSite)
@@ -256,11 +240,11 @@ DETACH DELETE n
 
 // name: restore_partnersite
 UNWIND $rows AS r
-CREATE (n:PartnerSite {id: r.id, partner_id: r.partner_id, name: r.name, street: r.street, postal_code: r.postal_code, place: r.place, district_key: r.district_key, lat: r.lat, lon: r.lon, service_radius_km: r.service_radius_km})
+CREATE (n:PartnerSite {id: r.id, name: r.name, street: r.street, postal_code: r.postal_code, place: r.place, lat: r.lat, lon: r.lon, service_radius_km: r.service_radius_km})
 
 // name: nodes_portaldraft
 MATCH (n:PortalDraft)
-RETURN {id: n.id, provider_id: n.provider_id, user_id: n.user_id, form: n.form, saved_at: n.saved_at} AS props
+RETURN {id: n.id, form: n.form, saved_at: n.saved_at} AS props
 
 // name: count_portaldraft
 MATCH (n:PortalDraft)
@@ -272,11 +256,11 @@ DETACH DELETE n
 
 // name: restore_portaldraft
 UNWIND $rows AS r
-CREATE (n:PortalDraft {id: r.id, provider_id: r.provider_id, user_id: r.user_id, form: r.form, saved_at: r.saved_at})
+CREATE (n:PortalDraft {id: r.id, form: r.form, saved_at: r.saved_at})
 
 // name: nodes_postalplace
 MATCH (n:PostalPlace)
-RETURN {id: n.id, postal_code: n.postal_code, place: n.place, district_key: n.district_key, lat: n.lat, lon: n.lon} AS props
+RETURN {id: n.id, postal_code: n.postal_code, place: n.place, lat: n.lat, lon: n.lon} AS props
 
 // name: count_postalplace
 MATCH (n:PostalPlace)
@@ -288,7 +272,7 @@ DETACH DELETE n
 
 // name: restore_postalplace
 UNWIND $rows AS r
-CREATE (n:PostalPlace {id: r.id, postal_code: r.postal_code, place: r.place, district_key: r.district_key, lat: r.lat, lon: r.lon})
+CREATE (n:PostalPlace {id: r.id, postal_code: r.postal_code, place: r.place, lat: r.lat, lon: r.lon})
 
 // name: nodes_provider
 MATCH (n:Provider)
@@ -308,7 +292,7 @@ CREATE (n:Provider {id: r.id, name: r.name, legal_form: r.legal_form, email: r.e
 
 // name: nodes_site
 MATCH (n:Site)
-RETURN {id: n.id, provider_id: n.provider_id, name: n.name, headquarters: n.headquarters, street: n.street, postal_code: n.postal_code, place: n.place, district_key: n.district_key, responsible_carrier: n.responsible_carrier, lat: n.lat, lon: n.lon, catchment_radius_km: n.catchment_radius_km, outreach_radius_km: n.outreach_radius_km, public_transport: n.public_transport, barrier_free: n.barrier_free, rooms_individual: n.rooms_individual, rooms_relatives: n.rooms_relatives, languages: n.languages, active: n.active, details: n.details, confirmed_on: n.confirmed_on, created_at: n.created_at} AS props
+RETURN {id: n.id, name: n.name, headquarters: n.headquarters, street: n.street, postal_code: n.postal_code, place: n.place, lat: n.lat, lon: n.lon, catchment_radius_km: n.catchment_radius_km, outreach_radius_km: n.outreach_radius_km, public_transport: n.public_transport, barrier_free: n.barrier_free, rooms_individual: n.rooms_individual, rooms_relatives: n.rooms_relatives, languages: n.languages, active: n.active, details: n.details, confirmed_on: n.confirmed_on, created_at: n.created_at} AS props
 
 // name: count_site
 MATCH (n:Site)
@@ -320,7 +304,23 @@ DETACH DELETE n
 
 // name: restore_site
 UNWIND $rows AS r
-CREATE (n:Site {id: r.id, provider_id: r.provider_id, name: r.name, headquarters: r.headquarters, street: r.street, postal_code: r.postal_code, place: r.place, district_key: r.district_key, responsible_carrier: r.responsible_carrier, lat: r.lat, lon: r.lon, catchment_radius_km: r.catchment_radius_km, outreach_radius_km: r.outreach_radius_km, public_transport: r.public_transport, barrier_free: r.barrier_free, rooms_individual: r.rooms_individual, rooms_relatives: r.rooms_relatives, languages: r.languages, active: r.active, details: r.details, confirmed_on: r.confirmed_on, created_at: r.created_at})
+CREATE (n:Site {id: r.id, name: r.name, headquarters: r.headquarters, street: r.street, postal_code: r.postal_code, place: r.place, lat: r.lat, lon: r.lon, catchment_radius_km: r.catchment_radius_km, outreach_radius_km: r.outreach_radius_km, public_transport: r.public_transport, barrier_free: r.barrier_free, rooms_individual: r.rooms_individual, rooms_relatives: r.rooms_relatives, languages: r.languages, active: r.active, details: r.details, confirmed_on: r.confirmed_on, created_at: r.created_at})
+
+// name: nodes_state
+MATCH (n:State)
+RETURN {code: n.code, name: n.name} AS props
+
+// name: count_state
+MATCH (n:State)
+RETURN count(n) AS n
+
+// name: wipe_state
+MATCH (n:State)
+DETACH DELETE n
+
+// name: restore_state
+UNWIND $rows AS r
+CREATE (n:State {code: r.code, name: r.name})
 
 // name: nodes_targetgroup
 MATCH (n:TargetGroup)
@@ -340,7 +340,7 @@ CREATE (n:TargetGroup {code: r.code, label: r.label, description: r.description}
 
 // name: nodes_task
 MATCH (n:Task)
-RETURN {id: n.id, carrier: n.carrier, provider_id: n.provider_id, kind: n.kind, rule: n.rule, application_id: n.application_id, site_id: n.site_id, message: n.message, created_at: n.created_at, due_on: n.due_on, status: n.status} AS props
+RETURN {id: n.id, kind: n.kind, rule: n.rule, message: n.message, created_at: n.created_at, due_on: n.due_on, status: n.status} AS props
 
 // name: count_task
 MATCH (n:Task)
@@ -352,11 +352,11 @@ DETACH DELETE n
 
 // name: restore_task
 UNWIND $rows AS r
-CREATE (n:Task {id: r.id, carrier: r.carrier, provider_id: r.provider_id, kind: r.kind, rule: r.rule, application_id: r.application_id, site_id: r.site_id, message: r.message, created_at: r.created_at, due_on: r.due_on, status: r.status})
+CREATE (n:Task {id: r.id, kind: r.kind, rule: r.rule, message: r.message, created_at: r.created_at, due_on: r.due_on, status: r.status})
 
 // name: nodes_unmetneed
 MATCH (n:UnmetNeed)
-RETURN {id: n.id, carrier: n.carrier, district_key: n.district_key, target_groups: n.target_groups, on_date: n.on_date} AS props
+RETURN {id: n.id, on_date: n.on_date} AS props
 
 // name: count_unmetneed
 MATCH (n:UnmetNeed)
@@ -368,11 +368,11 @@ DETACH DELETE n
 
 // name: restore_unmetneed
 UNWIND $rows AS r
-CREATE (n:UnmetNeed {id: r.id, carrier: r.carrier, district_key: r.district_key, target_groups: r.target_groups, on_date: r.on_date})
+CREATE (n:UnmetNeed {id: r.id, on_date: r.on_date})
 
 // name: nodes_user
 MATCH (n:User)
-RETURN {id: n.id, username: n.username, password_hash: n.password_hash, role: n.role, carrier: n.carrier, provider: n.provider, active: n.active, token_epoch: n.token_epoch, failed_logins: n.failed_logins, locked_until: n.locked_until, created_at: n.created_at} AS props
+RETURN {id: n.id, username: n.username, password_hash: n.password_hash, role: n.role, active: n.active, token_epoch: n.token_epoch, failed_logins: n.failed_logins, locked_until: n.locked_until, created_at: n.created_at} AS props
 
 // name: count_user
 MATCH (n:User)
@@ -384,10 +384,346 @@ DETACH DELETE n
 
 // name: restore_user
 UNWIND $rows AS r
-CREATE (n:User {id: r.id, username: r.username, password_hash: r.password_hash, role: r.role, carrier: r.carrier, provider: r.provider, active: r.active, token_epoch: r.token_epoch, failed_logins: r.failed_logins, locked_until: r.locked_until, created_at: r.created_at})
+CREATE (n:User {id: r.id, username: r.username, password_hash: r.password_hash, role: r.role, active: r.active, token_epoch: r.token_epoch, failed_logins: r.failed_logins, locked_until: r.locked_until, created_at: r.created_at})
+
+// name: rels_acknowledged
+MATCH (a:User)-[e:ACKNOWLEDGED]->(b:Notice)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_acknowledged
+MATCH (a:User)-[e:ACKNOWLEDGED]->(b:Notice)
+RETURN count(e) AS n
+
+// name: restore_rels_acknowledged
+UNWIND $rows AS r
+MATCH (a:User {id: r.source})
+MATCH (b:Notice {id: r.target})
+CREATE (a)-[:ACKNOWLEDGED]->(b)
+
+// name: rels_acts_for
+MATCH (a:User)-[e:ACTS_FOR]->(b:Provider)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_acts_for
+MATCH (a:User)-[e:ACTS_FOR]->(b:Provider)
+RETURN count(e) AS n
+
+// name: restore_rels_acts_for
+UNWIND $rows AS r
+MATCH (a:User {id: r.source})
+MATCH (b:Provider {id: r.target})
+CREATE (a)-[:ACTS_FOR]->(b)
+
+// name: rels_answers
+MATCH (a:Application)-[e:ANSWERS]->(b:Announcement)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_answers
+MATCH (a:Application)-[e:ANSWERS]->(b:Announcement)
+RETURN count(e) AS n
+
+// name: restore_rels_answers
+UNWIND $rows AS r
+MATCH (a:Application {id: r.source})
+MATCH (b:Announcement {id: r.target})
+CREATE (a)-[:ANSWERS]->(b)
+
+// name: rels_assigned_to_followontask
+MATCH (a:FollowOnTask)-[e:ASSIGNED_TO]->(b:Carrier)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_assigned_to_followontask
+MATCH (a:FollowOnTask)-[e:ASSIGNED_TO]->(b:Carrier)
+RETURN count(e) AS n
+
+// name: restore_rels_assigned_to_followontask
+UNWIND $rows AS r
+MATCH (a:FollowOnTask {id: r.source})
+MATCH (b:Carrier {id: r.target})
+CREATE (a)-[:ASSIGNED_TO]->(b)
+
+// name: rels_assigned_to_notice
+MATCH (a:Notice)-[e:ASSIGNED_TO]->(b:Carrier)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_assigned_to_notice
+MATCH (a:Notice)-[e:ASSIGNED_TO]->(b:Carrier)
+RETURN count(e) AS n
+
+// name: restore_rels_assigned_to_notice
+UNWIND $rows AS r
+MATCH (a:Notice {id: r.source})
+MATCH (b:Carrier {id: r.target})
+CREATE (a)-[:ASSIGNED_TO]->(b)
+
+// name: rels_assigned_to_task
+MATCH (a:Task)-[e:ASSIGNED_TO]->(b:Carrier)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_assigned_to_task
+MATCH (a:Task)-[e:ASSIGNED_TO]->(b:Carrier)
+RETURN count(e) AS n
+
+// name: restore_rels_assigned_to_task
+UNWIND $rows AS r
+MATCH (a:Task {id: r.source})
+MATCH (b:Carrier {id: r.target})
+CREATE (a)-[:ASSIGNED_TO]->(b)
+
+// name: rels_assigned_to_unmetneed
+MATCH (a:UnmetNeed)-[e:ASSIGNED_TO]->(b:Carrier)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_assigned_to_unmetneed
+MATCH (a:UnmetNeed)-[e:ASSIGNED_TO]->(b:Carrier)
+RETURN count(e) AS n
+
+// name: restore_rels_assigned_to_unmetneed
+UNWIND $rows AS r
+MATCH (a:UnmetNeed {id: r.source})
+MATCH (b:Carrier {id: r.target})
+CREATE (a)-[:ASSIGNED_TO]->(b)
+
+// name: rels_authored_user_agreementversion
+MATCH (a:User)-[e:AUTHORED]->(b:AgreementVersion)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_authored_user_agreementversion
+MATCH (a:User)-[e:AUTHORED]->(b:AgreementVersion)
+RETURN count(e) AS n
+
+// name: restore_rels_authored_user_agreementversion
+UNWIND $rows AS r
+MATCH (a:User {id: r.source})
+MATCH (b:AgreementVersion {id: r.target})
+CREATE (a)-[:AUTHORED]->(b)
+
+// name: rels_authored_user_announcement
+MATCH (a:User)-[e:AUTHORED]->(b:Announcement)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_authored_user_announcement
+MATCH (a:User)-[e:AUTHORED]->(b:Announcement)
+RETURN count(e) AS n
+
+// name: restore_rels_authored_user_announcement
+UNWIND $rows AS r
+MATCH (a:User {id: r.source})
+MATCH (b:Announcement {id: r.target})
+CREATE (a)-[:AUTHORED]->(b)
+
+// name: rels_authored_user_portaldraft
+MATCH (a:User)-[e:AUTHORED]->(b:PortalDraft)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_authored_user_portaldraft
+MATCH (a:User)-[e:AUTHORED]->(b:PortalDraft)
+RETURN count(e) AS n
+
+// name: restore_rels_authored_user_portaldraft
+UNWIND $rows AS r
+MATCH (a:User {id: r.source})
+MATCH (b:PortalDraft {id: r.target})
+CREATE (a)-[:AUTHORED]->(b)
+
+// name: rels_concerns_followontask_application
+MATCH (a:FollowOnTask)-[e:CONCERNS]->(b:Application)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_concerns_followontask_application
+MATCH (a:FollowOnTask)-[e:CONCERNS]->(b:Application)
+RETURN count(e) AS n
+
+// name: restore_rels_concerns_followontask_application
+UNWIND $rows AS r
+MATCH (a:FollowOnTask {id: r.source})
+MATCH (b:Application {id: r.target})
+CREATE (a)-[:CONCERNS]->(b)
+
+// name: rels_concerns_followontask_site
+MATCH (a:FollowOnTask)-[e:CONCERNS]->(b:Site)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_concerns_followontask_site
+MATCH (a:FollowOnTask)-[e:CONCERNS]->(b:Site)
+RETURN count(e) AS n
+
+// name: restore_rels_concerns_followontask_site
+UNWIND $rows AS r
+MATCH (a:FollowOnTask {id: r.source})
+MATCH (b:Site {id: r.target})
+CREATE (a)-[:CONCERNS]->(b)
+
+// name: rels_concerns_portaldraft
+MATCH (a:PortalDraft)-[e:CONCERNS]->(b:Provider)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_concerns_portaldraft
+MATCH (a:PortalDraft)-[e:CONCERNS]->(b:Provider)
+RETURN count(e) AS n
+
+// name: restore_rels_concerns_portaldraft
+UNWIND $rows AS r
+MATCH (a:PortalDraft {id: r.source})
+MATCH (b:Provider {id: r.target})
+CREATE (a)-[:CONCERNS]->(b)
+
+// name: rels_concerns_task_application
+MATCH (a:Task)-[e:CONCERNS]->(b:Application)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_concerns_task_application
+MATCH (a:Task)-[e:CONCERNS]->(b:Application)
+RETURN count(e) AS n
+
+// name: restore_rels_concerns_task_application
+UNWIND $rows AS r
+MATCH (a:Task {id: r.source})
+MATCH (b:Application {id: r.target})
+CREATE (a)-[:CONCERNS]->(b)
+
+// name: rels_concerns_task_provider
+MATCH (a:Task)-[e:CONCERNS]->(b:Provider)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_concerns_task_provider
+MATCH (a:Task)-[e:CONCERNS]->(b:Provider)
+RETURN count(e) AS n
+
+// name: restore_rels_concerns_task_provider
+UNWIND $rows AS r
+MATCH (a:Task {id: r.source})
+MATCH (b:Provider {id: r.target})
+CREATE (a)-[:CONCERNS]->(b)
+
+// name: rels_concerns_task_site
+MATCH (a:Task)-[e:CONCERNS]->(b:Site)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_concerns_task_site
+MATCH (a:Task)-[e:CONCERNS]->(b:Site)
+RETURN count(e) AS n
+
+// name: restore_rels_concerns_task_site
+UNWIND $rows AS r
+MATCH (a:Task {id: r.source})
+MATCH (b:Site {id: r.target})
+CREATE (a)-[:CONCERNS]->(b)
+
+// name: rels_contracted
+MATCH (a:Carrier)-[e:CONTRACTED]->(b:Provider)
+RETURN a.id AS source, b.id AS target, e.id AS id, e.signed_on AS signed_on, e.model_contract_version AS model_contract_version, e.recorded_at AS recorded_at
+
+// name: count_rels_contracted
+MATCH (a:Carrier)-[e:CONTRACTED]->(b:Provider)
+RETURN count(e) AS n
+
+// name: restore_rels_contracted
+UNWIND $rows AS r
+MATCH (a:Carrier {id: r.source})
+MATCH (b:Provider {id: r.target})
+CREATE (a)-[:CONTRACTED {id: r.id, signed_on: r.signed_on, model_contract_version: r.model_contract_version, recorded_at: r.recorded_at}]->(b)
+
+// name: rels_covers_agreement_district
+MATCH (a:Agreement)-[e:COVERS]->(b:District)
+RETURN a.id AS source, b.key AS target
+
+// name: count_rels_covers_agreement_district
+MATCH (a:Agreement)-[e:COVERS]->(b:District)
+RETURN count(e) AS n
+
+// name: restore_rels_covers_agreement_district
+UNWIND $rows AS r
+MATCH (a:Agreement {id: r.source})
+MATCH (b:District {key: r.target})
+CREATE (a)-[:COVERS]->(b)
+
+// name: rels_covers_agreement_state
+MATCH (a:Agreement)-[e:COVERS]->(b:State)
+RETURN a.id AS source, b.code AS target
+
+// name: count_rels_covers_agreement_state
+MATCH (a:Agreement)-[e:COVERS]->(b:State)
+RETURN count(e) AS n
+
+// name: restore_rels_covers_agreement_state
+UNWIND $rows AS r
+MATCH (a:Agreement {id: r.source})
+MATCH (b:State {code: r.target})
+CREATE (a)-[:COVERS]->(b)
+
+// name: rels_covers_announcement_district
+MATCH (a:Announcement)-[e:COVERS]->(b:District)
+RETURN a.id AS source, b.key AS target
+
+// name: count_rels_covers_announcement_district
+MATCH (a:Announcement)-[e:COVERS]->(b:District)
+RETURN count(e) AS n
+
+// name: restore_rels_covers_announcement_district
+UNWIND $rows AS r
+MATCH (a:Announcement {id: r.source})
+MATCH (b:District {key: r.target})
+CREATE (a)-[:COVERS]->(b)
+
+// name: rels_covers_announcement_state
+MATCH (a:Announcement)-[e:COVERS]->(b:State)
+RETURN a.id AS source, b.code AS target
+
+// name: count_rels_covers_announcement_state
+MATCH (a:Announcement)-[e:COVERS]->(b:State)
+RETURN count(e) AS n
+
+// name: restore_rels_covers_announcement_state
+UNWIND $rows AS r
+MATCH (a:Announcement {id: r.source})
+MATCH (b:State {code: r.target})
+CREATE (a)-[:COVERS]->(b)
+
+// name: rels_created_by
+MATCH (a:Agreement)-[e:CREATED_BY]->(b:Carrier)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_created_by
+MATCH (a:Agreement)-[e:CREATED_BY]->(b:Carrier)
+RETURN count(e) AS n
+
+// name: restore_rels_created_by
+UNWIND $rows AS r
+MATCH (a:Agreement {id: r.source})
+MATCH (b:Carrier {id: r.target})
+CREATE (a)-[:CREATED_BY]->(b)
+
+// name: rels_employs
+MATCH (a:Provider)-[e:EMPLOYS]->(b:CaseManager)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_employs
+MATCH (a:Provider)-[e:EMPLOYS]->(b:CaseManager)
+RETURN count(e) AS n
+
+// name: restore_rels_employs
+UNWIND $rows AS r
+MATCH (a:Provider {id: r.source})
+MATCH (b:CaseManager {id: r.target})
+CREATE (a)-[:EMPLOYS]->(b)
+
+// name: rels_for_group
+MATCH (a:Admission)-[e:FOR_GROUP]->(b:TargetGroup)
+RETURN a.id AS source, b.code AS target
+
+// name: count_rels_for_group
+MATCH (a:Admission)-[e:FOR_GROUP]->(b:TargetGroup)
+RETURN count(e) AS n
+
+// name: restore_rels_for_group
+UNWIND $rows AS r
+MATCH (a:Admission {id: r.source})
+MATCH (b:TargetGroup {code: r.target})
+CREATE (a)-[:FOR_GROUP]->(b)
 
 // name: rels_has_admission
-MATCH (a:Site)-[:HAS_ADMISSION]->(b:Admission)
+MATCH (a:Site)-[e:HAS_ADMISSION]->(b:Admission)
 RETURN a.id AS source, b.id AS target
 
 // name: count_rels_has_admission
@@ -401,35 +737,147 @@ MATCH (b:Admission {id: r.target})
 CREATE (a)-[:HAS_ADMISSION]->(b)
 
 // name: rels_has_site
-MATCH (a:Provider)-[:HAS_SITE]->(b:Site)
+MATCH (a:Partner)-[e:HAS_SITE]->(b:PartnerSite)
 RETURN a.id AS source, b.id AS target
 
 // name: count_rels_has_site
-MATCH (a:Provider)-[e:HAS_SITE]->(b:Site)
+MATCH (a:Partner)-[e:HAS_SITE]->(b:PartnerSite)
 RETURN count(e) AS n
 
 // name: restore_rels_has_site
 UNWIND $rows AS r
-MATCH (a:Provider {id: r.source})
-MATCH (b:Site {id: r.target})
+MATCH (a:Partner {id: r.source})
+MATCH (b:PartnerSite {id: r.target})
 CREATE (a)-[:HAS_SITE]->(b)
 
-// name: rels_in_district
-MATCH (a:Site)-[:IN_DISTRICT]->(b:District)
-RETURN a.id AS source, b.key AS target
+// name: rels_has_version
+MATCH (a:Agreement)-[e:HAS_VERSION]->(b:AgreementVersion)
+RETURN a.id AS source, b.id AS target
 
-// name: count_rels_in_district
-MATCH (a:Site)-[e:IN_DISTRICT]->(b:District)
+// name: count_rels_has_version
+MATCH (a:Agreement)-[e:HAS_VERSION]->(b:AgreementVersion)
 RETURN count(e) AS n
 
-// name: restore_rels_in_district
+// name: restore_rels_has_version
+UNWIND $rows AS r
+MATCH (a:Agreement {id: r.source})
+MATCH (b:AgreementVersion {id: r.target})
+CREATE (a)-[:HAS_VERSION]->(b)
+
+// name: rels_in_state
+MATCH (a:District)-[e:IN_STATE]->(b:State)
+RETURN a.key AS source, b.code AS target
+
+// name: count_rels_in_state
+MATCH (a:District)-[e:IN_STATE]->(b:State)
+RETURN count(e) AS n
+
+// name: restore_rels_in_state
+UNWIND $rows AS r
+MATCH (a:District {key: r.source})
+MATCH (b:State {code: r.target})
+CREATE (a)-[:IN_STATE]->(b)
+
+// name: rels_issued_by
+MATCH (a:Admission)-[e:ISSUED_BY]->(b:Carrier)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_issued_by
+MATCH (a:Admission)-[e:ISSUED_BY]->(b:Carrier)
+RETURN count(e) AS n
+
+// name: restore_rels_issued_by
+UNWIND $rows AS r
+MATCH (a:Admission {id: r.source})
+MATCH (b:Carrier {id: r.target})
+CREATE (a)-[:ISSUED_BY]->(b)
+
+// name: rels_joins
+MATCH (a:Carrier)-[e:JOINS]->(b:Announcement)
+RETURN a.id AS source, b.id AS target, e.confirmed AS confirmed
+
+// name: count_rels_joins
+MATCH (a:Carrier)-[e:JOINS]->(b:Announcement)
+RETURN count(e) AS n
+
+// name: restore_rels_joins
+UNWIND $rows AS r
+MATCH (a:Carrier {id: r.source})
+MATCH (b:Announcement {id: r.target})
+CREATE (a)-[:JOINS {confirmed: r.confirmed}]->(b)
+
+// name: rels_led_by
+MATCH (a:Application)-[e:LED_BY]->(b:Carrier)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_led_by
+MATCH (a:Application)-[e:LED_BY]->(b:Carrier)
+RETURN count(e) AS n
+
+// name: restore_rels_led_by
+UNWIND $rows AS r
+MATCH (a:Application {id: r.source})
+MATCH (b:Carrier {id: r.target})
+CREATE (a)-[:LED_BY]->(b)
+
+// name: rels_located_in_partnersite
+MATCH (a:PartnerSite)-[e:LOCATED_IN]->(b:District)
+RETURN a.id AS source, b.key AS target
+
+// name: count_rels_located_in_partnersite
+MATCH (a:PartnerSite)-[e:LOCATED_IN]->(b:District)
+RETURN count(e) AS n
+
+// name: restore_rels_located_in_partnersite
+UNWIND $rows AS r
+MATCH (a:PartnerSite {id: r.source})
+MATCH (b:District {key: r.target})
+CREATE (a)-[:LOCATED_IN]->(b)
+
+// name: rels_located_in_postalplace
+MATCH (a:PostalPlace)-[e:LOCATED_IN]->(b:District)
+RETURN a.id AS source, b.key AS target
+
+// name: count_rels_located_in_postalplace
+MATCH (a:PostalPlace)-[e:LOCATED_IN]->(b:District)
+RETURN count(e) AS n
+
+// name: restore_rels_located_in_postalplace
+UNWIND $rows AS r
+MATCH (a:PostalPlace {id: r.source})
+MATCH (b:District {key: r.target})
+CREATE (a)-[:LOCATED_IN]->(b)
+
+// name: rels_located_in_site
+MATCH (a:Site)-[e:LOCATED_IN]->(b:District)
+RETURN a.id AS source, b.key AS target
+
+// name: count_rels_located_in_site
+MATCH (a:Site)-[e:LOCATED_IN]->(b:District)
+RETURN count(e) AS n
+
+// name: restore_rels_located_in_site
 UNWIND $rows AS r
 MATCH (a:Site {id: r.source})
 MATCH (b:District {key: r.target})
-CREATE (a)-[:IN_DISTRICT]->(b)
+CREATE (a)-[:LOCATED_IN]->(b)
+
+// name: rels_located_in_unmetneed
+MATCH (a:UnmetNeed)-[e:LOCATED_IN]->(b:District)
+RETURN a.id AS source, b.key AS target
+
+// name: count_rels_located_in_unmetneed
+MATCH (a:UnmetNeed)-[e:LOCATED_IN]->(b:District)
+RETURN count(e) AS n
+
+// name: restore_rels_located_in_unmetneed
+UNWIND $rows AS r
+MATCH (a:UnmetNeed {id: r.source})
+MATCH (b:District {key: r.target})
+CREATE (a)-[:LOCATED_IN]->(b)
 
 // name: rels_logged_agreement
-MATCH (a:Agreement)-[:LOGGED]->(b:Event)
+MATCH (a:Agreement)-[e:LOGGED]->(b:Event)
 RETURN a.id AS source, b.id AS target
 
 // name: count_rels_logged_agreement
@@ -443,7 +891,7 @@ MATCH (b:Event {id: r.target})
 CREATE (a)-[:LOGGED]->(b)
 
 // name: rels_logged_application
-MATCH (a:Application)-[:LOGGED]->(b:Event)
+MATCH (a:Application)-[e:LOGGED]->(b:Event)
 RETURN a.id AS source, b.id AS target
 
 // name: count_rels_logged_application
@@ -457,7 +905,7 @@ MATCH (b:Event {id: r.target})
 CREATE (a)-[:LOGGED]->(b)
 
 // name: rels_logged_partner
-MATCH (a:Partner)-[:LOGGED]->(b:Event)
+MATCH (a:Partner)-[e:LOGGED]->(b:Event)
 RETURN a.id AS source, b.id AS target
 
 // name: count_rels_logged_partner
@@ -471,7 +919,7 @@ MATCH (b:Event {id: r.target})
 CREATE (a)-[:LOGGED]->(b)
 
 // name: rels_logged_provider
-MATCH (a:Provider)-[:LOGGED]->(b:Event)
+MATCH (a:Provider)-[e:LOGGED]->(b:Event)
 RETURN a.id AS source, b.id AS target
 
 // name: count_rels_logged_provider
@@ -484,22 +932,78 @@ MATCH (a:Provider {id: r.source})
 MATCH (b:Event {id: r.target})
 CREATE (a)-[:LOGGED]->(b)
 
-// name: rels_partner_site
-MATCH (a:Partner)-[:PARTNER_SITE]->(b:PartnerSite)
+// name: rels_member_of
+MATCH (a:User)-[e:MEMBER_OF]->(b:Carrier)
 RETURN a.id AS source, b.id AS target
 
-// name: count_rels_partner_site
-MATCH (a:Partner)-[e:PARTNER_SITE]->(b:PartnerSite)
+// name: count_rels_member_of
+MATCH (a:User)-[e:MEMBER_OF]->(b:Carrier)
 RETURN count(e) AS n
 
-// name: restore_rels_partner_site
+// name: restore_rels_member_of
 UNWIND $rows AS r
-MATCH (a:Partner {id: r.source})
-MATCH (b:PartnerSite {id: r.target})
-CREATE (a)-[:PARTNER_SITE]->(b)
+MATCH (a:User {id: r.source})
+MATCH (b:Carrier {id: r.target})
+CREATE (a)-[:MEMBER_OF]->(b)
+
+// name: rels_names
+MATCH (a:Application)-[e:NAMES]->(b:Site)
+RETURN a.id AS source, b.id AS target, e.position AS position
+
+// name: count_rels_names
+MATCH (a:Application)-[e:NAMES]->(b:Site)
+RETURN count(e) AS n
+
+// name: restore_rels_names
+UNWIND $rows AS r
+MATCH (a:Application {id: r.source})
+MATCH (b:Site {id: r.target})
+CREATE (a)-[:NAMES {position: r.position}]->(b)
+
+// name: rels_operates
+MATCH (a:Provider)-[e:OPERATES]->(b:Site)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_operates
+MATCH (a:Provider)-[e:OPERATES]->(b:Site)
+RETURN count(e) AS n
+
+// name: restore_rels_operates
+UNWIND $rows AS r
+MATCH (a:Provider {id: r.source})
+MATCH (b:Site {id: r.target})
+CREATE (a)-[:OPERATES]->(b)
+
+// name: rels_party_to
+MATCH (a:Carrier)-[e:PARTY_TO]->(b:Agreement)
+RETURN a.id AS source, b.id AS target, e.since AS since
+
+// name: count_rels_party_to
+MATCH (a:Carrier)-[e:PARTY_TO]->(b:Agreement)
+RETURN count(e) AS n
+
+// name: restore_rels_party_to
+UNWIND $rows AS r
+MATCH (a:Carrier {id: r.source})
+MATCH (b:Agreement {id: r.target})
+CREATE (a)-[:PARTY_TO {since: r.since}]->(b)
+
+// name: rels_requests
+MATCH (a:Application)-[e:REQUESTS]->(b:TargetGroup)
+RETURN a.id AS source, b.code AS target, e.position AS position
+
+// name: count_rels_requests
+MATCH (a:Application)-[e:REQUESTS]->(b:TargetGroup)
+RETURN count(e) AS n
+
+// name: restore_rels_requests
+UNWIND $rows AS r
+MATCH (a:Application {id: r.source})
+MATCH (b:TargetGroup {code: r.target})
+CREATE (a)-[:REQUESTS {position: r.position}]->(b)
 
 // name: rels_responsible_for
-MATCH (a:Carrier)-[:RESPONSIBLE_FOR]->(b:District)
+MATCH (a:Carrier)-[e:RESPONSIBLE_FOR]->(b:District)
 RETURN a.id AS source, b.key AS target
 
 // name: count_rels_responsible_for
@@ -511,3 +1015,115 @@ UNWIND $rows AS r
 MATCH (a:Carrier {id: r.source})
 MATCH (b:District {key: r.target})
 CREATE (a)-[:RESPONSIBLE_FOR]->(b)
+
+// name: rels_seeks_announcement
+MATCH (a:Announcement)-[e:SEEKS]->(b:TargetGroup)
+RETURN a.id AS source, b.code AS target
+
+// name: count_rels_seeks_announcement
+MATCH (a:Announcement)-[e:SEEKS]->(b:TargetGroup)
+RETURN count(e) AS n
+
+// name: restore_rels_seeks_announcement
+UNWIND $rows AS r
+MATCH (a:Announcement {id: r.source})
+MATCH (b:TargetGroup {code: r.target})
+CREATE (a)-[:SEEKS]->(b)
+
+// name: rels_seeks_unmetneed
+MATCH (a:UnmetNeed)-[e:SEEKS]->(b:TargetGroup)
+RETURN a.id AS source, b.code AS target
+
+// name: count_rels_seeks_unmetneed
+MATCH (a:UnmetNeed)-[e:SEEKS]->(b:TargetGroup)
+RETURN count(e) AS n
+
+// name: restore_rels_seeks_unmetneed
+UNWIND $rows AS r
+MATCH (a:UnmetNeed {id: r.source})
+MATCH (b:TargetGroup {code: r.target})
+CREATE (a)-[:SEEKS]->(b)
+
+// name: rels_sent_to
+MATCH (a:Application)-[e:SENT_TO]->(b:Carrier)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_sent_to
+MATCH (a:Application)-[e:SENT_TO]->(b:Carrier)
+RETURN count(e) AS n
+
+// name: restore_rels_sent_to
+UNWIND $rows AS r
+MATCH (a:Application {id: r.source})
+MATCH (b:Carrier {id: r.target})
+CREATE (a)-[:SENT_TO]->(b)
+
+// name: rels_serves
+MATCH (a:Partner)-[e:SERVES]->(b:TargetGroup)
+RETURN a.id AS source, b.code AS target
+
+// name: count_rels_serves
+MATCH (a:Partner)-[e:SERVES]->(b:TargetGroup)
+RETURN count(e) AS n
+
+// name: restore_rels_serves
+UNWIND $rows AS r
+MATCH (a:Partner {id: r.source})
+MATCH (b:TargetGroup {code: r.target})
+CREATE (a)-[:SERVES]->(b)
+
+// name: rels_submitted
+MATCH (a:Provider)-[e:SUBMITTED]->(b:Application)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_submitted
+MATCH (a:Provider)-[e:SUBMITTED]->(b:Application)
+RETURN count(e) AS n
+
+// name: restore_rels_submitted
+UNWIND $rows AS r
+MATCH (a:Provider {id: r.source})
+MATCH (b:Application {id: r.target})
+CREATE (a)-[:SUBMITTED]->(b)
+
+// name: rels_under
+MATCH (a:Admission)-[e:UNDER]->(b:Application)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_under
+MATCH (a:Admission)-[e:UNDER]->(b:Application)
+RETURN count(e) AS n
+
+// name: restore_rels_under
+UNWIND $rows AS r
+MATCH (a:Admission {id: r.source})
+MATCH (b:Application {id: r.target})
+CREATE (a)-[:UNDER]->(b)
+
+// name: rels_with_partner
+MATCH (a:Agreement)-[e:WITH_PARTNER]->(b:Partner)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_with_partner
+MATCH (a:Agreement)-[e:WITH_PARTNER]->(b:Partner)
+RETURN count(e) AS n
+
+// name: restore_rels_with_partner
+UNWIND $rows AS r
+MATCH (a:Agreement {id: r.source})
+MATCH (b:Partner {id: r.target})
+CREATE (a)-[:WITH_PARTNER]->(b)
+
+// name: rels_works_with
+MATCH (a:Carrier)-[e:WORKS_WITH]->(b:Partner)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_works_with
+MATCH (a:Carrier)-[e:WORKS_WITH]->(b:Partner)
+RETURN count(e) AS n
+
+// name: restore_rels_works_with
+UNWIND $rows AS r
+MATCH (a:Carrier {id: r.source})
+MATCH (b:Partner {id: r.target})
+CREATE (a)-[:WORKS_WITH]->(b)

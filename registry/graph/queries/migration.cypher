@@ -39,3 +39,8 @@ SET s.confirmed_on = $confirmed_on
 // name: delete_site
 MATCH (d:Site {id: $duplicate})
 DETACH DELETE d
+
+// name: count_site_merges
+MATCH (e:Event)
+WHERE e.action = 'site_merged'
+RETURN count(e) AS n
