@@ -9,7 +9,12 @@ server does after every commit), then loads, compares and raises :class:`Invaria
 Invariants (the rule each one protects in brackets):
 
 * [A2] a site's responsible carrier is the carrier of its district; the site lies in that
-  district (IN_DISTRICT) and belongs to an existing provider (HAS_SITE).
+  district (LOCATED_IN) and belongs to an existing provider (OPERATES).
+* [A9] a provider has no two sites at the same normalised address.
+* [Modell] every relationship a node must have exactly once is there exactly once (a site's
+  OPERATES and LOCATED_IN, an admission's site, group and application, an application's
+  provider, lead and receiving carrier, …): ladybug enforces none of this for relationship
+  tables joining several pairs, Neo4j none at all.
 * [A6/A7] an admission that is or was in force (admitted, suspended, revoked) was issued by the
   site's responsible carrier.
 * [A7] every open follow-on task belongs to a site whose admission for that application awaits
@@ -31,6 +36,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from registry.admission.site_identity import address_key  # pure
 from registry.errors import Conflict  # standard library only
 
 if TYPE_CHECKING:
@@ -79,6 +85,7 @@ class Facts:
     announcements: Sequence[Row] = ()
     partners: Sequence[Row] = ()
     partner_sites: Sequence[Row] = ()
+    cardinality: Sequence[Row] = ()  # (label, relation, id, n) where n != 1
     index: IndexFacts | None = None  # None: the index was not probed
 
 
@@ -129,6 +136,40 @@ def _site_violations(facts: Facts) -> list[Violation]:
                     f"erwartet {s['provider_id']}",
                 )
             )
+    return out
+
+
+def _model_violations(facts: Facts) -> list[Violation]:
+    out = [
+        Violation(
+            "Modell",
+            f"{r['label']} {r['id']}",
+            f"Beziehung {r['relation']} {r['n']}-mal statt genau einmal",
+        )
+        for r in facts.cardinality
+    ]
+    seen: dict[tuple[str, str], str] = {}
+    for s in sorted(facts.sites, key=lambda r: str(r["id"])):
+        key = (
+            str(s["provider_id"]),
+            address_key(
+                str(s.get("street") or ""),
+                str(s.get("postal_code") or ""),
+                str(s.get("place") or ""),
+            ),
+        )
+        if not key[1].strip("|"):
+            continue  # no address to compare (only in hand-made facts)
+        if key in seen:
+            out.append(
+                Violation(
+                    "A9",
+                    f"Standort {s['id']}",
+                    f"gleiche Anschrift wie Standort {seen[key]} desselben Anbieters",
+                )
+            )
+        else:
+            seen[key] = str(s["id"])
     return out
 
 
@@ -288,6 +329,7 @@ def find_violations(facts: Facts) -> list[Violation]:
     """Every broken invariant, sorted (pure: no database, no clock)."""
     found = [
         *_site_violations(facts),
+        *_model_violations(facts),
         *_admission_violations(facts),
         *_follow_on_violations(facts),
         *_application_violations(facts),
@@ -347,6 +389,7 @@ def load_facts(reg: Registry, *, with_index: bool = True) -> Facts:
         announcements=read("check.announcements"),
         partners=read("check.partners"),
         partner_sites=read("check.partner_sites"),
+        cardinality=read("check.cardinality"),
     )
     if with_index and reg.search is not None:
         pending = int(read("check.outbox_count")[0]["n"])

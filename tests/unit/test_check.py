@@ -274,3 +274,28 @@ def test_active_partner_sites_are_in_the_partner_index() -> None:
 
 def test_without_index_facts_the_index_is_not_judged() -> None:
     assert find_violations(_facts(index=None)) == []
+
+
+def test_two_sites_of_one_provider_at_one_address_break_site_identity() -> None:
+    # rule A9: a site is one place of one provider and exists once
+    facts = _facts()
+    sites = [
+        {**facts.sites[0], "street": "Hauptstraße 5", "postal_code": "23552", "place": "Lübeck"},
+        {**facts.sites[1], "street": "Hauptstr. 5", "postal_code": "23552", "place": "LÜBECK"},
+    ]
+    assert _rules(replace(facts, sites=sites)) == [("A9", "Standort s-ks")]
+    sites[1]["street"] = "Hauptstraße 7"
+    assert _rules(replace(facts, sites=sites)) == []
+
+
+def test_a_relationship_that_must_exist_once_is_reported_when_missing_or_doubled() -> None:
+    cardinality = [
+        {"label": "Site", "relation": "OPERATES", "id": "s-hl", "n": 2},
+        {"label": "Admission", "relation": "UNDER", "id": "m1", "n": 0},
+    ]
+    found = find_violations(replace(_facts(), cardinality=cardinality))
+    assert [(v.rule, v.subject) for v in found] == [
+        ("Modell", "Admission m1"),
+        ("Modell", "Site s-hl"),
+    ]
+    assert "2-mal" in found[1].message
