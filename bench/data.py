@@ -488,8 +488,4 @@ def load(graph: GraphStore, data: Dataset) -> None:
     run("bench.link_sites_to_providers", links)
     run("bench.link_sites_to_districts", links)
     run("bench.load_admissions", data.admissions)
-    # the application's own query links each admission to its site (as the services do)
-    run(
-        "admission.link_admissions",
-        [{"id": a["id"], "site_id": a["site_id"]} for a in data.admissions],
-    )
+    run("bench.link_admission_issuers", [a for a in data.admissions if a["issued_by"]])

@@ -11,10 +11,9 @@ CREATE (p:Provider {id: r.id, name: r.name, legal_form: r.legal_form, email: r.e
 
 // name: load_sites
 UNWIND $rows AS r
-CREATE (s:Site {id: r.id, provider_id: r.provider_id, name: r.name,
+CREATE (s:Site {id: r.id, name: r.name,
                 headquarters: r.headquarters, street: r.street, postal_code: r.postal_code,
-                place: r.place, district_key: r.district_key,
-                responsible_carrier: r.responsible_carrier, lat: r.lat, lon: r.lon,
+                place: r.place, lat: r.lat, lon: r.lon,
                 catchment_radius_km: r.catchment_radius_km,
                 outreach_radius_km: r.outreach_radius_km, public_transport: r.public_transport,
                 barrier_free: r.barrier_free, rooms_individual: true, rooms_relatives: true,
@@ -25,21 +24,31 @@ CREATE (s:Site {id: r.id, provider_id: r.provider_id, name: r.name,
 UNWIND $rows AS r
 MATCH (p:Provider {id: r.provider_id})
 MATCH (s:Site {id: r.id})
-CREATE (p)-[:HAS_SITE]->(s)
+CREATE (p)-[:OPERATES]->(s)
 
 // name: link_sites_to_districts
 UNWIND $rows AS r
 MATCH (s:Site {id: r.id})
 MATCH (d:District {key: r.district_key})
-CREATE (s)-[:IN_DISTRICT]->(d)
+CREATE (s)-[:LOCATED_IN]->(d)
 
 // name: load_admissions
+// (no applications in the benchmark graph: admissions have their site, group and issuer)
 UNWIND $rows AS r
-CREATE (m:Admission {id: r.id, site_id: r.site_id, provider_id: r.provider_id,
-                     application_id: r.application_id, target_group: r.target_group,
-                     carrier: r.carrier, issued_by: r.issued_by, status: r.status,
-                     decided_at: r.decided_at, changed_at: r.changed_at,
-                     review_due: r.review_due, reason: r.reason})
+CREATE (m:Admission {id: r.id, status: r.status, decided_at: r.decided_at,
+                     changed_at: r.changed_at, review_due: r.review_due, reason: r.reason})
+WITH m, r
+MATCH (s:Site {id: r.site_id})
+CREATE (s)-[:HAS_ADMISSION]->(m)
+WITH m, r
+MATCH (t:TargetGroup {code: r.target_group})
+CREATE (m)-[:FOR_GROUP]->(t)
+
+// name: link_admission_issuers
+UNWIND $rows AS r
+MATCH (m:Admission {id: r.id})
+MATCH (c:Carrier {id: r.issued_by})
+CREATE (m)-[:ISSUED_BY]->(c)
 
 // name: counts
 MATCH (s:Site)
