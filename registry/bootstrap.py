@@ -17,6 +17,12 @@ def _batches(rows: list[dict[str, object]]) -> list[list[dict[str, object]]]:
 def initialise(reg: Registry) -> str:
     started = time.perf_counter()
     applied = reg.graph.apply_schema()
+    checkpoint = getattr(reg.graph, "checkpoint", None)
+    if applied and checkpoint is not None:
+        # ladybug 0.22 crashes on a MERGE ... SET that creates a node of a table whose columns
+        # were dropped earlier in the same session (006 drops many) unless a checkpoint came
+        # in between.
+        checkpoint()
     ref = reg.reference
     carriers = [
         {"id": c.id, "name": c.name, "kind": c.kind, "region": c.region} for c in ref.carriers
@@ -25,11 +31,8 @@ def initialise(reg: Registry) -> str:
         {
             "key": d.key,
             "name": d.name,
-            "state": d.state,
-            "state_code": d.state_code,
             "regbez": d.regbez,
             "population": int(d.population),
-            "carrier": d.carrier,
             "lat": float(d.lat),
             "lon": float(d.lon),
         }
@@ -46,20 +49,29 @@ def initialise(reg: Registry) -> str:
         }
         for p in ref.postal_places
     ]
+    states = [{"code": s.code, "name": s.name} for s in ref.states()]
+    district_links = [
+        {"key": d.key, "state_code": d.state_code, "carrier": d.carrier} for d in ref.districts
+    ]
     groups = [
         {"code": t.code, "label": t.label, "description": t.description} for t in ref.target_groups
     ]
 
     def work(tx: Tx) -> None:
         tx.run("reference.upsert_carriers", rows=carriers)
+        tx.run("reference.upsert_states", rows=states)
         for batch in _batches(districts):
             tx.run("reference.upsert_districts", rows=batch)
+        tx.run("reference.unlink_stale_states", rows=district_links)
+        tx.run("reference.link_states", rows=district_links)
+        tx.run("reference.unlink_stale_responsibility", rows=district_links)
+        tx.run("reference.link_responsibility", rows=district_links)
         for batch in _batches(places):
             tx.run("reference.upsert_postal_places", rows=batch)
-        tx.run(
-            "reference.link_responsibility",
-            rows=[{"key": d["key"], "carrier": d["carrier"]} for d in districts],
-        )
+            tx.run(
+                "reference.link_postal_places",
+                rows=[{"id": p["id"], "district_key": p["district_key"]} for p in batch],
+            )
         tx.run("reference.upsert_target_groups", rows=groups)
 
     reg.graph.write(work)

@@ -1,20 +1,56 @@
+// Reference data (DOMAIN.md §3, §4): carriers, states, districts, postal places, target groups.
+// A district's state and responsible carrier and a postal place's district are relationships
+// (IN_STATE, RESPONSIBLE_FOR, LOCATED_IN); loading draws them and removes stale ones, so a
+// changed responsibility (reference data, not code) moves the district.
+
 // name: upsert_carriers
 UNWIND $rows AS r
 MERGE (c:Carrier {id: r.id})
 ON CREATE SET c.profile_json = '{}'
 SET c.name = r.name, c.kind = r.kind, c.region = r.region
 
+// name: upsert_states
+UNWIND $rows AS r
+MERGE (s:State {code: r.code})
+SET s.name = r.name
+
 // name: upsert_districts
 UNWIND $rows AS r
 MERGE (d:District {key: r.key})
-SET d.name = r.name, d.state = r.state, d.state_code = r.state_code, d.regbez = r.regbez,
-    d.population = r.population, d.carrier = r.carrier, d.lat = r.lat, d.lon = r.lon
+SET d.name = r.name, d.regbez = r.regbez, d.population = r.population, d.lat = r.lat,
+    d.lon = r.lon
+
+// A district lies in exactly one state: edges to another state go.
+// name: unlink_stale_states
+UNWIND $rows AS r
+MATCH (d:District {key: r.key})-[x:IN_STATE]->(s:State)
+WHERE s.code <> r.state_code
+DELETE x
+
+// name: link_states
+UNWIND $rows AS r
+MATCH (d:District {key: r.key})
+MATCH (s:State {code: r.state_code})
+MERGE (d)-[:IN_STATE]->(s)
 
 // name: upsert_postal_places
 UNWIND $rows AS r
 MERGE (p:PostalPlace {id: r.id})
-SET p.postal_code = r.postal_code, p.place = r.place, p.district_key = r.district_key,
-    p.lat = r.lat, p.lon = r.lon
+SET p.postal_code = r.postal_code, p.place = r.place, p.lat = r.lat, p.lon = r.lon
+
+// name: link_postal_places
+UNWIND $rows AS r
+MATCH (p:PostalPlace {id: r.id})
+MATCH (d:District {key: r.district_key})
+MERGE (p)-[:LOCATED_IN]->(d)
+
+// Exactly one regional carrier is responsible for a district (rule A2): edges from another
+// carrier go.
+// name: unlink_stale_responsibility
+UNWIND $rows AS r
+MATCH (d:District {key: r.key})<-[x:RESPONSIBLE_FOR]-(c:Carrier)
+WHERE c.id <> r.carrier
+DELETE x
 
 // name: link_responsibility
 UNWIND $rows AS r
