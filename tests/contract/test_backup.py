@@ -147,14 +147,24 @@ def test_every_table_and_added_column_of_the_ddl_is_backed_up() -> None:
     schema = ddl_schema()
     labels = {t.label for t in schema.nodes}
     assert {"User", "Event", "Notice", "Task", "Outbox", "Meta", "Admission"} <= labels
-    assert {r.label for r in schema.rels} == {
-        "HAS_SITE",
-        "IN_DISTRICT",
-        "PARTNER_SITE",
+    # issue 12: every association is a relationship (docs/architecture.md, "The graph model")
+    assert {
         "RESPONSIBLE_FOR",
+        "OPERATES",
+        "LOCATED_IN",
         "HAS_ADMISSION",
+        "FOR_GROUP",
+        "UNDER",
+        "ISSUED_BY",
+        "PARTY_TO",
+        "WITH_PARTNER",
+        "COVERS",
+        "HAS_SITE",
+        "HAS_VERSION",
+        "CONTRACTED",
         "LOGGED",
-    }
+    } <= {r.label for r in schema.rels}
+    assert not {"IN_DISTRICT", "PARTNER_SITE"} & {r.label for r in schema.rels}
     # a relationship table with several FROM/TO pairs is backed up pair by pair
     assert {r.name for r in schema.rels if r.label == "LOGGED"} == {
         "LOGGED_Application",
@@ -162,6 +172,16 @@ def test_every_table_and_added_column_of_the_ddl_is_backed_up() -> None:
         "LOGGED_Provider",
         "LOGGED_Partner",
     }
+    # ... named by source and target where a source appears twice
+    assert {r.name for r in schema.rels if r.label == "COVERS"} == {
+        "COVERS_Agreement_District",
+        "COVERS_Agreement_State",
+        "COVERS_Announcement_District",
+        "COVERS_Announcement_State",
+    }
+    # relationship properties are backed up with the relationship
+    contracted = schema.rel("CONTRACTED")
+    assert contracted is not None and "signed_on" in contracted.types
     agreement = schema.node("Agreement")
     assert agreement is not None and "rev" in agreement.types  # from ALTER TABLE ... ADD
     user = schema.node("User")
@@ -189,9 +209,9 @@ def test_export_holds_users_with_hashes_audit_trail_notices_and_relationships(
     backup: Path,
 ) -> None:
     records = _records(backup)
-    assert records[0] == {"format": "registry-backup", "type": "header", "version": 1}
+    assert records[0] == {"format": "registry-backup", "type": "header", "version": 2}
     labels = {r["label"] for r in records[1:]}
-    for label in ["User", "Event", "Notice", "Admission", "FollowOnTask", "Meta", "HAS_SITE"]:
+    for label in ["User", "Event", "Notice", "Admission", "FollowOnTask", "Meta", "OPERATES"]:
         assert label in labels
     users = [r["props"] for r in records if r.get("label") == "User"]
     assert len(users) == len(USED_USERS) and all(u["password_hash"] for u in users)
@@ -239,7 +259,11 @@ def test_import_then_export_gives_a_byte_identical_file(backup: Path, tmp_path: 
         ('{"type":"node","label":"Nope","props":{"id":"x"}}', "unbekannte Knotenart"),
         ('{"type":"node","label":"User","props":{"id":"u","evil":"x"}}', "unbekannte Felder"),
         ('{"type":"node","label":"User","props":{"id":"u","active":"yes"}}', "true or false"),
-        ('{"type":"rel","label":"HAS_SITE","from":"nobody","to":"nowhere"}', "ohne Knoten"),
+        ('{"type":"rel","label":"OPERATES","from":"nobody","to":"nowhere"}', "ohne Knoten"),
+        (
+            '{"type":"rel","label":"CONTRACTED","from":"x","to":"y","props":{"evil":"1"}}',
+            "unbekannte Felder",
+        ),
         ("{not json", "kein gültiges JSON"),
     ],
 )
