@@ -122,7 +122,7 @@ def load_partner_documents(reg: Registry, site_ids: list[str]) -> list[PartnerDo
                 type=row["type"],
                 site_name=row["site_name"],
                 services=tuple(row["services"] or ()),
-                target_groups=tuple(row["target_groups"] or ()),
+                target_groups=tuple(sorted(row["target_groups"] or ())),
                 lat=float(row["lat"]),
                 lon=float(row["lon"]),
                 service_radius_km=float(row["service_radius_km"]),

@@ -341,6 +341,22 @@ def _site_rows_for_db(partner_id: str, sites: Sequence[Mapping[str, Any]]) -> li
     return [{"partner_id": partner_id, **{k: s[k] for k in keys}} for s in sites]
 
 
+def _link_partner(tx: Tx, params: Mapping[str, Any]) -> None:
+    """The partner's carriers (WORKS_WITH) and target groups (SERVES) become exactly the
+    listed ones."""
+    ids = {"id": params["id"]}
+    tx.run("network.unlink_partner_carriers", **ids, carriers=params["carriers"])
+    tx.run("network.link_partner_carriers", **ids, carriers=params["carriers"])
+    tx.run("network.unlink_partner_groups", **ids, target_groups=params["target_groups"])
+    tx.run("network.link_partner_groups", **ids, target_groups=params["target_groups"])
+
+
+def _ordered_groups(reg: Registry, codes: Iterable[str] | None) -> list[str]:
+    """Target-group codes in the catalogue's order (DOMAIN.md §4), unknown codes last."""
+    order = {t.code: i for i, t in enumerate(reg.reference.target_groups)}
+    return sorted(set(codes or ()), key=lambda c: (order.get(c, len(order)), c))
+
+
 def create_partner(reg: Registry, principal: Principal, body: Mapping[str, Any]) -> dict[str, Any]:
     """N1: a new partner with its sites (geocoded) and contacts. The creator's carrier is added
     to the carriers that work with it, so that its staff may keep it current."""
@@ -361,6 +377,7 @@ def create_partner(reg: Registry, principal: Principal, body: Mapping[str, Any])
 
     def work(tx: Tx) -> None:
         tx.run("network.create_partner", **params, now=now)
+        _link_partner(tx, params)
         if sites:
             tx.run("network.create_partner_sites", rows=_site_rows_for_db(partner_id, sites))
         record_event(
@@ -396,8 +413,8 @@ def update_partner(
         "name": row["name"],
         "type": row["type"],
         "services": list(row["services"] or []),
-        "target_groups": list(row["target_groups"] or []),
-        "carriers": list(row["carriers"] or []),
+        "target_groups": _ordered_groups(reg, row["target_groups"]),
+        "carriers": sorted(row["carriers"] or []),
         "contacts": json.loads(row["contacts"] or "[]"),
         "active": bool(row["active"]),
     }
@@ -419,10 +436,14 @@ def update_partner(
     def work(tx: Tx) -> None:
         if not tx.run("network.update_partner", **params, version=row["version"], now=now):
             raise Conflict("Der Partner wurde inzwischen geändert; bitte neu laden.")
+        _link_partner(tx, params)
         if removed:
             tx.run("network.delete_partner_sites", ids=removed, partner_id=partner_id)
         if kept_sites:
-            tx.run("network.update_partner_sites", rows=_site_rows_for_db(partner_id, kept_sites))
+            kept_rows = _site_rows_for_db(partner_id, kept_sites)
+            tx.run("network.update_partner_sites", rows=kept_rows)
+            tx.run("network.unlink_partner_site_districts", rows=kept_rows)
+            tx.run("network.link_partner_site_districts", rows=kept_rows)
         if new_sites:
             tx.run("network.create_partner_sites", rows=_site_rows_for_db(partner_id, new_sites))
         record_event(
@@ -473,9 +494,9 @@ def _partner_dict(reg: Registry, row: Row, sites: Sequence[Row]) -> dict[str, An
         "name": row["name"],
         "type": row["type"],
         "services": list(row["services"] or []),
-        "target_groups": list(row["target_groups"] or []),
+        "target_groups": _ordered_groups(reg, row["target_groups"]),
         "contacts": json.loads(row["contacts"] or "[]"),
-        "carriers": list(row["carriers"] or []),
+        "carriers": sorted(row["carriers"] or []),
         "active": bool(row["active"]),
         "version": row["version"],
         "changed_at": row["changed_at"],
@@ -632,8 +653,8 @@ def _agreement_of(row: Row) -> Agreement:
         kind=AgreementKind(row["kind"]),
         purpose=Purpose(row["purpose"]),
         title=row["title"],
-        carriers=tuple(row["carriers"] or ()),
-        partners=tuple(row["partners"] or ()),
+        carriers=tuple(sorted(row["carriers"] or ())),
+        partners=tuple(sorted(row["partners"] or ())),
         scope=Scope(
             ScopeLevel(row["scope_level"]),
             frozenset(row["scope_districts"] or ()),
@@ -795,22 +816,46 @@ def _visible_agreement(
     return row, agreement
 
 
+def _link_agreement(tx: Tx, params: Mapping[str, Any], now: str) -> None:
+    """The agreement's parties (PARTY_TO), partners (WITH_PARTNER) and scope (COVERS to
+    districts or a state) become exactly the listed ones; a party that stays keeps its
+    ``since``."""
+    ids = {"id": params["id"]}
+    tx.run("network.unlink_agreement_carriers", **ids, carriers=params["carriers"])
+    tx.run("network.link_agreement_carriers", **ids, carriers=params["carriers"], now=now)
+    tx.run("network.unlink_agreement_partners", **ids, partners=params["partners"])
+    tx.run("network.link_agreement_partners", **ids, partners=params["partners"])
+    districts = params["scope_districts"]
+    tx.run("network.unlink_agreement_districts", **ids, scope_districts=districts)
+    tx.run("network.link_agreement_districts", **ids, scope_districts=districts)
+    tx.run("network.unlink_agreement_state", **ids, scope_state=params["scope_state"])
+    if params["scope_state"]:
+        tx.run("network.link_agreement_state", **ids, scope_state=params["scope_state"])
+
+
 def _save(
     tx: Tx,
     agreement: Agreement,
     *,
     old_rev: str,
     status_reason: str,
+    links: bool = False,
 ) -> None:
+    """Save the agreement if unchanged since read; ``links``: its parties, partners or scope
+    may have changed too (an edit), so the relationships are redrawn."""
+    params = _agreement_params(agreement)
+    now = clock.now_iso()
     if not tx.run(
         "network.save_agreement",
-        **_agreement_params(agreement),
+        **params,
         old_rev=old_rev,
         rev=new_id("rev"),
-        now=clock.now_iso(),
+        now=now,
         status_reason=status_reason,
     ):
         raise Conflict("Die Vereinbarung wurde inzwischen geändert; bitte neu laden.")
+    if links:
+        _link_agreement(tx, params, now)
 
 
 def _as_date(value: Any) -> date | None:
@@ -862,10 +907,11 @@ def create_agreement(
             "network.create_agreement",
             **params,
             now=now,
-            created_by_carrier=carrier,
             rev=new_id("rev"),
             status_reason="",
         )
+        tx.run("network.link_agreement_creator", id=agreement_id, created_by_carrier=carrier)
+        _link_agreement(tx, params, now)
         record_event(
             tx,
             actor=principal,
@@ -915,17 +961,23 @@ def update_agreement(
         message = ""  # design decision: editing a draft tells nobody (see module docstring)
 
     def work(tx: Tx) -> None:
-        _save(tx, updated, old_rev=row["rev"], status_reason=row["status_reason"])
+        _save(tx, updated, old_rev=row["rev"], status_reason=row["status_reason"], links=True)
         if revision.new_version and revision.snapshot is not None:
+            version_id = f"{agreement_id}|v{current.version}"
             tx.run(
                 "network.create_agreement_version",
-                id=f"{agreement_id}|v{current.version}",
+                id=version_id,
                 agreement_id=agreement_id,
                 version=current.version,
                 snapshot=json.dumps(revision.snapshot, ensure_ascii=False, sort_keys=True),
                 at=clock.now_iso(),
-                actor=principal.user_id,
             )
+            if principal.user_id:
+                tx.run(
+                    "network.link_agreement_version_author",
+                    id=version_id,
+                    actor=principal.user_id,
+                )
         record_event(
             tx,
             actor=principal,
@@ -1236,6 +1288,35 @@ def agreements_due_for_review(
 # --------------------------------------------------------------------------- coverage (N6)
 
 
+def _later_review(a: date | None, b: date | None) -> date | None:
+    """The review date that keeps a site longest (None: no review date, stays)."""
+    return None if a is None or b is None else max(a, b)
+
+
+def admitted_sites(reg: Registry, target_group: str) -> list[cov.ProviderSite]:
+    """The admitted sites of active providers for the group (E1), each once with the districts
+    its catchment reaches (A8/E8/N6) and its admission's review date. A site holding more than
+    one admission for the group (applications merged on it, A9) keeps the later review."""
+    by_site: dict[str, cov.ProviderSite] = {}
+    for r in reg.graph.read("network.admitted_sites_for_group", target_group=target_group):
+        review = _day(r["review_due"])
+        known = by_site.get(r["id"])
+        if known is not None:
+            review = _later_review(review, known.admitted[target_group])
+        lat, lon = float(r["lat"]), float(r["lon"])
+        radius = float(r["catchment_radius_km"])
+        by_site[r["id"]] = cov.ProviderSite(
+            id=r["id"],
+            lat=lat,
+            lon=lon,
+            district_key=r["district_key"],
+            catchment_radius_km=radius,
+            admitted={target_group: review},
+            reached_districts=reached_districts(reg, lat, lon, radius, r["district_key"]),
+        )
+    return list(by_site.values())
+
+
 def coverage(
     reg: Registry, principal: Principal, target_group: str, lookahead_days: int = 0
 ) -> list[dict[str, Any]]:
@@ -1249,24 +1330,7 @@ def coverage(
     districts, index = reach_context(reg)
     today = clock.today()
 
-    sites = [
-        cov.ProviderSite(
-            id=r["id"],
-            lat=float(r["lat"]),
-            lon=float(r["lon"]),
-            district_key=r["district_key"],
-            catchment_radius_km=float(r["catchment_radius_km"]),
-            admitted={target_group: _day(r["review_due"])},
-            reached_districts=reached_districts(
-                reg,
-                float(r["lat"]),
-                float(r["lon"]),
-                float(r["catchment_radius_km"]),
-                r["district_key"],
-            ),
-        )
-        for r in reg.graph.read("network.admitted_sites_for_group", target_group=target_group)
-    ]
+    sites = admitted_sites(reg, target_group)
 
     agreements = [
         _agreement_of(r)
@@ -1356,16 +1420,18 @@ def record_unmet_need(
     groups = list(dict.fromkeys(payload["target_groups"]))
     need_id = new_id("need")
     today = clock.today().isoformat()
-    reg.graph.write(
-        lambda tx: tx.run(
+
+    def work(tx: Tx) -> None:
+        tx.run(
             "network.create_unmet_need",
             id=need_id,
             carrier=carrier,
             district_key=district_key,
-            target_groups=groups,
             on_date=today,
         )
-    )
+        tx.run("network.link_unmet_need_groups", id=need_id, target_groups=groups)
+
+    reg.graph.write(work)
     district = reg.reference.district(district_key)
     return {
         "id": need_id,
