@@ -1,10 +1,14 @@
 // Lints Cypher statements with Neo4j's own tooling (@neo4j-cypher/language-support), no server.
 //
 // stdin:  {"dbSchema": {labels, relationshipTypes, propertyKeys, graphSchema, ...},
-//          "queries": {"<name>": "<cypher text>", ...}}
+//          "queries": {"<name>": "<cypher text>", ...},
+//          optional: "dbSchemas": {"<key>": {...}}, "dbSchemaOf": {"<name>": "<key>"}
+//          to lint some queries against another dbSchema (a migration against the model of
+//          its time)}
 // stdout: {"package": "<version>", "cypherVersion": "CYPHER 5",
 //          "builtinFunctions": <n>, "builtinProcedures": <n>,
 //          "results": {"<name>": {"statements": <n>, "parameters": [...],
+//                                 "ignored": {<reason>: <n>},
 //                                 "diagnostics": [{severity, kind, message, offsets, line, column}]}}}
 //
 // What is supplied beyond the caller's dbSchema, and why:
@@ -18,6 +22,17 @@
 // - parameters: queries take their values as `$name` parameters that only exist at run time;
 //   the linter reports each as "Parameter $x is not defined." Those diagnostics are dropped with
 //   the package's own filter (`isNotParamError`) and the parameter names are listed instead.
+// - unknown properties: the package attributes a property read inside a pattern's property map
+//   to the pattern's variable, so `MATCH (a:Site {id: r.site_id})` over `UNWIND $rows AS r`
+//   reports `site_id` as missing on a node. Each such warning is checked again against the
+//   variable actually written before the dot (via the returned symbol table) and kept only when
+//   that variable is a node or relationship, the package's own rule.
+// - impossible paths: the schema-based path check turns the relationship type of a pattern
+//   under NOT (`WHERE NOT EXISTS { (s)-[:HAS_ADMISSION]->(m) }`) into a negated type
+//   (`[:!HAS_ADMISSION]`) and reports valid and invalid patterns alike as impossible. Those
+//   findings say nothing and are dropped; the others are errors of kind `impossible-path`.
+// Dropped diagnostics are counted per query under `ignored` (parameters, mis-attributed
+// properties, negated paths), so nothing disappears unseen.
 // - defaultLanguage: CYPHER 5, the language of Neo4j 5.26 (docker-compose.yml).
 import { readFileSync } from 'node:fs';
 import {
@@ -75,15 +90,57 @@ function kindOf(diagnostic) {
     return 'unknown-procedure';
   }
   if (/^[^\s]+ is not present in the database\./.test(message)) return 'unknown-property';
-  if (/^(\(:[^)]*\) has no |\[:[^\]]*\] has no )/.test(message)) return 'impossible-path';
+  if (/^(\(:[^)]*\) has no |\[:[^\]]*\] has no )/.test(message)) {
+    return /[:|&]!/.test(message) ? 'negated-path' : 'impossible-path';
+  }
   if ((diagnostic.tags ?? []).includes(2)) return 'deprecated';
   return SEVERITY[severity] ?? 'information';
 }
 
+// The variable before `.<property>` at `offset`, as {name, start}, or undefined.
+function ownerOf(text, offset) {
+  let i = offset - 1;
+  while (i >= 0 && /\s/.test(text[i])) i--;
+  if (text[i] !== '.') return undefined;
+  i--;
+  while (i >= 0 && /\s/.test(text[i])) i--;
+  const end = i + 1;
+  if (text[i] === '`') {
+    const open = text.lastIndexOf('`', i - 1);
+    return open < 0 ? undefined : { name: text.slice(open + 1, i), start: open };
+  }
+  while (i >= 0 && /[A-Za-z0-9_]/.test(text[i])) i--;
+  return end > i + 1 ? { name: text.slice(i + 1, end), start: i + 1 } : undefined;
+}
+
+// False when the property's owner is known and is not a node or relationship.
+function ownerIsEntity(text, diagnostic, symbolTables) {
+  const owner = ownerOf(text, diagnostic.offsets.start);
+  if (!owner) return true;
+  const symbols = symbolTables.flat();
+  const symbol =
+    symbols.find((s) => s.references.includes(owner.start)) ??
+    symbols.find((s) => s.variable === owner.name);
+  if (!symbol || symbol.types.length === 0) return true;
+  return symbol.types.every((t) => t === 'Node' || t === 'Relationship');
+}
+
 function lintOne(text, dbSchema) {
   const statements = parseStatementsStrs(text).filter((s) => s.trim().length > 0);
-  const { diagnostics } = lintCypherQuery(text, dbSchema, { consoleCommandsEnabled: false });
-  const out = diagnostics.filter(isNotParamError).map((d) => ({
+  const { diagnostics, symbolTables } = lintCypherQuery(text, dbSchema, {
+    consoleCommandsEnabled: false,
+  });
+  const ignored = { parameter: 0, 'property-of-non-entity': 0, 'negated-path': 0 };
+  const kept = diagnostics.filter((d) => {
+    const kind = kindOf(d);
+    if (!isNotParamError(d)) ignored.parameter++;
+    else if (kind === 'unknown-property' && !ownerIsEntity(text, d, symbolTables)) {
+      ignored['property-of-non-entity']++;
+    } else if (kind === 'negated-path') ignored['negated-path']++;
+    else return true;
+    return false;
+  });
+  const out = kept.map((d) => ({
     severity: SEVERITY[d.severity] ?? 'information',
     kind: kindOf(d),
     message: d.message,
@@ -105,6 +162,7 @@ function lintOne(text, dbSchema) {
   return {
     statements: statements.length,
     parameters: [...new Set(parseParameters(text, false))].sort(),
+    ignored,
     diagnostics: out,
   };
 }
@@ -113,15 +171,21 @@ function main() {
   const input = JSON.parse(readFileSync(0, 'utf8'));
   const functions = builtinFunctions();
   const procedures = builtinProcedures();
-  const dbSchema = {
+  const complete = (schema) => ({
     defaultLanguage: CYPHER_VERSION,
     functions: { [CYPHER_VERSION]: functions },
     procedures: { [CYPHER_VERSION]: procedures },
-    ...input.dbSchema,
-  };
+    ...schema,
+  });
+  const dbSchema = complete(input.dbSchema);
+  const others = Object.fromEntries(
+    Object.entries(input.dbSchemas ?? {}).map(([key, schema]) => [key, complete(schema)]),
+  );
   const results = {};
   for (const [name, text] of Object.entries(input.queries ?? {})) {
-    results[name] = lintOne(text, dbSchema);
+    const key = input.dbSchemaOf?.[name];
+    if (key !== undefined && !(key in others)) throw new Error(`no dbSchema ${key} for ${name}`);
+    results[name] = lintOne(text, key === undefined ? dbSchema : others[key]);
   }
   process.stdout.write(
     JSON.stringify({
