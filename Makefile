@@ -26,7 +26,14 @@ tests/browser/node_modules/axe-core/axe.min.js: tests/browser/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --silent --prefix tests/browser; \
 	else echo "npm missing: browser accessibility checks will be skipped"; fi
 
-test: install tests/browser/node_modules/axe-core/axe.min.js
+CYPHER_LINT := tools/cypher-lint/node_modules/@neo4j-cypher/language-support/package.json
+
+# Neo4j's Cypher linter for tests/contract/test_cypher_lint.py (python -m registry.graph.lint).
+$(CYPHER_LINT): tools/cypher-lint/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --silent --prefix tools/cypher-lint; \
+	else echo "npm missing: the Cypher lint will be skipped"; fi
+
+test: install tests/browser/node_modules/axe-core/axe.min.js $(CYPHER_LINT)
 	$(BIN)/pytest
 
 lint: install
