@@ -443,6 +443,10 @@ def plan_staff_tasks(
 def write_staff_plan(tx: Tx, plan: StaffPlan) -> None:
     if plan.open_rows:
         tx.run("lifecycle.open_tasks", rows=plan.open_rows)
+        tx.run("lifecycle.link_tasks_carrier", rows=plan.open_rows)
+        tx.run("lifecycle.link_tasks_provider", rows=plan.open_rows)
+        tx.run("lifecycle.link_tasks_application", rows=plan.open_rows)
+        tx.run("lifecycle.link_tasks_site", rows=plan.open_rows)
     if plan.close_ids:
         tx.run("lifecycle.set_task_status", ids=plan.close_ids, status="done")
 

@@ -33,6 +33,7 @@ from registry.admission.model import (
     Severity,
     SiteFacts,
 )
+from registry.admission.site_identity import address_key
 from registry.audit import append_event
 from registry.auth import Principal, Role
 from registry.context import Registry
@@ -184,12 +185,15 @@ def _admission_rows(
         key = (a.site_id, a.target_group)
         prev = (previous or {}).get(key)
         changed = prev is None or prev["status"] != a.status.value
+        # A9: a site may hold admissions of several applications; a change keeps the one an
+        # admission rests on, a new admission rests on the application being processed.
+        application_id = (prev or {}).get("application_id") or application_of[a.site_id]
         rows.append(
             {
                 "id": f"{a.site_id}|{a.target_group}",
                 "site_id": a.site_id,
                 "provider_id": provider_id,
-                "application_id": application_of[a.site_id],
+                "application_id": application_id,
                 "target_group": a.target_group,
                 "carrier": a.responsible_carrier,
                 "issued_by": a.issued_by or "",
@@ -201,6 +205,30 @@ def _admission_rows(
             }
         )
     return rows
+
+
+def upsert_admissions(tx: Tx, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Write admissions with their edges (site, group, application, issuer); an admission asked
+    again under a new application (A9) moves to that application and its issuer."""
+    if not rows:
+        return
+    tx.run("admission.unlink_admissions", rows=list(rows))
+    tx.run("admission.unlink_admission_issuers", rows=list(rows))
+    tx.run("admission.upsert_admissions", rows=list(rows))
+
+
+def ordered_application(row: Row) -> Row:
+    """An application row with ``site_ids`` and ``target_groups`` in their listed order (the
+    queries return each list with its positions; collect() keeps no order on ladybug)."""
+    out = dict(row)
+    for key, positions in (
+        ("site_ids", "site_positions"),
+        ("target_groups", "target_group_positions"),
+    ):
+        if key in out and positions in out:
+            pairs = sorted(zip(out.pop(positions), out[key], strict=True))
+            out[key] = [value for _, value in pairs]
+    return out
 
 
 def _write_events(tx: Tx, events: Iterable[Event], subject_id: str) -> None:
@@ -282,7 +310,7 @@ def _application_row(reg: Registry, application_id: str) -> Row:
     rows = reg.graph.read("admission.get_application", id=application_id)
     if not rows:
         raise NotFound("Antrag nicht gefunden")
-    return rows[0]
+    return ordered_application(rows[0])
 
 
 def _site_rows(reg: Registry, site_ids: Sequence[str]) -> list[Row]:
@@ -387,6 +415,7 @@ def register_provider(
                 provider=provider_id,
                 now=clock.now_iso(),
             )
+            tx.run("users.link_provider", id=user_fields["id"], provider=provider_id)
         append_event(
             tx,
             id=sequential_id("evt"),
@@ -458,12 +487,34 @@ def get_provider(reg: Registry, principal: Principal | None, provider_id: str) -
 # --------------------------------------------------------------------------- submission
 
 
-def _resolve_sites(reg: Registry, sites: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def _resolve_sites(
+    reg: Registry, sites: Sequence[Mapping[str, Any]], existing: Sequence[Row] = ()
+) -> list[dict[str, Any]]:
+    """Resolve each named site to its place (A1) and its identity (A9).
+
+    ``existing`` are the provider's sites: an entry with ``id`` must be one of them, an entry
+    whose normalised address (``address_key``) equals one of theirs is that site. Such entries
+    carry the stored ``row`` and create nothing; two new entries with the same address are one
+    new site. Each entry: ``{"input", "place", "id", "row", "new"}``.
+    """
     from registry.geo import AmbiguousPlace, InvalidPostalCode, UnknownPostalCode
 
+    by_id = {r["id"]: r for r in existing}
+    by_key = {address_key(r["street"] or "", r["postal_code"], r["place"]): r for r in existing}
+    new_by_key: dict[str, str] = {}
     problems: list[Problem] = []
-    resolved = []
+    resolved: list[dict[str, Any]] = []
     for i, site in enumerate(sites):
+        site_id = site.get("id")
+        if site_id:
+            row = by_id.get(site_id)
+            if row is None:
+                problems.append(Problem(f"sites[{i}].id", "Kein Standort dieses Anbieters.", "A9"))
+            else:
+                resolved.append(
+                    {"input": site, "place": None, "id": row["id"], "row": row, "new": False}
+                )
+            continue
         addr = site["address"]
         try:
             place = reg.geocoder.resolve(
@@ -482,10 +533,48 @@ def _resolve_sites(reg: Registry, sites: Sequence[Mapping[str, Any]]) -> list[di
                 )
             )
             continue
-        resolved.append({"input": site, "place": place, "id": new_id("site")})
+        key = address_key(addr.get("street") or "", place.postal_code, place.place)
+        if key in by_key:
+            row = by_key[key]
+            resolved.append(
+                {"input": site, "place": place, "id": row["id"], "row": row, "new": False}
+            )
+        elif key in new_by_key:
+            resolved.append(
+                {"input": site, "place": place, "id": new_by_key[key], "row": None, "new": False}
+            )
+        else:
+            new_by_key[key] = new_id("site")
+            resolved.append(
+                {"input": site, "place": place, "id": new_by_key[key], "row": None, "new": True}
+            )
     if problems:
         raise InvalidInput(problems)
-    return resolved
+    # One entry per site: a site named twice (by id and by address) counts once.
+    unique: dict[str, dict[str, Any]] = {}
+    for entry in resolved:
+        unique.setdefault(entry["id"], entry)
+    return list(unique.values())
+
+
+def _new_site_facts(entry: Mapping[str, Any]) -> SiteFacts:
+    site, place = entry["input"], entry["place"]
+    return SiteFacts(
+        id=entry["id"],
+        name=site["name"],
+        headquarters=bool(site.get("headquarters")),
+        district_key=place.district_key,
+        responsible_carrier=place.responsible_carrier,
+        lat=place.lat,
+        lon=place.lon,
+        catchment_radius_km=float(site["catchment_radius_km"]),
+        outreach_radius_km=site.get("outreach_radius_km"),
+        public_transport=bool(site.get("public_transport")),
+        barrier_free=bool(site.get("barrier_free")),
+        rooms_for_individual_talks=bool(site.get("rooms_for_individual_talks")),
+        rooms_for_relatives=bool(site.get("rooms_for_relatives")),
+        languages=tuple(site.get("languages") or ()),
+    )
 
 
 def submit_application(
@@ -547,25 +636,14 @@ def submit_application(
     if problems:
         raise InvalidInput(problems)
 
-    sites = _resolve_sites(reg, body["sites"])
+    own_sites = (
+        reg.graph.read("providers.sites_of_provider", provider_id=provider["id"])
+        if existing_provider
+        else []
+    )
+    sites = _resolve_sites(reg, body["sites"], own_sites)
     site_facts = [
-        SiteFacts(
-            id=s["id"],
-            name=s["input"]["name"],
-            headquarters=bool(s["input"].get("headquarters")),
-            district_key=s["place"].district_key,
-            responsible_carrier=s["place"].responsible_carrier,
-            lat=s["place"].lat,
-            lon=s["place"].lon,
-            catchment_radius_km=float(s["input"]["catchment_radius_km"]),
-            outreach_radius_km=s["input"].get("outreach_radius_km"),
-            public_transport=bool(s["input"].get("public_transport")),
-            barrier_free=bool(s["input"].get("barrier_free")),
-            rooms_for_individual_talks=bool(s["input"].get("rooms_for_individual_talks")),
-            rooms_for_relatives=bool(s["input"].get("rooms_for_relatives")),
-            languages=tuple(s["input"].get("languages") or ()),
-        )
-        for s in sites
+        _site_facts(s["row"]) if s["row"] is not None else _new_site_facts(s) for s in sites
     ]
     application_id = new_id("app")
     facts = ApplicationFacts(
@@ -626,6 +704,8 @@ def submit_application(
         if not existing_provider:
             create_provider_rows(tx, provider["id"], provider)
         for s, f in zip(sites, site_facts, strict=True):
+            if not s["new"]:
+                continue  # A9: the provider's existing site, named again
             tx.run(
                 "providers.create_site",
                 id=f.id,
@@ -659,12 +739,19 @@ def submit_application(
             receiving_carrier=receiving,
             lead_carrier=lead.lead_carrier,
             forwarded=lead.forwarded,
-            target_groups=list(facts.target_groups),
-            site_ids=[f.id for f in site_facts],
-            announcement_id=announcement,
+            requested_groups=[
+                {"code": code, "position": i} for i, code in enumerate(facts.target_groups)
+            ],
+            named_sites=[{"id": f.id, "position": i} for i, f in enumerate(site_facts)],
             data=json.dumps(data, ensure_ascii=False, sort_keys=True),
             now=now.isoformat(),
         )
+        if announcement:
+            tx.run(
+                "admission.link_application_announcement",
+                id=application_id,
+                announcement_id=announcement,
+            )
         new_admissions = _admission_rows(
             (
                 Admission(f.id, g, AdmissionStatus.PENDING, f.responsible_carrier)
@@ -674,7 +761,7 @@ def submit_application(
             provider_id=provider["id"],
             application_of={f.id: application_id for f in site_facts},
         )
-        tx.run("admission.upsert_admissions", rows=new_admissions)
+        upsert_admissions(tx, new_admissions)
         tx.run(
             "admission.link_admissions",
             rows=[{"id": r["id"], "site_id": r["site_id"]} for r in new_admissions],
@@ -851,6 +938,7 @@ def list_applications(
         )
     else:
         raise Forbidden()
+    rows = [ordered_application(r) for r in rows]
     providers = {
         p["id"]: p["name"]
         for p in reg.graph.read("providers.get_many", ids=sorted({r["provider_id"] for r in rows}))
@@ -939,9 +1027,9 @@ def decide_application(
             raise Conflict(
                 "Der Antrag wurde inzwischen von jemand anderem geändert; bitte neu laden (A11)."
             )
-        tx.run(
-            "admission.upsert_admissions",
-            rows=_admission_rows(
+        upsert_admissions(
+            tx,
+            _admission_rows(
                 outcome.admissions,
                 provider_id=app["provider_id"],
                 application_of={s.id: application_id for s in facts.sites},
@@ -1037,9 +1125,9 @@ def admit_follow_on(reg: Registry, principal: Principal, task_id: str) -> dict[s
     def work(tx: Tx) -> None:
         if not tx.run("admission.close_follow_on", id=task_id, status="done", now=now.isoformat()):
             raise Conflict("Diese Folgezulassung ist bereits erledigt.")
-        tx.run(
-            "admission.upsert_admissions",
-            rows=_admission_rows(
+        upsert_admissions(
+            tx,
+            _admission_rows(
                 outcome.changed,
                 provider_id=app["provider_id"],
                 application_of={s.id: app["id"] for s in facts.sites},
@@ -1159,9 +1247,9 @@ def _persist_lifecycle(
         if any(current.get(key) != row["status"] for key, row in previous.items()):
             raise Conflict("Die Zulassung wurde inzwischen geändert; bitte neu laden (A11).")
         if outcome.changed:
-            tx.run(
-                "admission.upsert_admissions",
-                rows=_admission_rows(
+            upsert_admissions(
+                tx,
+                _admission_rows(
                     outcome.changed,
                     provider_id=app["provider_id"],
                     application_of={s.id: app["id"] for s in facts.sites},
@@ -1293,8 +1381,8 @@ def create_announcement(
     ann_id = new_id("ann")
 
     def work(tx: Tx) -> None:
-        tx.run(
-            "admission.create_announcement",
+        write_announcement(
+            tx,
             id=ann_id,
             carriers=list(ann.carriers),
             target_groups=list(ann.target_groups),
@@ -1322,14 +1410,49 @@ def create_announcement(
     return next(a for a in list_announcements(reg, open_only=False) if a["id"] == ann_id)
 
 
+def write_announcement(
+    tx: Tx,
+    *,
+    id: str,  # noqa: A002 - the query's parameter name
+    carriers: Sequence[str],
+    target_groups: Sequence[str],
+    districts: Sequence[str],
+    state: str,
+    text: str,
+    open_until: str,
+    now: str,
+    created_by: str,
+) -> None:
+    """A12: the announcement, its author, the carriers joining it, the groups it seeks and the
+    districts or state it covers, as edges."""
+    tx.run(
+        "admission.create_announcement",
+        id=id,
+        text=text,
+        open_until=open_until,
+        now=now,
+        created_by=created_by,
+    )
+    if carriers:
+        tx.run("admission.link_announcement_carriers", id=id, carriers=list(carriers))
+    if target_groups:
+        tx.run(
+            "admission.link_announcement_target_groups", id=id, target_groups=list(target_groups)
+        )
+    if districts:
+        tx.run("admission.link_announcement_districts", id=id, districts=list(districts))
+    if state:
+        tx.run("admission.link_announcement_state", id=id, state=state)
+
+
 def list_announcements(reg: Registry, *, open_only: bool) -> list[dict[str, Any]]:
     today = clock.today().isoformat() if open_only else ""
     return [
         {
             "id": a["id"],
-            "carriers": a["carriers"],
-            "target_groups": a["target_groups"],
-            "districts": a["districts"],
+            "carriers": sorted(a["carriers"]),
+            "target_groups": sorted(a["target_groups"]),
+            "districts": sorted(a["districts"]),
             "state": a["state"] or None,
             "text": a["text"],
             "open_until": a["open_until"],

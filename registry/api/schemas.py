@@ -60,6 +60,9 @@ class SiteDetails(Strict):
 
 
 class SiteIn(Strict):
+    # A9: an existing site of the provider; its stored data stands, the rest of this entry is
+    # not applied (a site with the same address as an existing one is that site, too).
+    id: Code | None = None
     name: Text
     headquarters: bool = False
     address: AddressIn

@@ -84,6 +84,10 @@ def add_user(
             provider=provider or "",
             now=now_iso(),
         )
+        if carrier:
+            tx.run("users.link_carrier", id=user_id, carrier=carrier)
+        if provider:
+            tx.run("users.link_provider", id=user_id, provider=provider)
         record_event(
             tx,
             actor=actor,

@@ -124,9 +124,16 @@ def test_concurrent_writers_are_serialised(graph: GraphStore) -> None:
 
 
 def test_lists_and_dates_as_strings_round_trip(graph: GraphStore) -> None:
+    from registry.admission.service import write_announcement
+
+    carriers = [
+        {"id": cid, "name": cid, "kind": "regional", "region": ""}
+        for cid in ("drv-nord", "drv-bund")
+    ]
+    graph.write(lambda tx: tx.run("reference.upsert_carriers", rows=carriers))
     graph.write(
-        lambda tx: tx.run(
-            "admission.create_announcement",
+        lambda tx: write_announcement(
+            tx,
             id="ann-1",
             carriers=["drv-nord", "drv-bund"],
             target_groups=["addiction"],
@@ -140,5 +147,7 @@ def test_lists_and_dates_as_strings_round_trip(graph: GraphStore) -> None:
     )
     open_rows = graph.read("admission.announcements", today="2027-01-31")
     closed_rows = graph.read("admission.announcements", today="2027-02-01")
-    assert [r["carriers"] for r in open_rows] == [["drv-nord", "drv-bund"]]
+    # The carriers joining are edges now (issue 12): a set, listed in any order.
+    assert [sorted(r["carriers"]) for r in open_rows] == [["drv-bund", "drv-nord"]]
+    assert [r["open_until"] for r in open_rows] == ["2027-01-31"]
     assert closed_rows == []

@@ -1,29 +1,88 @@
+// Applications, admissions, follow-on tasks and announcements (issue 12: relationships carry the
+// associations). An application: (p:Provider)-[:SUBMITTED]->(a)-[:SENT_TO|LED_BY]->(:Carrier),
+// (a)-[:NAMES {position}]->(:Site), (a)-[:REQUESTS {position}]->(:TargetGroup),
+// (a)-[:ANSWERS]->(:Announcement). An admission: (:Site)-[:HAS_ADMISSION]->(m)-[:FOR_GROUP]->
+// (:TargetGroup), (m)-[:UNDER]->(:Application), (m)-[:ISSUED_BY]->(:Carrier); its provider is the
+// one operating the site, its carrier the one responsible for the site's district.
+// Lists come with their positions (`*_positions`, the same order as the list) because a
+// collect() after ORDER BY keeps no order on ladybug; Python sorts them.
+
 // name: create_application
-CREATE (a:Application {id: $id, provider_id: $provider_id, status: $status,
-                       receiving_carrier: $receiving_carrier, lead_carrier: $lead_carrier,
-                       forwarded: $forwarded, target_groups: $target_groups, site_ids: $site_ids,
-                       version: 1, submitted_at: $now, decided_at: '',
-                       announcement_id: $announcement_id, data: $data})
+// Draws SUBMITTED, SENT_TO, LED_BY and the REQUESTS/NAMES edges: $requested_groups
+// [{code, position}] and $named_sites [{id, position}] (positions keep the listed order; list
+// indexing differs between the engines). The optional ANSWERS edge is
+// admission.link_application_announcement, run in the same unit of work.
+CREATE (a:Application {id: $id, status: $status, forwarded: $forwarded, version: 1,
+                       submitted_at: $now, decided_at: '', data: $data})
+WITH a
+MATCH (p:Provider {id: $provider_id})
+CREATE (p)-[:SUBMITTED]->(a)
+WITH a
+MATCH (rc:Carrier {id: $receiving_carrier})
+CREATE (a)-[:SENT_TO]->(rc)
+WITH a
+MATCH (lc:Carrier {id: $lead_carrier})
+CREATE (a)-[:LED_BY]->(lc)
+WITH a
+UNWIND $requested_groups AS g
+MATCH (t:TargetGroup {code: g.code})
+CREATE (a)-[:REQUESTS {position: g.position}]->(t)
+WITH a, count(*) AS requested
+UNWIND $named_sites AS ns
+MATCH (s:Site {id: ns.id})
+CREATE (a)-[:NAMES {position: ns.position}]->(s)
+
+// name: link_application_announcement
+MATCH (a:Application {id: $id})
+MATCH (n:Announcement {id: $announcement_id})
+MERGE (a)-[:ANSWERS]->(n)
 
 // name: get_application
 MATCH (a:Application {id: $id})
-RETURN a.id AS id, a.provider_id AS provider_id, a.status AS status,
-       a.receiving_carrier AS receiving_carrier, a.lead_carrier AS lead_carrier,
-       a.forwarded AS forwarded, a.target_groups AS target_groups, a.site_ids AS site_ids,
-       a.version AS version, a.submitted_at AS submitted_at, a.decided_at AS decided_at,
-       a.announcement_id AS announcement_id, a.data AS data
+OPTIONAL MATCH (p:Provider)-[:SUBMITTED]->(a)
+OPTIONAL MATCH (a)-[:SENT_TO]->(rc:Carrier)
+OPTIONAL MATCH (a)-[:LED_BY]->(lc:Carrier)
+OPTIONAL MATCH (a)-[:ANSWERS]->(n:Announcement)
+WITH a, coalesce(p.id, '') AS provider_id, coalesce(rc.id, '') AS receiving_carrier,
+     coalesce(lc.id, '') AS lead_carrier, coalesce(n.id, '') AS announcement_id
+OPTIONAL MATCH (a)-[r:REQUESTS]->(t:TargetGroup)
+WITH a, provider_id, receiving_carrier, lead_carrier, announcement_id,
+     collect(t.code) AS target_groups, collect(r.position) AS target_group_positions
+OPTIONAL MATCH (a)-[k:NAMES]->(s:Site)
+WITH a, provider_id, receiving_carrier, lead_carrier, announcement_id, target_groups,
+     target_group_positions, collect(s.id) AS site_ids, collect(k.position) AS site_positions
+RETURN a.id AS id, provider_id, a.status AS status, receiving_carrier, lead_carrier,
+       a.forwarded AS forwarded, target_groups, target_group_positions, site_ids,
+       site_positions, a.version AS version, a.submitted_at AS submitted_at,
+       a.decided_at AS decided_at, announcement_id, a.data AS data
 
 // name: list_applications
-MATCH (a:Application)
-WHERE ($provider_id = '' OR a.provider_id = $provider_id)
-  AND ($status = '' OR a.status = $status)
-  AND ($carrier = '' OR a.receiving_carrier = $carrier OR a.lead_carrier = $carrier
-       OR EXISTS { MATCH (s:Site) WHERE s.id IN a.site_ids AND s.responsible_carrier = $carrier })
-RETURN a.id AS id, a.provider_id AS provider_id, a.status AS status,
-       a.receiving_carrier AS receiving_carrier, a.lead_carrier AS lead_carrier,
-       a.forwarded AS forwarded, a.target_groups AS target_groups, a.site_ids AS site_ids,
-       a.version AS version, a.submitted_at AS submitted_at, a.decided_at AS decided_at
-ORDER BY a.submitted_at DESC, a.id
+// A provider's own ($provider_id), or what involves a carrier ($carrier): it received or leads
+// the application, or is responsible for a site it names. Starts from the provider or carrier.
+OPTIONAL MATCH (:Provider {id: $provider_id})-[:SUBMITTED]->(a1:Application)
+WITH collect(a1.id) AS own
+OPTIONAL MATCH (:Carrier {id: $carrier})<-[:SENT_TO|LED_BY]-(a2:Application)
+WITH own, collect(a2.id) AS addressed
+OPTIONAL MATCH (:Carrier {id: $carrier})-[:RESPONSIBLE_FOR]->(:District)<-[:LOCATED_IN]-(:Site)
+               <-[:NAMES]-(a3:Application)
+WITH own, addressed, collect(a3.id) AS regional
+WITH own + addressed + regional AS ids
+UNWIND ids AS aid
+WITH DISTINCT aid
+MATCH (a:Application {id: aid})
+WHERE $status = '' OR a.status = $status
+MATCH (p:Provider)-[:SUBMITTED]->(a)
+WHERE $provider_id = '' OR p.id = $provider_id
+OPTIONAL MATCH (a)-[:SENT_TO]->(rc:Carrier)
+OPTIONAL MATCH (a)-[:LED_BY]->(lc:Carrier)
+OPTIONAL MATCH (a)-[r:REQUESTS]->(t:TargetGroup)
+WITH a.id AS id, p.id AS provider_id, a.status AS status, coalesce(rc.id, '') AS receiving_carrier,
+     coalesce(lc.id, '') AS lead_carrier, a.forwarded AS forwarded, a.version AS version,
+     a.submitted_at AS submitted_at, a.decided_at AS decided_at,
+     collect(t.code) AS target_groups, collect(r.position) AS target_group_positions
+RETURN id, provider_id, status, receiving_carrier, lead_carrier, forwarded, target_groups,
+       target_group_positions, version, submitted_at, decided_at
+ORDER BY submitted_at DESC, id
 
 // name: update_application
 MATCH (a:Application {id: $id})
@@ -31,65 +90,118 @@ WHERE a.version = $version
 SET a.status = $status, a.version = a.version + 1, a.decided_at = $decided_at, a.data = $data
 RETURN a.version AS version
 
+// name: unlink_admissions
+// Before admission.upsert_admissions: an admission asked again under a new application (A9)
+// rests on that application and on the carrier issuing it now, not on the earlier ones.
+UNWIND $rows AS r
+MATCH (m:Admission {id: r.id})-[u:UNDER]->(a:Application)
+WHERE a.id <> r.application_id
+DELETE u
+
+// name: unlink_admission_issuers
+UNWIND $rows AS r
+MATCH (m:Admission {id: r.id})-[i:ISSUED_BY]->(c:Carrier)
+WHERE c.id <> r.issued_by
+DELETE i
+
 // name: upsert_admissions
+// Rows carry site_id, application_id, target_group and issued_by ('' = none yet); the optional
+// ISSUED_BY edge comes last so a row without an issuer keeps its other edges.
 UNWIND $rows AS r
 MERGE (m:Admission {id: r.id})
-SET m.site_id = r.site_id, m.provider_id = r.provider_id, m.application_id = r.application_id,
-    m.target_group = r.target_group, m.carrier = r.carrier, m.issued_by = r.issued_by,
-    m.status = r.status,
-    m.decided_at = r.decided_at, m.changed_at = r.changed_at, m.review_due = r.review_due,
-    m.reason = r.reason
+SET m.status = r.status, m.decided_at = r.decided_at, m.changed_at = r.changed_at,
+    m.review_due = r.review_due, m.reason = r.reason
+WITH m, r
+MATCH (s:Site {id: r.site_id})
+MERGE (s)-[:HAS_ADMISSION]->(m)
+WITH m, r
+MATCH (t:TargetGroup {code: r.target_group})
+MERGE (m)-[:FOR_GROUP]->(t)
+WITH m, r
+MATCH (a:Application {id: r.application_id})
+MERGE (m)-[:UNDER]->(a)
+WITH m, r
+MATCH (c:Carrier {id: r.issued_by})
+MERGE (m)-[:ISSUED_BY]->(c)
 
 // name: link_admissions
 UNWIND $rows AS r
 MATCH (s:Site {id: r.site_id})
 MATCH (m:Admission {id: r.id})
-WHERE NOT EXISTS { MATCH (s)-[:HAS_ADMISSION]->(m) }
-CREATE (s)-[:HAS_ADMISSION]->(m)
+MERGE (s)-[:HAS_ADMISSION]->(m)
 
 // name: admissions_of_sites
-MATCH (s:Site)
-WHERE s.id IN $site_ids
-MATCH (s)-[:HAS_ADMISSION]->(m:Admission)
-RETURN m.id AS id, m.site_id AS site_id, m.provider_id AS provider_id,
-       m.application_id AS application_id, m.target_group AS target_group,
-       m.carrier AS carrier, m.issued_by AS issued_by, m.status AS status,
+UNWIND $site_ids AS sid
+WITH DISTINCT sid
+MATCH (s:Site {id: sid})-[:HAS_ADMISSION]->(m:Admission)-[:FOR_GROUP]->(t:TargetGroup)
+OPTIONAL MATCH (p:Provider)-[:OPERATES]->(s)
+OPTIONAL MATCH (s)-[:LOCATED_IN]->(sd:District)
+OPTIONAL MATCH (sd)<-[:RESPONSIBLE_FOR]-(rc:Carrier)
+OPTIONAL MATCH (m)-[:UNDER]->(a:Application)
+OPTIONAL MATCH (m)-[:ISSUED_BY]->(ic:Carrier)
+RETURN m.id AS id, s.id AS site_id, coalesce(p.id, '') AS provider_id,
+       coalesce(a.id, '') AS application_id, t.code AS target_group,
+       coalesce(rc.id, '') AS carrier, coalesce(ic.id, '') AS issued_by, m.status AS status,
        m.decided_at AS decided_at,
        m.changed_at AS changed_at, m.review_due AS review_due, m.reason AS reason
-ORDER BY m.site_id, m.target_group
+ORDER BY site_id, target_group
 
 // name: admissions_of_provider
-MATCH (:Provider {id: $provider_id})-[:HAS_SITE]->(:Site)-[:HAS_ADMISSION]->(m:Admission)
-RETURN m.id AS id, m.site_id AS site_id, m.provider_id AS provider_id,
-       m.application_id AS application_id, m.target_group AS target_group,
-       m.carrier AS carrier, m.issued_by AS issued_by, m.status AS status,
+MATCH (p:Provider {id: $provider_id})-[:OPERATES]->(s:Site)-[:HAS_ADMISSION]->(m:Admission)
+MATCH (m)-[:FOR_GROUP]->(t:TargetGroup)
+OPTIONAL MATCH (s)-[:LOCATED_IN]->(sd:District)
+OPTIONAL MATCH (sd)<-[:RESPONSIBLE_FOR]-(rc:Carrier)
+OPTIONAL MATCH (m)-[:UNDER]->(a:Application)
+OPTIONAL MATCH (m)-[:ISSUED_BY]->(ic:Carrier)
+RETURN m.id AS id, s.id AS site_id, p.id AS provider_id,
+       coalesce(a.id, '') AS application_id, t.code AS target_group,
+       coalesce(rc.id, '') AS carrier, coalesce(ic.id, '') AS issued_by, m.status AS status,
        m.decided_at AS decided_at,
        m.changed_at AS changed_at, m.review_due AS review_due, m.reason AS reason
 
 // name: admissions_due
-MATCH (m:Admission)
-WHERE m.carrier = $carrier AND m.status IN ['admitted', 'suspended'] AND m.review_due <= $until
-RETURN m.site_id AS site_id, m.provider_id AS provider_id, m.carrier AS carrier,
-       min(m.review_due) AS review_due
+// A14: the sites in the carrier's districts with an admission in force due for review.
+MATCH (c:Carrier {id: $carrier})-[:RESPONSIBLE_FOR]->(cd:District)
+MATCH (s:Site)-[:LOCATED_IN]->(cd)
+MATCH (s)-[:HAS_ADMISSION]->(m:Admission)
+WHERE m.status IN ['admitted', 'suspended'] AND m.review_due <= $until
+MATCH (p:Provider)-[:OPERATES]->(s)
+RETURN s.id AS site_id, p.id AS provider_id, c.id AS carrier, min(m.review_due) AS review_due
 ORDER BY review_due, site_id
 
 // name: create_follow_on
-CREATE (f:FollowOnTask {id: $id, application_id: $application_id, site_id: $site_id,
-                        carrier: $carrier, status: 'open', created_at: $now, done_at: ''})
+CREATE (f:FollowOnTask {id: $id, status: 'open', created_at: $now, done_at: ''})
+WITH f
+MATCH (a:Application {id: $application_id})
+CREATE (f)-[:CONCERNS]->(a)
+WITH f
+MATCH (s:Site {id: $site_id})
+CREATE (f)-[:CONCERNS]->(s)
+WITH f
+MATCH (c:Carrier {id: $carrier})
+CREATE (f)-[:ASSIGNED_TO]->(c)
 
 // name: follow_ons
 MATCH (f:FollowOnTask)
-WHERE ($carrier = '' OR f.carrier = $carrier) AND ($status = '' OR f.status = $status)
-  AND ($application_id = '' OR f.application_id = $application_id)
-RETURN f.id AS id, f.application_id AS application_id, f.site_id AS site_id,
-       f.carrier AS carrier, f.status AS status, f.created_at AS created_at,
+WHERE ($status = '' OR f.status = $status)
+  AND ($carrier = '' OR EXISTS { MATCH (f)-[:ASSIGNED_TO]->(:Carrier {id: $carrier}) })
+  AND ($application_id = ''
+       OR EXISTS { MATCH (f)-[:CONCERNS]->(:Application {id: $application_id}) })
+MATCH (f)-[:CONCERNS]->(a:Application)
+MATCH (f)-[:CONCERNS]->(s:Site)
+MATCH (f)-[:ASSIGNED_TO]->(c:Carrier)
+RETURN f.id AS id, a.id AS application_id, s.id AS site_id,
+       c.id AS carrier, f.status AS status, f.created_at AS created_at,
        f.done_at AS done_at
-ORDER BY f.created_at, f.id
+ORDER BY created_at, id
 
 // name: get_follow_on
 MATCH (f:FollowOnTask {id: $id})
-RETURN f.id AS id, f.application_id AS application_id, f.site_id AS site_id,
-       f.carrier AS carrier, f.status AS status, f.created_at AS created_at
+MATCH (f)-[:CONCERNS]->(a:Application)
+MATCH (f)-[:CONCERNS]->(s:Site)
+MATCH (f)-[:ASSIGNED_TO]->(c:Carrier)
+RETURN f.id AS id, a.id AS application_id, s.id AS site_id,
+       c.id AS carrier, f.status AS status, f.created_at AS created_at
 
 // name: close_follow_on
 MATCH (f:FollowOnTask {id: $id})
@@ -98,26 +210,66 @@ SET f.status = $status, f.done_at = $now
 RETURN f.id AS id
 
 // name: create_announcement
-CREATE (n:Announcement {id: $id, carriers: $carriers, target_groups: $target_groups,
-                        districts: $districts, state: $state, text: $text,
-                        open_until: $open_until, created_at: $now, created_by: $created_by})
+// The node and its author; the carriers that join, the groups it seeks and the region it
+// covers are admission.link_announcement_*, run in the same unit of work.
+CREATE (n:Announcement {id: $id, text: $text, open_until: $open_until, created_at: $now})
+WITH n
+MATCH (u:User {id: $created_by})
+CREATE (u)-[:AUTHORED]->(n)
+
+// name: link_announcement_carriers
+MATCH (n:Announcement {id: $id})
+UNWIND $carriers AS cid
+MATCH (c:Carrier {id: cid})
+MERGE (c)-[j:JOINS]->(n)
+ON CREATE SET j.confirmed = true
+
+// name: link_announcement_target_groups
+MATCH (n:Announcement {id: $id})
+UNWIND $target_groups AS code
+MATCH (t:TargetGroup {code: code})
+MERGE (n)-[:SEEKS]->(t)
+
+// name: link_announcement_districts
+MATCH (n:Announcement {id: $id})
+UNWIND $districts AS key
+MATCH (d:District {key: key})
+MERGE (n)-[:COVERS]->(d)
+
+// name: link_announcement_state
+MATCH (n:Announcement {id: $id})
+MATCH (s:State)
+WHERE s.name = $state
+MERGE (n)-[:COVERS]->(s)
 
 // name: announcements
 MATCH (n:Announcement)
 WHERE $today = '' OR n.open_until >= $today
-RETURN n.id AS id, n.carriers AS carriers, n.target_groups AS target_groups,
-       n.districts AS districts, n.state AS state, n.text AS text,
+OPTIONAL MATCH (c:Carrier)-[:JOINS]->(n)
+WITH n, collect(c.id) AS carriers
+OPTIONAL MATCH (n)-[:SEEKS]->(t:TargetGroup)
+WITH n, carriers, collect(t.code) AS target_groups
+OPTIONAL MATCH (n)-[:COVERS]->(d:District)
+WITH n, carriers, target_groups, collect(d.key) AS districts
+OPTIONAL MATCH (n)-[:COVERS]->(s:State)
+WITH n, carriers, target_groups, districts, coalesce(min(s.name), '') AS state
+RETURN n.id AS id, carriers, target_groups, districts, state, n.text AS text,
        n.open_until AS open_until, n.created_at AS created_at
-ORDER BY n.open_until, n.id
+ORDER BY open_until, id
 
 // name: get_announcement
 MATCH (n:Announcement {id: $id})
 RETURN n.id AS id, n.open_until AS open_until
 
 // name: all_admissions
-MATCH (m:Admission)
-RETURN m.id AS id, m.site_id AS site_id, m.provider_id AS provider_id,
-       m.application_id AS application_id, m.target_group AS target_group,
-       m.carrier AS carrier, m.issued_by AS issued_by, m.status AS status,
+MATCH (s:Site)-[:HAS_ADMISSION]->(m:Admission)-[:FOR_GROUP]->(t:TargetGroup)
+OPTIONAL MATCH (p:Provider)-[:OPERATES]->(s)
+OPTIONAL MATCH (s)-[:LOCATED_IN]->(sd:District)
+OPTIONAL MATCH (sd)<-[:RESPONSIBLE_FOR]-(rc:Carrier)
+OPTIONAL MATCH (m)-[:UNDER]->(a:Application)
+OPTIONAL MATCH (m)-[:ISSUED_BY]->(ic:Carrier)
+RETURN m.id AS id, s.id AS site_id, coalesce(p.id, '') AS provider_id,
+       coalesce(a.id, '') AS application_id, t.code AS target_group,
+       coalesce(rc.id, '') AS carrier, coalesce(ic.id, '') AS issued_by, m.status AS status,
        m.decided_at AS decided_at,
        m.changed_at AS changed_at, m.review_due AS review_due, m.reason AS reason

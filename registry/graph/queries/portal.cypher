@@ -1,15 +1,29 @@
-// Queries of the portal's own state (issue 8): the provider's application draft.
+// Queries of the portal's own state (issue 8): the provider's application draft,
+// (d:PortalDraft)-[:CONCERNS]->(:Provider) and (:User)-[:AUTHORED]->(d) for who saved it last.
 
 // name: get_draft
 MATCH (d:PortalDraft {id: $id})
-RETURN d.id AS id, d.provider_id AS provider_id, d.user_id AS user_id, d.form AS form,
-       d.saved_at AS saved_at
+OPTIONAL MATCH (d)-[:CONCERNS]->(p:Provider)
+OPTIONAL MATCH (u:User)-[:AUTHORED]->(d)
+RETURN d.id AS id, coalesce(p.id, '') AS provider_id, coalesce(u.id, '') AS user_id,
+       d.form AS form, d.saved_at AS saved_at
 
 // name: save_draft
+// The last saver is the author: the earlier author's edge goes last (no row survives when
+// there is none to remove, which is fine: nothing follows).
 MERGE (d:PortalDraft {id: $id})
-ON CREATE SET d.provider_id = $provider_id
-SET d.user_id = $user_id, d.form = $form, d.saved_at = $now
+SET d.form = $form, d.saved_at = $now
+WITH d
+MATCH (p:Provider {id: $provider_id})
+MERGE (d)-[:CONCERNS]->(p)
+WITH d
+MATCH (u:User {id: $user_id})
+MERGE (u)-[:AUTHORED]->(d)
+WITH d
+MATCH (o:User)-[w:AUTHORED]->(d)
+WHERE o.id <> $user_id
+DELETE w
 
 // name: delete_draft
 MATCH (d:PortalDraft {id: $id})
-DELETE d
+DETACH DELETE d

@@ -1,3 +1,7 @@
+// Providers, their sites, case managers and contracts (issue 12: relationships, not copied ids).
+// A site's provider is the one that OPERATES it; its district is where it is LOCATED_IN; its
+// responsible carrier is the carrier RESPONSIBLE_FOR that district (derived, never stored).
+
 // name: create
 CREATE (p:Provider {id: $id, name: $name, legal_form: $legal_form, email: $email, phone: $phone,
                     website: $website, active: true, created_at: $now})
@@ -8,8 +12,9 @@ RETURN p.id AS id, p.name AS name, p.legal_form AS legal_form, p.email AS email,
        p.phone AS phone, p.website AS website, p.active AS active, p.created_at AS created_at
 
 // name: get_many
-MATCH (p:Provider)
-WHERE p.id IN $ids
+UNWIND $ids AS pid
+WITH DISTINCT pid
+MATCH (p:Provider {id: pid})
 RETURN p.id AS id, p.name AS name, p.legal_form AS legal_form, p.email AS email,
        p.phone AS phone, p.website AS website, p.active AS active
 
@@ -20,9 +25,10 @@ RETURN p.id AS id, p.name AS name, p.legal_form AS legal_form, p.email AS email,
 ORDER BY p.name, p.id
 
 // name: create_site
-CREATE (s:Site {id: $id, provider_id: $provider_id, name: $name, headquarters: $headquarters,
+// The provider and the district exist (the caller resolved the address), so the row survives
+// both MATCHes; $provider_id and $district_key become the OPERATES and LOCATED_IN edges.
+CREATE (s:Site {id: $id, name: $name, headquarters: $headquarters,
                 street: $street, postal_code: $postal_code, place: $place,
-                district_key: $district_key, responsible_carrier: $responsible_carrier,
                 lat: $lat, lon: $lon, catchment_radius_km: $catchment_radius_km,
                 outreach_radius_km: $outreach_radius_km, public_transport: $public_transport,
                 barrier_free: $barrier_free, rooms_individual: $rooms_individual,
@@ -30,17 +36,22 @@ CREATE (s:Site {id: $id, provider_id: $provider_id, name: $name, headquarters: $
                 details: $details, confirmed_on: $confirmed_on, created_at: $now})
 WITH s
 MATCH (p:Provider {id: $provider_id})
-CREATE (p)-[:HAS_SITE]->(s)
+CREATE (p)-[:OPERATES]->(s)
 WITH s
 MATCH (d:District {key: $district_key})
-CREATE (s)-[:IN_DISTRICT]->(d)
+CREATE (s)-[:LOCATED_IN]->(d)
 
 // name: sites
 UNWIND $ids AS sid
+WITH DISTINCT sid
 MATCH (s:Site {id: sid})
-RETURN s.id AS id, s.provider_id AS provider_id, s.name AS name, s.headquarters AS headquarters,
+OPTIONAL MATCH (p:Provider)-[:OPERATES]->(s)
+OPTIONAL MATCH (s)-[:LOCATED_IN]->(d:District)
+OPTIONAL MATCH (d)<-[:RESPONSIBLE_FOR]-(c:Carrier)
+RETURN s.id AS id, coalesce(p.id, '') AS provider_id, s.name AS name,
+       s.headquarters AS headquarters,
        s.street AS street, s.postal_code AS postal_code, s.place AS place,
-       s.district_key AS district_key, s.responsible_carrier AS responsible_carrier,
+       coalesce(d.key, '') AS district_key, coalesce(c.id, '') AS responsible_carrier,
        s.lat AS lat, s.lon AS lon, s.catchment_radius_km AS catchment_radius_km,
        s.outreach_radius_km AS outreach_radius_km, s.public_transport AS public_transport,
        s.barrier_free AS barrier_free, s.rooms_individual AS rooms_individual,
@@ -48,10 +59,12 @@ RETURN s.id AS id, s.provider_id AS provider_id, s.name AS name, s.headquarters 
        s.details AS details, s.confirmed_on AS confirmed_on
 
 // name: sites_of_provider
-MATCH (:Provider {id: $provider_id})-[:HAS_SITE]->(s:Site)
-RETURN s.id AS id, s.provider_id AS provider_id, s.name AS name, s.headquarters AS headquarters,
+MATCH (p:Provider {id: $provider_id})-[:OPERATES]->(s:Site)
+OPTIONAL MATCH (s)-[:LOCATED_IN]->(d:District)
+OPTIONAL MATCH (d)<-[:RESPONSIBLE_FOR]-(c:Carrier)
+RETURN s.id AS id, p.id AS provider_id, s.name AS name, s.headquarters AS headquarters,
        s.street AS street, s.postal_code AS postal_code, s.place AS place,
-       s.district_key AS district_key, s.responsible_carrier AS responsible_carrier,
+       coalesce(d.key, '') AS district_key, coalesce(c.id, '') AS responsible_carrier,
        s.lat AS lat, s.lon AS lon, s.catchment_radius_km AS catchment_radius_km,
        s.outreach_radius_km AS outreach_radius_km, s.public_transport AS public_transport,
        s.barrier_free AS barrier_free, s.rooms_individual AS rooms_individual,
@@ -70,35 +83,40 @@ SET s.confirmed_on = $confirmed_on
 RETURN s.id AS id
 
 // name: create_case_manager
-CREATE (c:CaseManager {id: $id, provider_id: $provider_id, name: $name, data: $data,
-                       active: true, changed_at: $now})
+CREATE (c:CaseManager {id: $id, name: $name, data: $data, active: true, changed_at: $now})
+WITH c
+MATCH (p:Provider {id: $provider_id})
+CREATE (p)-[:EMPLOYS]->(c)
 
 // name: case_managers
-MATCH (c:CaseManager)
-WHERE c.provider_id = $provider_id AND c.active = true
+MATCH (:Provider {id: $provider_id})-[:EMPLOYS]->(c:CaseManager)
+WHERE c.active = true
 RETURN c.id AS id, c.name AS name, c.data AS data, c.changed_at AS changed_at
 ORDER BY c.name, c.id
 
 // name: update_case_manager
-MATCH (c:CaseManager {id: $id})
-WHERE c.provider_id = $provider_id AND c.active = true
+MATCH (:Provider {id: $provider_id})-[:EMPLOYS]->(c:CaseManager {id: $id})
+WHERE c.active = true
 SET c.name = $name, c.data = $data, c.changed_at = $now
 RETURN c.id AS id
 
 // name: remove_case_manager
-MATCH (c:CaseManager {id: $id})
-WHERE c.provider_id = $provider_id AND c.active = true
+MATCH (:Provider {id: $provider_id})-[:EMPLOYS]->(c:CaseManager {id: $id})
+WHERE c.active = true
 SET c.active = false, c.changed_at = $now
 RETURN c.id AS id
 
 // name: create_contract
-CREATE (k:Contract {id: $id, carrier: $carrier, provider_id: $provider_id, signed_on: $signed_on,
-                    model_contract_version: $model_contract_version, recorded_at: $now})
+// A13: the contract is the relationship between the carrier and the provider it admitted.
+MATCH (c:Carrier {id: $carrier})
+MATCH (p:Provider {id: $provider_id})
+CREATE (c)-[:CONTRACTED {id: $id, signed_on: $signed_on,
+                         model_contract_version: $model_contract_version,
+                         recorded_at: $now}]->(p)
 
 // name: contracts
-MATCH (k:Contract)
-WHERE k.provider_id = $provider_id
-RETURN k.id AS id, k.carrier AS carrier, k.signed_on AS signed_on,
+MATCH (c:Carrier)-[k:CONTRACTED]->(:Provider {id: $provider_id})
+RETURN k.id AS id, c.id AS carrier, k.signed_on AS signed_on,
        k.model_contract_version AS model_contract_version, k.recorded_at AS recorded_at
 ORDER BY k.signed_on
 
@@ -108,16 +126,20 @@ RETURN s.id AS id
 ORDER BY s.id
 
 // name: admitted_site_ids
-MATCH (m:Admission)
+MATCH (s:Site)-[:HAS_ADMISSION]->(m:Admission)
 WHERE m.status = 'admitted'
-RETURN DISTINCT m.site_id AS id
+RETURN DISTINCT s.id AS id
 ORDER BY id
 
 // name: all_sites
 MATCH (s:Site)
-RETURN s.id AS id, s.provider_id AS provider_id, s.name AS name, s.headquarters AS headquarters,
+OPTIONAL MATCH (p:Provider)-[:OPERATES]->(s)
+OPTIONAL MATCH (s)-[:LOCATED_IN]->(d:District)
+OPTIONAL MATCH (d)<-[:RESPONSIBLE_FOR]-(c:Carrier)
+RETURN s.id AS id, coalesce(p.id, '') AS provider_id, s.name AS name,
+       s.headquarters AS headquarters,
        s.street AS street, s.postal_code AS postal_code, s.place AS place,
-       s.district_key AS district_key, s.responsible_carrier AS responsible_carrier,
+       coalesce(d.key, '') AS district_key, coalesce(c.id, '') AS responsible_carrier,
        s.lat AS lat, s.lon AS lon, s.catchment_radius_km AS catchment_radius_km,
        s.outreach_radius_km AS outreach_radius_km, s.public_transport AS public_transport,
        s.barrier_free AS barrier_free, s.rooms_individual AS rooms_individual,

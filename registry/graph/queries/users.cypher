@@ -1,21 +1,42 @@
+// Users: (u:User)-[:MEMBER_OF]->(:Carrier) for carrier staff, (u)-[:ACTS_FOR]->(:Provider) for
+// provider accounts (issue 12); '' where a user has neither.
+
 // name: by_username
 MATCH (u:User {username: $username})
+OPTIONAL MATCH (u)-[:MEMBER_OF]->(c:Carrier)
+OPTIONAL MATCH (u)-[:ACTS_FOR]->(p:Provider)
 RETURN u.id AS id, u.username AS username, u.password_hash AS password_hash, u.role AS role,
-       u.carrier AS carrier, u.provider AS provider, u.active AS active,
+       coalesce(c.id, '') AS carrier, coalesce(p.id, '') AS provider, u.active AS active,
        u.token_epoch AS token_epoch, u.failed_logins AS failed_logins,
        u.locked_until AS locked_until
 
 // name: by_id
 MATCH (u:User {id: $id})
+OPTIONAL MATCH (u)-[:MEMBER_OF]->(c:Carrier)
+OPTIONAL MATCH (u)-[:ACTS_FOR]->(p:Provider)
 RETURN u.id AS id, u.username AS username, u.password_hash AS password_hash, u.role AS role,
-       u.carrier AS carrier, u.provider AS provider, u.active AS active,
+       coalesce(c.id, '') AS carrier, coalesce(p.id, '') AS provider, u.active AS active,
        u.token_epoch AS token_epoch, u.failed_logins AS failed_logins,
        u.locked_until AS locked_until
 
 // name: create
+// The node only; users.link_carrier / users.link_provider draw its membership in the same unit
+// of work ($carrier and $provider are accepted and ignored here).
 CREATE (u:User {id: $id, username: $username, password_hash: $password_hash, role: $role,
-                carrier: $carrier, provider: $provider, active: true, token_epoch: 0,
-                failed_logins: 0, locked_until: '', created_at: $now})
+                active: true, token_epoch: 0, failed_logins: 0, locked_until: '',
+                created_at: $now})
+RETURN u.id AS id
+
+// name: link_carrier
+MATCH (u:User {id: $id})
+MATCH (c:Carrier {id: $carrier})
+MERGE (u)-[:MEMBER_OF]->(c)
+RETURN u.id AS id
+
+// name: link_provider
+MATCH (u:User {id: $id})
+MATCH (p:Provider {id: $provider})
+MERGE (u)-[:ACTS_FOR]->(p)
 RETURN u.id AS id
 
 // name: set_password
@@ -40,6 +61,8 @@ RETURN u.token_epoch AS token_epoch
 
 // name: list
 MATCH (u:User)
-RETURN u.id AS id, u.username AS username, u.role AS role, u.carrier AS carrier,
-       u.provider AS provider, u.active AS active
-ORDER BY u.username
+OPTIONAL MATCH (u)-[:MEMBER_OF]->(c:Carrier)
+OPTIONAL MATCH (u)-[:ACTS_FOR]->(p:Provider)
+RETURN u.id AS id, u.username AS username, u.role AS role, coalesce(c.id, '') AS carrier,
+       coalesce(p.id, '') AS provider, u.active AS active
+ORDER BY username
