@@ -75,6 +75,10 @@ def initialise(reg: Registry) -> str:
         tx.run("reference.upsert_target_groups", rows=groups)
 
     reg.graph.write(work)
+    if checkpoint is not None:
+        # the reference load is one large unit of work; its pages stay pinned in the buffer
+        # pool until a checkpoint writes them out
+        checkpoint()
     counts = reg.graph.read("reference.counts")[0]
     seconds = time.perf_counter() - started
     schema = ", ".join(applied) if applied else "aktuell"
