@@ -213,6 +213,10 @@ API_ACCESS: dict[str, Access] = {
         STRATEGIST, Scope.CARRIER, federal_sees=True
     ),
     "GET /api/v1/coverage": _a(STRATEGIST | ADMIN),
+    "GET /api/v1/network/around": _a(
+        frozenset({Role.CASE_MANAGER, Role.NETWORK_STRATEGIST}),
+        note="who serves a district for a group (issue 12); the same for every carrier",
+    ),
     "GET /api/v1/unmet-needs": _a(STRATEGIST | ADMIN),
     "POST /api/v1/unmet-needs": _a(frozenset({Role.CASE_MANAGER})),
     # directory (E1-E8)
@@ -267,6 +271,7 @@ PORTAL_ACCESS: dict[str, Access] = {
     "GET /agreements/{agreement_id}": _a(STRATEGIST, Scope.CARRIER, federal_sees=True),
     "POST /agreements/{agreement_id}/activate": _a(STRATEGIST, Scope.CARRIER, federal_sees=True),
     "GET /coverage": _a(STRATEGIST | ADMIN),
+    "GET /network/around": _a(frozenset({Role.CASE_MANAGER, Role.NETWORK_STRATEGIST})),
     "GET /admissions": _a(OFFICER),
     "GET /admissions/reviews": _a(OFFICER),
     "POST /admissions/{site_id}/review": _a(OFFICER, Scope.CARRIER),

@@ -26,7 +26,7 @@ from registry.api.fields import (
 )
 from registry.api.security import allow, registry_of
 from registry.auth import Role
-from registry.network import service
+from registry.network import around_service, service
 
 Json = dict[str, Any]
 CM = Role.CASE_MANAGER
@@ -409,9 +409,40 @@ class UnmetNeedController(Controller):
         return service.unmet_need_counts(registry_of(request), request.user, since)
 
 
+class NetworkAroundController(Controller):
+    path = "/api/v1/network"
+    tags = ["Netzwerk"]
+
+    @get(
+        "/around",
+        operation_id="getNetworkAround",
+        guards=[allow(CM, STRATEGIST)],
+        sync_to_thread=True,
+        summary="Who serves a district for a target group",
+        description=(
+            "Admitted sites whose catchment reaches the district, with their providers and the "
+            "carriers that issued the admissions; partners serving the group there with "
+            "agreements in force covering the district (it, its state, or national), those "
+            "agreements and their parties. Nodes have a type (carrier, provider, site, partner, "
+            "agreement, district) and a name; edges a type (RESPONSIBLE_FOR, OPERATES, "
+            "ADMITTED, REACHES, PARTY_TO, WITH_PARTNER, COVERS, SERVES)."
+        ),
+    )
+    def around(
+        self,
+        request: Request[Any, Any, Any],
+        district: Annotated[str, Parameter(max_length=20)] = "",
+        target_group: Annotated[str, Parameter(max_length=80)] = "",
+    ) -> Json:
+        return around_service.network_around(
+            registry_of(request), request.user, district=district, target_group=target_group
+        )
+
+
 NETWORK_HANDLERS = [
     PartnerController,
     AgreementController,
     CoverageController,
     UnmetNeedController,
+    NetworkAroundController,
 ]

@@ -265,12 +265,20 @@ def count_unmet_needs(records: Iterable[UnmetNeed]) -> dict[tuple[str, str], int
     return dict(counts)
 
 
-def _in_force(agreement: Agreement, today: date) -> bool:
+def in_force_on(
+    status: AgreementStatus, valid_from: date, valid_until: date | None, today: date
+) -> bool:
+    """Whether an agreement is in force on the day: active, and the day within its validity
+    (`valid_until` is the last valid day; None: open-ended)."""
     return (
-        agreement.status is AgreementStatus.ACTIVE
-        and agreement.valid_from <= today
-        and (agreement.valid_until is None or agreement.valid_until >= today)
+        status is AgreementStatus.ACTIVE
+        and valid_from <= today
+        and (valid_until is None or valid_until >= today)
     )
+
+
+def _in_force(agreement: Agreement, today: date) -> bool:
+    return in_force_on(agreement.status, agreement.valid_from, agreement.valid_until, today)
 
 
 def _survives(agreement: Agreement, horizon: date) -> bool:

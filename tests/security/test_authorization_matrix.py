@@ -68,6 +68,8 @@ QUERIES: dict[str, Callable[[World], dict[str, Any]]] = {
     "GET /api/v1/directory/explain": lambda w: {**SEARCH, "provider": w.ids["provider_id"]},
     "GET /api/v1/partners/search": lambda w: {"postal_code": "23556"},
     "GET /api/v1/coverage": lambda w: {"target_group": "addiction"},
+    "GET /api/v1/network/around": lambda w: {"district": "01003", "target_group": "addiction"},
+    "GET /network/around": lambda w: {"district": "01003", "target_group": "addiction"},
     "GET /search": lambda w: SEARCH,
     "GET /search/print": lambda w: SEARCH,
 }
