@@ -525,6 +525,7 @@ def coverage_page(
         opening=opening,
         target_group_list=reg.reference.target_groups,
         may_announce=me.role in (Role.ADMISSIONS_OFFICER, STRATEGIST),
+        may_see_network=me.role in (CASE_MANAGER, STRATEGIST),
     )
 
 
@@ -571,7 +572,10 @@ def coverage_map_of(reg: Any, rows: list[dict[str, Any]]) -> Any:
 
 
 def handlers() -> list[Any]:
+    from portal import network_around
+
     return [
+        *network_around.handlers(),
         partner_list,
         partner_new,
         partner_create,
