@@ -375,3 +375,71 @@ def test_admins_manage_users_in_their_scope(api: Api) -> None:
     weak = {**body, "username": "schwach", "password": "kurz"}
     r = api.post("/api/v1/users", weak, as_="admin")
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "password"
+
+
+def test_site_identity_admissions_accumulate_on_one_site(api: Api) -> None:
+    """Rule A9: a site is one place of one provider and exists once. A provider admitted for one
+    group that applies for another at the same address (spelt differently) names that site;
+    the site holds both admissions and a search asking for both groups finds it once."""
+    ref = api.registry.reference
+    provider = {"name": "Identität Beratung gGmbH", "legal_form": "gGmbH", "email": "a9@x.example"}
+    first_site = site(
+        "Wismar Mitte",
+        "23966",
+        "Wismar",
+        address={"street": "Lübsche Straße 12", "postal_code": "23966", "place": "Wismar"},
+    )
+    first = submit(
+        api, application(ref, "drv-nord", [first_site], ["addiction"], provider=provider)
+    )
+    assert decide(api, first, "officer.nord", addiction=True).status_code == 200
+    site_id = first["sites"][0]["id"]
+    provider_id = first["provider"]["id"]
+
+    again_site = site(
+        "Wismar (neu benannt)",
+        "23966",
+        "WISMAR",
+        address={"street": "luebsche str. 12", "postal_code": "23966", "place": "WISMAR"},
+    )
+    more = application(
+        ref, "drv-nord", [again_site], ["mental-health"], provider={"id": provider_id}
+    )
+    second = submit(api, more)
+    assert [s["id"] for s in second["sites"]] == [site_id]  # the existing site, not a new one
+    assert decide(api, second, "officer.nord", **{"mental-health": True}).status_code == 200
+
+    # The same group again at that site is no addition (A9) ...
+    dup = application(ref, "drv-nord", [first_site], ["addiction"], provider={"id": provider_id})
+    r = api.post("/api/v1/applications", dup, as_="officer.nord")
+    assert r.status_code == 422 and r.json()["errors"][0]["rule"] == "A9"
+    # ... and a site named by id must be one of the provider's own.
+    by_id = application(
+        ref,
+        "drv-nord",
+        [{**first_site, "id": "site-unknown"}],
+        ["oncology"],
+        provider={"id": provider_id},
+    )
+    r = api.post("/api/v1/applications", by_id, as_="officer.nord")
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "sites[0].id"
+
+    profile = api.get(f"/api/v1/providers/{provider_id}", as_="officer.nord").json()
+    assert [s["id"] for s in profile["sites"]] == [site_id]
+    assert profile["sites"][0]["target_group_status"] == {
+        "addiction": "admitted",
+        "mental-health": "admitted",
+    }
+    # Each application keeps what it asked for.
+    assert api.get(f"/api/v1/applications/{first['id']}", as_="officer.nord").json()["sites"][0][
+        "target_group_status"
+    ] == {"addiction": "admitted"}
+
+    r = api.get(
+        "/api/v1/directory/search?postal_code=23966&target_group=addiction"
+        "&target_group=mental-health",
+        as_="cm.nord",
+    )
+    assert r.status_code == 200, r.text
+    found = [x for x in r.json()["results"] if x["provider"]["id"] == provider_id]
+    assert [x["site"]["id"] for x in found] == [site_id]  # listed once, fitting both groups
