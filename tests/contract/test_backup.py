@@ -194,7 +194,7 @@ def test_every_table_and_added_column_of_the_ddl_is_backed_up() -> None:
         "CREATE NODE TABLE X(a MAP(STRING, STRING), PRIMARY KEY(a));",
         "CREATE NODE TABLE `X y`(a STRING, PRIMARY KEY(a));",
         "CREATE NODE TABLE X(a STRING);",
-        "MATCH (n) DETACH DELETE n;",
+        "COPY X FROM 'x.csv';",
     ],
 )
 def test_the_ddl_parser_refuses_what_it_does_not_understand(ddl: str) -> None:

@@ -13,14 +13,13 @@ import pytest
 from registry.graph.lint import (
     Finding,
     LintReport,
-    embedded_model,
     lint,
     linter_missing,
-    model_from_statements,
     models_during,
     neo4j_schema_findings,
     neo4j_statements,
 )
+from registry.graph.schema.model import ddl_schema, parse_schema
 
 MISSING = linter_missing()
 needs_linter = pytest.mark.skipif(bool(MISSING), reason=f"cypher-lint cannot run: {MISSING}")
@@ -43,13 +42,13 @@ def test_every_query_and_neo4j_schema_statement_lints_clean() -> None:
 
 def test_neo4j_schema_names_only_what_the_model_has() -> None:
     statements = neo4j_statements()
-    findings = neo4j_schema_findings(embedded_model(), statements, models_during(statements))
+    findings = neo4j_schema_findings(ddl_schema(), statements, models_during(statements))
     assert not findings, _listing(findings)
 
 
 # --- the check can fail ------------------------------------------------------------------------
 
-MODEL = model_from_statements(
+MODEL = parse_schema(
     [
         "CREATE NODE TABLE Provider(id STRING, legal_form STRING, PRIMARY KEY(id))",
         "CREATE NODE TABLE Site(id STRING, name STRING, languages STRING[], PRIMARY KEY(id))",

@@ -1,4 +1,5 @@
-"""The graph model replayed from embedded DDL (registry.graph.lint), checked against ladybug itself."""
+"""The graph model read from the embedded DDL (registry.graph.schema.model), the one reader the
+backup, the Cypher lint and the structural test share; checked against ladybug's own catalogue."""
 
 from __future__ import annotations
 
@@ -6,15 +7,16 @@ from collections.abc import Iterable
 
 import pytest
 
-from registry.graph.lint import (
-    GraphModel,
-    RelTable,
-    SchemaError,
-    check_neo4j_schema,
-    embedded_model,
-    model_from_statements,
-)
+from registry.graph.lint import check_neo4j_schema, db_schema, surviving_schema
 from registry.graph.schema import migrations
+from registry.graph.schema.model import (
+    RelTable,
+    Replay,
+    Schema,
+    SchemaError,
+    ddl_schema,
+    parse_schema,
+)
 
 BASE = [
     "CREATE NODE TABLE IF NOT EXISTS Provider(id STRING, name STRING, PRIMARY KEY(id))",
@@ -25,23 +27,36 @@ BASE = [
 ]
 
 
+def _pairs(schema: Schema, label: str) -> list[tuple[str, str]]:
+    return [(r.source, r.target) for r in schema.rel_labels[label]]
+
+
 def test_node_and_rel_tables_with_their_properties() -> None:
-    model = model_from_statements(BASE)
-    assert model.labels() == ["District", "Provider", "Site"]
-    assert model.nodes["Site"] == {
+    schema = parse_schema(BASE)
+    assert schema.labels == ["District", "Provider", "Site"]
+    site = schema.node("Site")
+    assert site is not None and site.key == "id"  # PRIMARY KEY written with the column
+    assert site.types == {
         "id": "STRING",
         "provider_id": "STRING",
         "languages": "STRING[]",
         "lat": "DOUBLE",
     }
-    assert model.relationship_types() == ["OPERATES"]
-    assert model.rels["OPERATES"].pairs == [("Provider", "Site")]
-    assert model.rels["OPERATES"].properties == {"since": "STRING"}
-    assert "since" in model.property_keys()
+    assert [(t.label, t.key) for t in schema.nodes] == [
+        ("District", "key"),
+        ("Provider", "id"),
+        ("Site", "id"),
+    ]
+    assert list(schema.rel_labels) == ["OPERATES"]
+    # a table of one pair is named by its label
+    assert schema.rels == (
+        RelTable("OPERATES", "Provider", "Site", "OPERATES", (("since", "STRING"),)),
+    )
+    assert "since" in schema.property_keys
 
 
 def test_add_drop_and_rename_apply_in_order() -> None:
-    model = model_from_statements(
+    schema = parse_schema(
         [
             *BASE,
             "ALTER TABLE Site ADD IF NOT EXISTS address_key STRING DEFAULT ''",
@@ -51,37 +66,52 @@ def test_add_drop_and_rename_apply_in_order() -> None:
             "ALTER TABLE OPERATES ADD until STRING",
             "ALTER TABLE OPERATES DROP since",
             "ALTER TABLE Site RENAME lat TO latitude",
+            "ALTER TABLE District RENAME key TO code",  # the primary key follows
+            "ALTER TABLE Provider RENAME TO Operator",  # and so do the relationships
         ]
     )
-    assert list(model.nodes["Site"]) == ["id", "languages", "latitude", "address_key"]
-    assert model.rels["OPERATES"].properties == {"until": "STRING"}
-    assert "provider_id" not in model.property_keys()
-    assert "since" not in model.property_keys()
+    site = schema.node("Site")
+    assert site is not None
+    assert [c for c, _ in site.columns] == ["id", "languages", "latitude", "address_key"]
+    operates = schema.rel("OPERATES")
+    assert operates is not None and operates.types == {"until": "STRING"}
+    assert (operates.source, operates.target) == ("Operator", "Site")
+    district = schema.node("District")
+    assert district is not None and district.key == "code"
+    assert "Provider" not in schema.labels
+    assert "provider_id" not in schema.property_keys
+    assert "since" not in schema.property_keys
 
 
 def test_rel_table_with_several_pairs_typed_properties_and_group() -> None:
-    model = model_from_statements(
+    schema = parse_schema(
         [
             *BASE,
             "CREATE REL TABLE LOCATED_IN(FROM Site TO District, FROM Provider TO District,"
-            " weight DECIMAL(10, 2), tags MAP(STRING, INT64), MANY_ONE)",
+            " weight DOUBLE DEFAULT 1.0, tags STRING[] DEFAULT ['a', 'b'], MANY_ONE)",
             "CREATE REL TABLE GROUP IF NOT EXISTS NEAR(FROM Site TO Site, FROM Site TO District,"
             " km DOUBLE)",
         ]
     )
-    assert model.rels["LOCATED_IN"].pairs == [("Site", "District"), ("Provider", "District")]
-    assert model.rels["LOCATED_IN"].properties == {
-        "weight": "DECIMAL(10, 2)",
-        "tags": "MAP(STRING, INT64)",
-    }
-    assert model.rels["NEAR"].pairs == [("Site", "Site"), ("Site", "District")]
-    schema = model.db_schema()
-    assert {"from": "Provider", "to": "District", "relType": "LOCATED_IN"} in schema["graphSchema"]
-    assert {"km", "weight", "tags"} <= set(schema["propertyKeys"])
+    assert _pairs(schema, "LOCATED_IN") == [("Provider", "District"), ("Site", "District")]
+    # a table of several pairs is one table per pair: <label>_<source>, or with the target
+    # where a source appears twice (the backup names its queries so)
+    assert [r.name for r in schema.rel_labels["LOCATED_IN"]] == [
+        "LOCATED_IN_Provider",
+        "LOCATED_IN_Site",
+    ]
+    assert [r.name for r in schema.rel_labels["NEAR"]] == ["NEAR_Site_District", "NEAR_Site_Site"]
+    assert all(
+        r.types == {"weight": "DOUBLE", "tags": "STRING[]"} for r in schema.rel_labels["LOCATED_IN"]
+    )
+    linted = db_schema(schema)
+    assert linted["relationshipTypes"] == ["LOCATED_IN", "NEAR", "OPERATES"]
+    assert {"from": "Provider", "to": "District", "relType": "LOCATED_IN"} in linted["graphSchema"]
+    assert {"km", "weight", "tags"} <= set(linted["propertyKeys"])
 
 
 def test_drop_table_and_recreate_with_other_ends() -> None:
-    model = model_from_statements(
+    schema = parse_schema(
         [
             *BASE,
             "CREATE REL TABLE HAS_SITE(FROM Provider TO Site)",
@@ -93,20 +123,26 @@ def test_drop_table_and_recreate_with_other_ends() -> None:
             "DROP TABLE Contract",
         ]
     )
-    assert model.rels["HAS_SITE"].pairs == [("Partner", "District")]
-    assert "Contract" not in model.labels()
+    assert _pairs(schema, "HAS_SITE") == [("Partner", "District")]
+    assert "Contract" not in schema.labels
 
 
 def test_data_statements_and_steps_change_nothing() -> None:
-    model = model_from_statements(
+    schema = parse_schema(
         [
             *BASE,
             "MATCH (s:Site) MATCH (p:Provider {id: s.provider_id}) MERGE (p)-[:OPERATES]->(s)",
             "CREATE (n:Provider {id: 'x'})",
+            "MATCH (n:Provider) WHERE n.id = 'x' DETACH DELETE n",
             "//! step: merge_duplicate_sites",
         ]
     )
-    assert model == model_from_statements(BASE)
+    assert schema == parse_schema(BASE)
+
+
+def test_migration_texts_are_split_like_the_runner_splits_them() -> None:
+    text = "// a comment\n" + ";\n".join(BASE) + ";\n//! step: merge_duplicate_sites\n"
+    assert parse_schema([text]) == parse_schema(BASE)
 
 
 @pytest.mark.parametrize(
@@ -114,26 +150,33 @@ def test_data_statements_and_steps_change_nothing() -> None:
     [
         "ALTER TABLE Nowhere ADD x STRING",
         "ALTER TABLE Site DROP no_such_column",
+        "ALTER TABLE Site DROP id",  # the primary key
         "ALTER TABLE Site ADD name STRING, other STRING",
         "ALTER TABLE Site ADD provider_id STRING",
         "ALTER TABLE Site FROBNICATE",
+        "ALTER TABLE Site ADD FROM Provider TO District",  # a node table joins nothing
         "CREATE REL TABLE R(FROM Site TO Nowhere)",
         "CREATE REL TABLE R(since STRING)",
         "CREATE NODE TABLE Site(id STRING, PRIMARY KEY(id))",
         "CREATE NODE TABLE Broken(id STRING, PRIMARY KEY(id)",
+        "CREATE NODE TABLE NoKey(id STRING)",
+        "CREATE NODE TABLE `Two words`(id STRING, PRIMARY KEY(id))",
+        # only the five types the backup converts: a type with a comma is read whole, then refused
+        "CREATE NODE TABLE Money(id STRING, amount DECIMAL(10, 2), PRIMARY KEY(id))",
+        "CREATE REL TABLE R(FROM Site TO District, tags MAP(STRING, INT64))",
         "DROP TABLE Nowhere",
         "DROP TABLE Site",  # still joined by OPERATES
+        "COPY Site FROM 'sites.csv'",  # neither DDL the reader knows nor a data statement
     ],
 )
 def test_statements_the_engine_would_reject_are_reported(statement: str) -> None:
     with pytest.raises(SchemaError):
-        model_from_statements([*BASE, statement])
+        parse_schema([*BASE, statement])
 
 
 def test_neo4j_constraints_and_indexes_are_checked_against_the_model() -> None:
-    model = model_from_statements(BASE)
     findings = check_neo4j_schema(
-        model,
+        parse_schema(BASE),
         {
             "ok1": "CREATE CONSTRAINT site_id IF NOT EXISTS FOR (n:Site) REQUIRE n.id IS UNIQUE",
             "ok2": "CREATE INDEX x IF NOT EXISTS FOR (n:Site) ON (n.provider_id, n.lat)",
@@ -160,7 +203,7 @@ def test_neo4j_constraints_and_indexes_are_checked_against_the_model() -> None:
 # --- the replay agrees with ladybug's own catalogue ------------------------------------------
 
 
-def _ladybug_catalogue(statements: Iterable[str]) -> GraphModel:
+def _ladybug_catalogue(statements: Iterable[str]) -> dict[str, object]:
     """Run the DDL on an in-memory ladybug database and read back its tables."""
     ladybug = pytest.importorskip("ladybug")
     db = ladybug.Database(":memory:", buffer_pool_size=64 * 1024 * 1024)
@@ -176,24 +219,28 @@ def _ladybug_catalogue(statements: Iterable[str]) -> GraphModel:
 
     for statement in statements:
         rows(statement)
-    model = GraphModel()
+    nodes: dict[str, object] = {}
+    rels: dict[str, object] = {}
     for row in rows("CALL show_tables() RETURN name, type"):
         name, kind = str(row[0]), str(row[1])
-        props = {str(r[1]): str(r[2]) for r in rows(f"CALL table_info('{name}') RETURN *")}
+        info = rows(f"CALL table_info('{name}') RETURN *")
+        props = sorted(str(r[1]) for r in info)
         if kind == "NODE":
-            model.nodes[name] = props
+            key = next(str(r[1]) for r in info if r[4] is True)
+            nodes[name] = (key, props)
         else:
             pairs = rows(f"CALL show_connection('{name}') RETURN *")
-            model.rels[name] = RelTable(
-                pairs=[(str(p[0]), str(p[1])) for p in pairs], properties=props
-            )
-    return model
+            rels[name] = (sorted((str(p[0]), str(p[1])) for p in pairs), props)
+    return {"nodes": nodes, "rels": rels}
 
 
-def _comparable(model: GraphModel) -> dict[str, object]:
+def _comparable(schema: Schema) -> dict[str, object]:
     return {
-        "nodes": {k: sorted(v) for k, v in model.nodes.items()},
-        "rels": {k: (sorted(r.pairs), sorted(r.properties)) for k, r in model.rels.items()},
+        "nodes": {t.label: (t.key, sorted(t.types)) for t in schema.nodes},
+        "rels": {
+            label: (sorted((r.source, r.target) for r in pairs), sorted(pairs[0].types))
+            for label, pairs in schema.rel_labels.items()
+        },
     }
 
 
@@ -208,11 +255,10 @@ def test_replay_of_a_sample_matches_ladybug() -> None:
         "ALTER TABLE LOCATED_IN ADD IF NOT EXISTS since STRING",
         "ALTER TABLE LOCATED_IN DROP w",
         "ALTER TABLE Provider RENAME name TO title",
+        "ALTER TABLE District RENAME key TO code",
         "DROP TABLE NEAR",
     ]
-    assert _comparable(model_from_statements(statements)) == _comparable(
-        _ladybug_catalogue(statements)
-    )
+    assert _comparable(parse_schema(statements)) == _ladybug_catalogue(statements)
 
 
 def test_replay_of_the_embedded_migrations_matches_ladybug() -> None:
@@ -222,29 +268,39 @@ def test_replay_of_the_embedded_migrations_matches_ladybug() -> None:
         for s in m.statements
         if s.split(None, 1)[0].upper() in {"CREATE", "ALTER", "DROP"} and "(" not in s.split()[1]
     ]
-    expected = _comparable(_ladybug_catalogue(ddl))
-    assert _comparable(embedded_model()) == expected
+    assert _comparable(ddl_schema()) == _ladybug_catalogue(ddl)
 
 
 def test_the_model_during_a_migration_keeps_what_it_drops_later() -> None:
-    from registry.graph.lint import apply_ddl
-
-    model = model_from_statements(BASE)
+    replay = Replay()
+    for statement in BASE:
+        replay.apply(statement)
     for statement in [
         "CREATE NODE TABLE Partner(id STRING, PRIMARY KEY(id))",
         "CREATE REL TABLE IF NOT EXISTS OPERATES(FROM Partner TO Site, until STRING)",
         "ALTER TABLE Site DROP provider_id",
+        "ALTER TABLE Site RENAME lat TO latitude",
         "DROP TABLE OPERATES",
     ]:
-        apply_ddl(model, statement, keep_dropped=True)
-    assert "provider_id" in model.nodes["Site"]
-    assert model.rels["OPERATES"].pairs == [("Provider", "Site"), ("Partner", "Site")]
-    assert model.rels["OPERATES"].properties == {"since": "STRING", "until": "STRING"}
+        replay.apply(statement, keep_dropped=True)
+    schema = replay.schema()
+    site = schema.node("Site")
+    assert site is not None and {"provider_id", "lat"} <= set(site.types)
+    assert _pairs(schema, "OPERATES") == [("Partner", "Site"), ("Provider", "Site")]
+    assert all(r.types == {"since": "STRING", "until": "STRING"} for r in schema.rels)
+
+
+def test_the_embedded_model_during_the_graph_model_migration() -> None:
+    during, after = ddl_schema(6, during=True), ddl_schema(6)
+    assert during.node("Contract") is not None and after.node("Contract") is None
+    site = during.node("Site")
+    assert site is not None and "provider_id" in site.types
+    assert _pairs(during, "HAS_SITE") == [("Partner", "PartnerSite"), ("Provider", "Site")]
+    assert _pairs(after, "HAS_SITE") == [("Partner", "PartnerSite")]
+    assert ddl_schema(5, during=True) == ddl_schema(5)  # 005 drops nothing
 
 
 def test_only_constraints_and_indexes_not_dropped_later_must_fit_the_final_model() -> None:
-    from registry.graph.lint import surviving_schema
-
     statements = {
         "schema.neo4j.001_init[1]": "CREATE INDEX site_provider_id IF NOT EXISTS FOR (n:Site)"
         " ON (n.provider_id)",
