@@ -50,7 +50,7 @@ class _FakeGraph:
 
     def execute(self, text: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         if text.startswith("MATCH (m:Meta"):
-            value = self.meta.get(params["k"])
+            value = self.meta.get(text.split("'")[1])
             return [{"v": value}] if value is not None else []
         if text.startswith("MERGE (m:Meta"):
             self.meta[params["k"]] = params["v"]

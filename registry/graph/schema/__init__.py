@@ -81,9 +81,16 @@ def apply_migrations(
     """
     from registry.graph.schema.steps import STEPS
 
+    # Literal texts, no parameters: ladybug's Python driver prepares a parameterised query once
+    # per connection, and a statement prepared before the Meta table existed keeps failing.
+    reads = {
+        "schema_version": "MATCH (m:Meta {key: 'schema_version'}) RETURN m.value AS v",
+        "schema_step": "MATCH (m:Meta {key: 'schema_step'}) RETURN m.value AS v",
+    }
+
     def meta(key: str) -> str:
         try:
-            rows = execute("MATCH (m:Meta {key: $k}) RETURN m.value AS v", {"k": key})
+            rows = execute(reads[key], {})
         except Exception:  # noqa: BLE001 - no Meta table yet: a new graph
             return ""
         return str(rows[0]["v"]) if rows and rows[0]["v"] is not None else ""
