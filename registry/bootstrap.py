@@ -16,13 +16,7 @@ def _batches(rows: list[dict[str, object]]) -> list[list[dict[str, object]]]:
 
 def initialise(reg: Registry) -> str:
     started = time.perf_counter()
-    applied = reg.graph.apply_schema()
-    checkpoint = getattr(reg.graph, "checkpoint", None)
-    if applied and checkpoint is not None:
-        # ladybug 0.22 crashes on a MERGE ... SET that creates a node of a table whose columns
-        # were dropped earlier in the same session (006 drops many) unless a checkpoint came
-        # in between.
-        checkpoint()
+    applied = reg.graph.apply_schema()  # the embedded engine checkpoints after migrations
     ref = reg.reference
     carriers = [
         {"id": c.id, "name": c.name, "kind": c.kind, "region": c.region} for c in ref.carriers

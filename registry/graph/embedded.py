@@ -186,9 +186,15 @@ class EmbeddedGraph:
             return _EmbeddedTx(self._write_conn).run_text(text, params)
 
     def apply_schema(self, until: int | None = None) -> list[str]:
-        return apply_migrations(
+        applied = apply_migrations(
             self.engine, execute=self.execute_statement, write=self.write, until=until
         )
+        if applied:
+            # ladybug 0.22 crashes on a MERGE ... SET that creates a node of a table whose
+            # columns were dropped earlier in the same session (006 drops many) unless a
+            # checkpoint came in between.
+            self.checkpoint()
+        return applied
 
     def health(self) -> dict[str, Any]:
         try:
