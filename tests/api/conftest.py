@@ -86,7 +86,7 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     from registry.settings import Settings
 
     data_dir: Path = tmp_path_factory.mktemp("registry")
-    settings = Settings(data_dir=data_dir, graph_buffer_pool_mb=256, secret_key="test-secret")
+    settings = Settings(data_dir=data_dir, graph_buffer_pool_mb=64, secret_key="test-secret")
     reg = open_registry(settings)
     initialise(reg)
     for username, (role, carrier, provider) in USERS.items():

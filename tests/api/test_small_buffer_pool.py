@@ -1,8 +1,9 @@
 """A steady stream of writes on a small embedded buffer pool never fills it.
 
-Committed changes hold buffer-pool pages until a checkpoint; without the periodic checkpoint
-(and the retry after one) of ``registry.graph.embedded``, a 64 MB pool filled after about 18
-decisions and every later call failed with a 500.
+A 64 MB pool once filled after about 18 decisions and every later call failed with a 500. It was
+blamed on committed pages waiting for a checkpoint; the memory was in fact held by the query
+plans every connection cached (see `registry.graph.embedded._connect` and
+tests/contract/test_embedded_pool.py).
 """
 
 from __future__ import annotations
