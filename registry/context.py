@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from registry.graph import open_graph
-from registry.graph.ports import GraphStore
+from registry.graph.ports import GraphStore, Tx
+from registry.graph.repository import QueryRunner, Repository
 from registry.settings import Settings
+
+R = TypeVar("R", bound=Repository)
 
 
 @dataclass
@@ -18,6 +21,15 @@ class Registry:
     geocoder: Any = None  # registry.geo.Geocoder
     reference: Any = None  # registry.reference.Reference
     extras: dict[str, Any] = field(default_factory=dict)
+    #: fakes a use-case test installed, by repository class (see registry.graph.repository)
+    fakes: dict[type, Any] = field(default_factory=dict)
+
+    def repo(self, kind: type[R], source: Tx | GraphStore | QueryRunner | None = None) -> R:
+        """The ``kind`` repository on a unit of work (``source``) or, without one, for reads."""
+        fake = self.fakes.get(kind)
+        if fake is not None:
+            return fake
+        return kind(source if source is not None else self.graph)
 
     def close(self) -> None:
         if self.search is not None:
