@@ -69,6 +69,7 @@ def initialise(reg: Registry) -> str:
         tx.run("reference.upsert_target_groups", rows=groups)
 
     reg.graph.write(work)
+    checkpoint = getattr(reg.graph, "checkpoint", None)
     if checkpoint is not None:
         # the reference load is one large unit of work; its pages stay pinned in the buffer
         # pool until a checkpoint writes them out
