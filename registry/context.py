@@ -29,7 +29,7 @@ class Registry:
         fake = self.fakes.get(kind)
         if fake is not None:
             return fake
-        return kind(source if source is not None else self.graph)
+        return kind.on(source if source is not None else self.graph)
 
     def close(self) -> None:
         if self.search is not None:

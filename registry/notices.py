@@ -6,7 +6,7 @@ strategists agreement notices. Unacknowledged notices show their age.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from registry import clock
 from registry.audit import record_event
@@ -14,6 +14,102 @@ from registry.auth import Principal, Role
 from registry.context import Registry
 from registry.errors import Conflict, Forbidden, NotFound
 from registry.graph.ports import Tx
+from registry.graph.repository import Repository
+
+
+class NewNotice(TypedDict):
+    id: str
+    carrier: str
+    kind: str
+    subject_type: str
+    subject_id: str
+    title: str
+    message: str
+    created_at: str
+
+
+class NoticeRow(TypedDict):
+    id: str
+    kind: str
+    subject_type: str
+    subject_id: str
+    title: str
+    message: str
+    created_at: str
+    acknowledged_at: str
+
+
+class NoticeOwner(TypedDict):
+    id: str
+    carrier: str
+    kind: str
+    acknowledged_at: str
+
+
+class NoticeRepository(Repository):
+    """Notices' queries (``notices.cypher``); a notice is ``ASSIGNED_TO`` its carrier."""
+
+    def create_many(self, rows: list[NewNotice]) -> None:
+        if rows:
+            self._rows("notices.create_many", rows=rows)
+
+    def of_carrier(
+        self, carrier: str, kinds: list[str], acknowledged: bool | None
+    ) -> list[NoticeRow]:
+        flag = "" if acknowledged is None else ("true" if acknowledged else "false")
+        rows = self._rows("notices.list", carrier=carrier, kinds=kinds, acknowledged=flag)
+        return cast(list[NoticeRow], rows)
+
+    def get(self, notice_id: str) -> NoticeOwner | None:
+        return cast(NoticeOwner | None, self._one("notices.get", id=notice_id))
+
+    def acknowledge(self, notice_id: str, now: str, user_id: str) -> bool:
+        """Acknowledge an open notice; False if it was acknowledged already."""
+        return bool(self._rows("notices.acknowledge", id=notice_id, now=now, user=user_id))
+
+
+class InMemoryNoticeRepository(NoticeRepository):
+    def __init__(self) -> None:
+        self.notices: dict[str, dict[str, str]] = {}
+
+    def create_many(self, rows: list[NewNotice]) -> None:
+        for row in rows:
+            stored = {k: str(v) for k, v in row.items()}
+            self.notices[row["id"]] = {**stored, "acknowledged_at": "", "acknowledged_by": ""}
+
+    def of_carrier(
+        self, carrier: str, kinds: list[str], acknowledged: bool | None
+    ) -> list[NoticeRow]:
+        found = [
+            n
+            for n in self.notices.values()
+            if n["carrier"] == carrier
+            and n["kind"] in kinds
+            and (acknowledged is None or bool(n["acknowledged_at"]) == acknowledged)
+        ]
+        found.sort(key=lambda n: n["id"])
+        found.sort(key=lambda n: n["created_at"], reverse=True)
+        keys = NoticeRow.__annotations__
+        return [cast(NoticeRow, {k: n[k] for k in keys}) for n in found]
+
+    def get(self, notice_id: str) -> NoticeOwner | None:
+        n = self.notices.get(notice_id)
+        if n is None:
+            return None
+        return {
+            "id": n["id"],
+            "carrier": n["carrier"],
+            "kind": n["kind"],
+            "acknowledged_at": n["acknowledged_at"],
+        }
+
+    def acknowledge(self, notice_id: str, now: str, user_id: str) -> bool:
+        n = self.notices.get(notice_id)
+        if n is None or n["acknowledged_at"]:
+            return False
+        n["acknowledged_at"], n["acknowledged_by"] = now, user_id
+        return True
+
 
 KINDS_BY_ROLE = {
     Role.ADMISSIONS_OFFICER: ["admission"],
@@ -31,11 +127,10 @@ def _kinds(principal: Principal) -> list[str]:
 def list_notices(
     reg: Registry, principal: Principal, acknowledged: bool | None = None
 ) -> list[dict[str, Any]]:
-    flag = "" if acknowledged is None else ("true" if acknowledged else "false")
     now = clock.now()
     out = []
-    for n in reg.graph.read(
-        "notices.list", carrier=principal.carrier, kinds=_kinds(principal), acknowledged=flag
+    for n in reg.repo(NoticeRepository).of_carrier(
+        principal.carrier or "", _kinds(principal), acknowledged
     ):
         created = clock.parse(n["created_at"])
         out.append(
@@ -55,15 +150,15 @@ def list_notices(
 
 
 def acknowledge(reg: Registry, principal: Principal, notice_id: str) -> dict[str, Any]:
-    rows = reg.graph.read("notices.get", id=notice_id)
-    if not rows or rows[0]["carrier"] != principal.carrier:
+    notice = reg.repo(NoticeRepository).get(notice_id)
+    if notice is None or notice["carrier"] != principal.carrier:
         raise NotFound("Hinweis nicht gefunden")
-    if rows[0]["kind"] not in _kinds(principal):
+    if notice["kind"] not in _kinds(principal):
         raise NotFound("Hinweis nicht gefunden")
     now = clock.now().isoformat()
 
     def work(tx: Tx) -> None:
-        if not tx.run("notices.acknowledge", id=notice_id, now=now, user=principal.user_id):
+        if not reg.repo(NoticeRepository, tx).acknowledge(notice_id, now, principal.user_id):
             raise Conflict("Der Hinweis ist bereits bestätigt.")
         record_event(
             tx,

@@ -292,6 +292,7 @@ def metrics_allowed(client: str, headers: Mapping[str, str], token: str) -> bool
 
 
 def _readiness(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    from registry.directory.outbox import OutboxRepository
     from registry.graph.schema import latest_version
 
     reg = request.app.state.registry
@@ -310,7 +311,7 @@ def _readiness(request: Request[Any, Any, Any]) -> dict[str, Any]:
     pending: int | None = None
     if graph_ok:
         try:
-            pending = int(reg.graph.read("outbox.count")[0]["n"])
+            pending = reg.repo(OutboxRepository).count()
         except Exception:  # noqa: BLE001
             pending = None
     return {

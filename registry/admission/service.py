@@ -34,13 +34,14 @@ from registry.admission.model import (
     SiteFacts,
 )
 from registry.admission.site_identity import address_key
-from registry.audit import append_event
+from registry.audit import AuditRepository, append_event
 from registry.auth import Principal, Role
 from registry.context import Registry
 from registry.directory.projection import enqueue, try_drain
 from registry.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem
 from registry.graph.ports import Row, Tx
 from registry.ids import new_id, sequential_id
+from registry.notices import NewNotice, NoticeRepository
 from registry.reach import reach_index
 
 # --------------------------------------------------------------------------- helpers
@@ -253,7 +254,7 @@ def _write_events(tx: Tx, events: Iterable[Event], subject_id: str) -> None:
 
 def write_notices(tx: Tx, notices: Iterable[NoticeSpec]) -> None:
     now = clock.now().isoformat()
-    rows = [
+    rows: list[NewNotice] = [
         {
             "id": new_id("ntc"),
             "carrier": n.carrier,
@@ -266,8 +267,7 @@ def write_notices(tx: Tx, notices: Iterable[NoticeSpec]) -> None:
         }
         for n in notices
     ]
-    if rows:
-        tx.run("notices.create_many", rows=rows)
+    NoticeRepository.on(tx).create_many(rows)
 
 
 def _translate(exc: Exception) -> Exception:
@@ -834,7 +834,7 @@ def _sync_case_managers(
 
 def _history(reg: Registry, application_id: str) -> list[dict[str, Any]]:
     out = []
-    for e in reg.graph.read("audit.for_application", subject_id=application_id):
+    for e in reg.repo(AuditRepository).history("application", application_id):
         data = json.loads(e["data"] or "{}")
         out.append(
             {

@@ -18,6 +18,7 @@ from typing import Any
 
 from registry.clock import now
 from registry.context import Registry
+from registry.directory.outbox import OutboxRepository, OutboxRow
 from registry.graph.ports import Row, Tx
 from registry.search.documents import (
     Address,
@@ -35,12 +36,12 @@ BATCH = 500
 def enqueue(tx: Tx, kind: str, ref_ids: Iterable[str]) -> None:
     """Within a unit of work: mark sites or partners whose documents must be rewritten."""
     stamp = now().isoformat()
-    rows = [
+    rows: list[OutboxRow] = [
         {"id": f"{kind}:{ref}", "kind": kind, "ref_id": ref, "created_at": stamp}
         for ref in sorted(set(ref_ids))
     ]
     if rows:
-        tx.run("outbox.add", rows=rows)
+        OutboxRepository.on(tx).add(rows)
 
 
 def _day(value: str | None) -> date | None:
@@ -158,7 +159,7 @@ def _apply(reg: Registry, kind: str, ref_ids: list[str]) -> None:
 
 
 def _remove_outbox_rows(reg: Registry, rows: list[dict[str, Any]]) -> None:
-    reg.graph.write(lambda tx: tx.run("outbox.remove", rows=rows))
+    reg.graph.write(lambda tx: reg.repo(OutboxRepository, tx).remove(rows))
 
 
 _DRAIN_LOCK = threading.Lock()
@@ -181,7 +182,7 @@ def drain(reg: Registry, limit: int = 2000) -> int:
 def _drain(reg: Registry, limit: int) -> int:
     applied = 0
     while True:
-        rows = reg.graph.read("outbox.pending", limit=limit)
+        rows = reg.repo(OutboxRepository).pending(limit)
         if not rows:
             return applied
         for kind in ("site", "partner_site"):
@@ -228,7 +229,7 @@ def reindex(reg: Registry, progress: Callable[[int, int], None] | None = None) -
     admissions = reg.graph.read("admission.all_admissions")
     partner_ids = [r["id"] for r in reg.graph.read("network.partner_site_ids")]
     total = len(sites) + len(partner_ids)
-    reg.graph.write(lambda tx: tx.run("outbox.clear"))
+    reg.graph.write(lambda tx: reg.repo(OutboxRepository, tx).clear())
     docs = site_documents_from_rows(sites, providers, admissions)
     done = 0
 

@@ -12,7 +12,7 @@ returns a registered fake instead when a test installed one.
 
 from __future__ import annotations
 
-from typing import Any, Protocol, cast
+from typing import Any, Protocol, TypeVar, cast
 
 from registry.graph.ports import GraphStore, Row, Tx
 
@@ -38,11 +38,20 @@ def query_runner(source: Tx | GraphStore | QueryRunner) -> QueryRunner:
     return _Reads(cast(GraphStore, source))
 
 
+R = TypeVar("R", bound="Repository")
+
+
 class Repository:
     """Base of the area repositories: holds the unit of work (or the graph for reads)."""
 
     def __init__(self, source: Tx | GraphStore | QueryRunner) -> None:
         self._runner = query_runner(source)
+
+    @classmethod
+    def on(cls: type[R], source: Tx | GraphStore | QueryRunner) -> R:
+        """This repository on a unit of work, or the fake a use-case test installed in it."""
+        fake = getattr(source, "fakes", {}).get(cls)
+        return cast(R, fake) if fake is not None else cls(source)
 
     def _rows(self, query_name: str, **params: Any) -> list[Row]:
         return self._runner.run(query_name, **params)
@@ -55,13 +64,20 @@ class Repository:
 class NoGraph:
     """The graph of a use-case test: every query must go through a (fake) repository.
 
-    ``write`` runs the unit of work with a transaction that refuses to run queries, so a use
-    case that still names a query fails loudly instead of silently needing a database.
+    ``write`` runs the unit of work with a transaction that carries the installed fakes
+    (:meth:`Repository.on` finds them) and refuses to run queries, so a use case that still
+    names a query fails loudly instead of silently needing a database.
     """
 
     engine = "none"
 
+    def __init__(self, fakes: dict[type, Any] | None = None) -> None:
+        self.fakes: dict[type, Any] = fakes if fakes is not None else {}
+
     class _Tx:
+        def __init__(self, fakes: dict[type, Any]) -> None:
+            self.fakes = fakes
+
         def run(self, query_name: str, **params: Any) -> list[Row]:
             raise AssertionError(f"query {query_name} run outside a repository")
 
@@ -69,7 +85,7 @@ class NoGraph:
         raise AssertionError(f"query {query_name} read outside a repository")
 
     def write(self, work: Any) -> Any:
-        return work(self._Tx())
+        return work(self._Tx(self.fakes))
 
     def apply_schema(self) -> list[str]:
         return []

@@ -37,7 +37,7 @@ from datetime import date
 from typing import Any
 
 from registry import clock
-from registry.audit import record_event
+from registry.audit import AuditRepository, record_event
 from registry.auth import Principal, Role
 from registry.context import Registry
 from registry.directory.projection import enqueue, try_drain
@@ -59,6 +59,7 @@ from registry.network.model import (
     UnmetNeed,
 )
 from registry.network.model import Problem as RuleProblem
+from registry.notices import NewNotice, NoticeRepository
 
 PARTNER_EDITORS = (Role.CASE_MANAGER, Role.NETWORK_STRATEGIST, Role.ADMIN)
 PARTNER_READERS = PARTNER_EDITORS
@@ -781,7 +782,7 @@ def _notify(
             )
         )
     now = clock.now().isoformat()
-    rows = [
+    rows: list[NewNotice] = [
         {
             "id": new_id("ntc"),
             "carrier": carrier,
@@ -794,8 +795,7 @@ def _notify(
         }
         for carrier in sorted(carriers)
     ]
-    if rows:
-        tx.run("notices.create_many", rows=rows)
+    NoticeRepository.on(tx).create_many(rows)
     return sorted(carriers)
 
 
@@ -1253,7 +1253,7 @@ def get_agreement(reg: Registry, principal: Principal, agreement_id: str) -> dic
             "reason": e["reason"] or None,
             "data": json.loads(e["data"] or "{}"),
         }
-        for e in reg.graph.read("audit.for_agreement", subject_id=agreement_id)
+        for e in reg.repo(AuditRepository).history("agreement", agreement_id)
     ]
     return out
 
