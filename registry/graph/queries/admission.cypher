@@ -58,15 +58,19 @@ RETURN a.id AS id, provider_id, a.status AS status, receiving_carrier, lead_carr
 
 // name: list_applications
 // A provider's own ($provider_id), or what involves a carrier ($carrier): it received or leads
-// the application, or is responsible for a site it names. Starts from the provider or carrier.
+// the application, or is responsible for a site it names. Starts from the provider or carrier;
+// with neither ('' both) every application.
+OPTIONAL MATCH (a0:Application)
+WHERE $provider_id = '' AND $carrier = ''
+WITH collect(a0.id) AS every
 OPTIONAL MATCH (:Provider {id: $provider_id})-[:SUBMITTED]->(a1:Application)
-WITH collect(a1.id) AS own
+WITH every, collect(a1.id) AS own
 OPTIONAL MATCH (:Carrier {id: $carrier})<-[:SENT_TO|LED_BY]-(a2:Application)
-WITH own, collect(a2.id) AS addressed
+WITH every, own, collect(a2.id) AS addressed
 OPTIONAL MATCH (:Carrier {id: $carrier})-[:RESPONSIBLE_FOR]->(:District)<-[:LOCATED_IN]-(:Site)
                <-[:NAMES]-(a3:Application)
-WITH own, addressed, collect(a3.id) AS regional
-WITH own + addressed + regional AS ids
+WITH every, own, addressed, collect(a3.id) AS regional
+WITH every + own + addressed + regional AS ids
 UNWIND ids AS aid
 WITH DISTINCT aid
 MATCH (a:Application {id: aid})

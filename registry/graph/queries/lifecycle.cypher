@@ -64,8 +64,8 @@ RETURN provider_id, since, coalesce(application_id, '') AS application_id, admis
 ORDER BY since, provider_id
 
 // name: stale_sites
-// Sites of one provider ($provider_id) or in one carrier's districts ($carrier); at least one
-// of the two is given.
+// Sites of one provider ($provider_id) or in one carrier's districts ($carrier); the callers
+// give at least one of the two (with neither, unlike before issue 12, no site is listed).
 OPTIONAL MATCH (:Provider {id: $provider_id})-[:OPERATES]->(s1:Site)
 WITH collect(s1.id) AS own
 OPTIONAL MATCH (:Carrier {id: $carrier})-[:RESPONSIBLE_FOR]->(:District)<-[:LOCATED_IN]-(s2:Site)
