@@ -6,7 +6,12 @@ Layout under the directory given to `EmbeddedSearch` (the app passes $REGISTRY_D
     sites/gen-<hex>/         the tantivy index that CURRENT names
     partners/...             the same for partner sites
 
-How a search answers (both indexes):
+How the directory (sites) answers: every document is also held in memory as columns
+(`registry.search.columns.SiteColumns`), and the columnar exact check decides rules E1-E3 and
+orders by E4 for all of them at once. tantivy is asked only when the case has free text: its
+candidates (below) narrow the rows on which `eligibility.text_matches` runs.
+
+How partner sites answer, and what the site candidates are:
 
 1. Candidates from tantivy, a superset of the answer: exact terms in a `tags` field for what
    must hold exactly (admitted target groups, active, languages, flags; for partners: active,
@@ -15,17 +20,18 @@ How a search answers (both indexes):
    or service radius, kept from an aggregation after every commit) and the case's maximum
    distance, and one prefix fuzzy term query per free-text term on the `text` field, which holds
    the document's tokens as `eligibility.tokens` makes them (TEXT_RULE).
-2. The exact decision: `eligibility.evaluate` / `evaluate_partner` on every candidate.
+2. The exact decision: `eligibility.evaluate_partner` on every candidate.
 3. Exact order by `eligibility.rank_key` (distance, name, id), then the page; total is the count
    of all fitting documents.
 
 Candidates are read from an in-memory cache keyed by a 63-bit key of the id (a fast field), so
 a search parses no JSON once warm; a miss reads the stored JSON. Writes hold one lock per index
-(tantivy allows one writer), commit, reload the reader and then update the cache.
+(tantivy allows one writer), commit, reload the reader and then update the cache and the
+columns (a new snapshot, assigned at once).
 
 `rebuild` builds a new generation directory while searches keep using the current one, then
-replaces CURRENT (os.replace), swaps the in-memory state in one assignment and removes the old
-directory. Writes wait for a running rebuild.
+replaces CURRENT (os.replace), swaps the in-memory state (cache and columns included) in one
+assignment and removes the old directory. Writes wait for a running rebuild.
 """
 
 from __future__ import annotations
@@ -51,12 +57,12 @@ from registry.directory.eligibility import (
     PartnerQuery,
     evaluate,
     evaluate_partner,
-    fits,
     fuzzy_distance,
     query_terms,
     tokens,
 )
 from registry.distance import EARTH_RADIUS_KM
+from registry.search.columns import ColumnarSiteSearch, Rows, SiteColumns
 from registry.search.documents import (
     PartnerDocument,
     SiteDocument,
@@ -127,6 +133,8 @@ class _State(Generic[DocT]):
     cache: dict[int, DocT]
     max_radius: float
     max_outreach: float
+    #: sites: every document as columns (registry.search.columns); None until first needed
+    columns: SiteColumns | None = None
 
 
 class EmbeddedIndex(RankedSearch[DocT, QueryT]):
@@ -167,6 +175,12 @@ class EmbeddedIndex(RankedSearch[DocT, QueryT]):
 
     @abstractmethod
     def _radii(self, searcher: tantivy.Searcher) -> tuple[float, float]: ...
+
+    def _changed(self, state: _State[DocT], kept: list[DocT], removed: list[str]) -> None:
+        """After a committed write: `kept` documents replaced or added, `removed` ids gone."""
+
+    def _rebuilt(self, state: _State[DocT]) -> None:
+        """After a rebuild committed `state` (its cache holds every document), before the swap."""
 
     # ------------------------------------------------------------------ schema and files
 
@@ -349,6 +363,8 @@ class EmbeddedIndex(RankedSearch[DocT, QueryT]):
                 state.cache.pop(doc_key(doc.id), None)
             for doc in kept:
                 state.cache[doc_key(doc.id)] = doc
+            kept_ids = {d.id for d in kept}
+            self._changed(state, kept, [d.id for d in batch if d.id not in kept_ids])
 
     def delete(self, ids: Iterable[str]) -> None:
         with self._lock:
@@ -361,6 +377,7 @@ class EmbeddedIndex(RankedSearch[DocT, QueryT]):
             self._commit(state)
             for doc_id in unique:
                 state.cache.pop(doc_key(doc_id), None)
+            self._changed(state, [], unique)
 
     def get(self, doc_id: str) -> DocT | None:
         state = self._live()
@@ -386,16 +403,15 @@ class EmbeddedIndex(RankedSearch[DocT, QueryT]):
         result = searcher.search(tantivy.Query.all_query(), limit=total, count=False)
         return len(self._docs(state, searcher, [address for _score, address in result.hits]))
 
-    def candidates(self, query: QueryT) -> list[DocT]:
-        """The documents tantivy retrieves for a query (a superset of the answer)."""
-        state = self._live()
+    def _retrieve(self, query: QueryT, state: _State[DocT]) -> tuple[tantivy.Searcher, list[Any]]:
+        """The addresses of the documents tantivy retrieves for a query (a superset)."""
         searcher = state.index.searcher()
         total = searcher.num_docs
         if total == 0:
-            return []
+            return searcher, []
         clauses = self._clauses(query, state)
         if clauses is None:
-            return []
+            return searcher, []
         if not clauses:
             tquery = tantivy.Query.all_query()
         elif len(clauses) == 1:
@@ -403,7 +419,13 @@ class EmbeddedIndex(RankedSearch[DocT, QueryT]):
         else:
             tquery = tantivy.Query.boolean_query([(tantivy.Occur.Must, c) for c in clauses])
         result = searcher.search(tquery, limit=total, count=False)
-        return self._docs(state, searcher, [address for _score, address in result.hits])
+        return searcher, [address for _score, address in result.hits]
+
+    def candidates(self, query: QueryT) -> list[DocT]:
+        """The documents tantivy retrieves for a query (a superset of the answer)."""
+        state = self._live()
+        searcher, addresses = self._retrieve(query, state)
+        return self._docs(state, searcher, addresses)
 
     def rebuild(self, docs: Iterable[DocT], progress: Progress | None = None) -> int:
         with self._lock:
@@ -425,6 +447,7 @@ class EmbeddedIndex(RankedSearch[DocT, QueryT]):
                     if progress is not None and written % _BATCH_PROGRESS == 0:
                         progress(written)
                 self._commit(new)
+                self._rebuilt(new)
             except BaseException:
                 self._discard(new)
                 raise
@@ -471,10 +494,57 @@ def _max(searcher: tantivy.Searcher, field: str) -> float:
     return 0.0 if value is None else float(value)
 
 
-class EmbeddedSiteIndex(EmbeddedIndex[SiteDocument, Case]):
-    """The directory: rules E1-E5."""
+class EmbeddedSiteIndex(ColumnarSiteSearch, EmbeddedIndex[SiteDocument, Case]):
+    """The directory: rules E1-E5.
+
+    Every document is also held as columns (`registry.search.columns.SiteColumns`, built on
+    first use or by `preload`, then replaced with every write and swapped with a rebuild's
+    generation): the search decides on them; tantivy is asked only to narrow free text.
+    """
 
     name = SITES
+
+    def _site_columns(self, query: Case) -> SiteColumns:
+        state = self._live()
+        columns = state.columns
+        if columns is None:
+            columns = self._load_columns(state)
+        return columns
+
+    def _load_columns(self, state: _State[SiteDocument]) -> SiteColumns:
+        with self._lock:  # writes wait; they replace the columns once these exist
+            if state.columns is None:
+                searcher = state.index.searcher()
+                addresses: list[Any] = []
+                if searcher.num_docs:
+                    result = searcher.search(
+                        tantivy.Query.all_query(), limit=searcher.num_docs, count=False
+                    )
+                    addresses = [address for _score, address in result.hits]
+                state.columns = SiteColumns.from_docs(self._docs(state, searcher, addresses))
+            return state.columns
+
+    def _text_rows(self, query: Case, columns: SiteColumns) -> Rows | None:
+        state = self._live()
+        searcher, addresses = self._retrieve(query, state)
+        if not addresses:
+            return columns.rows_of_keys(())
+        keys = cast(list[int], searcher.fast_field_values("key", addresses))
+        return columns.rows_of_keys(keys)
+
+    def _changed(
+        self, state: _State[SiteDocument], kept: list[SiteDocument], removed: list[str]
+    ) -> None:
+        if state.columns is not None:
+            state.columns = state.columns.replaced(kept, removed)
+
+    def _rebuilt(self, state: _State[SiteDocument]) -> None:
+        state.columns = SiteColumns.from_docs(state.cache.values())
+
+    def preload(self) -> int:
+        """Load every document into the columns (and the cache); the first search otherwise
+        does it (about 1-2 s for 50k sites)."""
+        return len(self._site_columns(_ANY_CASE))
 
     def _add_fields(self, builder: tantivy.SchemaBuilder) -> None:
         builder.add_float_field("catchment_radius_km", fast=True)
@@ -505,8 +575,8 @@ class EmbeddedSiteIndex(EmbeddedIndex[SiteDocument, Case]):
     def _evaluate(self, doc: SiteDocument, query: Case) -> Evaluation[SiteDocument]:
         return evaluate(doc, query)
 
-    def _fits(self, doc: SiteDocument, query: Case) -> float | None:
-        return fits(doc, query)
+
+_ANY_CASE = Case(lat=0.0, lon=0.0, target_groups=("-",))
 
 
 class EmbeddedPartnerIndex(EmbeddedIndex[PartnerDocument, PartnerQuery]):

@@ -9,8 +9,9 @@ A search asks Meilisearch for the candidates, a superset of the answer: a filter
 tags and `_geoRadius(lat, lng, metres)` with the radius of `ports.site_search_radius` (the largest
 radius in the index comes from the facet stats of that field), sorted by `_geoPoint(lat, lng):asc`.
 Free text is NOT sent as `q`: Meilisearch's typo rules differ from TEXT_RULE, so the exact
-decision, text included, is `eligibility.evaluate` on every candidate, as in the embedded
-backend; both backends therefore give identical answers.
+decision, text included, is the columnar exact check of `registry.search.columns` on the
+candidates (partners: `eligibility.evaluate_partner` on each), as in the embedded backend;
+both backends therefore give identical answers.
 
 Every write returns a task; it is awaited and checked (`wait_for_task` does not raise on a failed
 task: `_wait` does). `rebuild` fills a fresh index and swaps it with the live one in one task.
@@ -35,8 +36,8 @@ from registry.directory.eligibility import (
     PartnerQuery,
     evaluate,
     evaluate_partner,
-    fits,
 )
+from registry.search.columns import ColumnarSiteSearch, SiteColumns
 from registry.search.documents import (
     PartnerDocument,
     SiteDocument,
@@ -291,9 +292,15 @@ class MeilisearchIndex(RankedSearch[DocT, QueryT]):
         self._wait(self._call("Index löschen", self._client.delete_index, self.uid))
 
 
-class MeilisearchSiteIndex(MeilisearchIndex[SiteDocument, Case]):
+class MeilisearchSiteIndex(ColumnarSiteSearch, MeilisearchIndex[SiteDocument, Case]):
+    """The directory on Meilisearch: its candidates are decided and ordered by the same
+    columnar exact check as the embedded index's documents (`registry.search.columns`)."""
+
     name = SITES
     radius_field = "catchment_radius_km"
+
+    def _site_columns(self, query: Case) -> SiteColumns:
+        return SiteColumns.from_docs(self.candidates(query))
 
     def _settings(self) -> dict[str, Any]:
         settings = super()._settings()
@@ -332,9 +339,6 @@ class MeilisearchSiteIndex(MeilisearchIndex[SiteDocument, Case]):
 
     def _evaluate(self, doc: SiteDocument, query: Case) -> Evaluation[SiteDocument]:
         return evaluate(doc, query)
-
-    def _fits(self, doc: SiteDocument, query: Case) -> float | None:
-        return fits(doc, query)
 
 
 class MeilisearchPartnerIndex(MeilisearchIndex[PartnerDocument, PartnerQuery]):

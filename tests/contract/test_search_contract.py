@@ -476,18 +476,53 @@ def shared_embedded() -> Iterator[SearchBackend]:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(docs=site_docs(), queries=st.lists(cases, min_size=1, max_size=4))
+@given(
+    docs=site_docs(),
+    queries=st.lists(cases, min_size=1, max_size=4),
+    changes=st.lists(st.tuples(st.booleans(), st.integers(0, 24)), max_size=4),
+    moved=site_docs(),
+)
 def test_embedded_index_equals_brute_force(
-    shared_embedded: SearchBackend, docs: list[SiteDocument], queries: list[Case]
+    shared_embedded: SearchBackend,
+    docs: list[SiteDocument],
+    queries: list[Case],
+    changes: list[tuple[bool, int]],
+    moved: list[SiteDocument],
 ) -> None:
-    # rules E1-E5 (exact decision) and E4 (order): the index answers as evaluating every doc
-    shared_embedded.sites.rebuild(docs)
-    for c in queries:
-        expected = rank(evaluate(d, c) for d in docs)
-        result = shared_embedded.sites.search(c, page=1, page_size=1000)
-        assert result.total == len(expected)
-        assert [h.doc.id for h in result.hits] == [e.doc.id for e in expected]
-        assert [h.distance_km for h in result.hits] == [e.distance_km for e in expected]
+    # rules E1-E5 (exact decision) and E4 (order, distances, total, every page): the index
+    # answers as evaluating every doc, after a rebuild and after upserts and deletes
+    index = shared_embedded.sites
+    index.rebuild(docs)
+
+    def check() -> None:
+        for c in queries:
+            expected = rank(evaluate(d, c) for d in current.values())
+            result = index.search(c, page=1, page_size=1000)
+            assert result.total == len(expected)
+            assert [h.doc.id for h in result.hits] == [e.doc.id for e in expected]
+            assert [h.distance_km for h in result.hits] == [e.distance_km for e in expected]
+            for page in (1, 2, 3):
+                part = index.search(c, page=page, page_size=3)
+                want = expected[(page - 1) * 3 : page * 3]
+                assert part.total == len(expected)
+                assert [(h.doc.id, h.distance_km) for h in part.hits] == [
+                    (e.doc.id, e.distance_km) for e in want
+                ]
+
+    current = {d.id: d for d in docs if d.has_admission}
+    check()
+    replacements = {d.id: d for d in moved}
+    for upsert, n in changes:
+        doc_id = f"s{n}"
+        if upsert and doc_id in replacements:
+            index.upsert([replacements[doc_id]])
+            current.pop(doc_id, None)
+            if replacements[doc_id].has_admission:
+                current[doc_id] = replacements[doc_id]
+        else:
+            index.delete([doc_id])
+            current.pop(doc_id, None)
+    check()
 
 
 def test_embedded_preload_after_reopen(tmp_path: Path) -> None:
