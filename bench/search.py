@@ -1,27 +1,29 @@
-"""Directory search benchmark (issue 6, item 6): run on demand, never part of the test suite.
+"""Directory search benchmark (issues 6 and 18): run on demand, never part of the test suite.
 
     .venv/bin/python -m bench.search [--providers 10000] [--sites 40000] [--variant-sites 50000]
-                                     [--cases 500] [--clients 16] [--seconds 20] [--decisions 5]
-                                     [--skip-postgis] [--skip-http] [--profile] [--json FILE]
+                                     [--sizes 10000,50000,200000] [--cases 500] [--clients 16]
+                                     [--seconds 20] [--decisions 5] [--skip-postgis]
+                                     [--skip-http] [--profile] [--json FILE]
 
-One run, on a fresh data directory:
+One run, on a fresh data directory, for each size (`--sites`, then `--variant-sites`; or the
+growth curve `--sizes`, each size the previous data plus more sites of the same providers):
 
-1. synthetic data (bench/data.py): `--providers` providers with `--sites` sites across all
-   regions, admissions in realistic states, bulk-loaded into the embedded graph with the
-   bench-only queries of registry/graph/queries/bench.cypher; full reindex
+1. synthetic data (bench/data.py) bulk-loaded into the embedded graph with the bench-only
+   queries of registry/graph/queries/bench.cypher; full reindex
    (`registry.directory.projection.reindex`), timed;
 2. `--cases` realistic cases answered in-process, by the search index
-   (`reg.search.sites.search`) and by the whole use case (`registry.directory.service.search`:
-   place resolution, rules, result dicts), and by the PostgreSQL + PostGIS baseline
-   (bench/postgis.py); totals and first pages compared case by case;
-3. the larger variant: `--variant-sites` sites in all (the same providers with more sites),
-   reindexed (timed) and searched again, in-process and by the baseline;
-4. the real server (`registry serve`) on the variant's data: HTTP search latency, the cheapest
-   authenticated request (GET /api/v1/target-groups) in the same run, searches per second with
-   `--clients` concurrent clients, and admission decision -> searchable over HTTP.
+   (`reg.search.sites.search`), by the whole use case (`registry.directory.service.search`),
+   by the floor (bench/floor.py: a brute-force numpy scan of every site) and by the
+   PostgreSQL + PostGIS baseline (bench/postgis.py), interleaved case by case; totals (and first
+   pages) compared with both;
+3. the real server (`registry serve`) on that size's data: HTTP search latency next to the
+   cheapest authenticated request (GET /api/v1/target-groups) in the same run, and the server's
+   memory; at one size (`--http-full-size`, default 50000) also searches per second with
+   `--clients` concurrent clients and admission decision -> searchable over HTTP.
 
-Prints the load average before and after (the machine may be shared) and a table of figures,
-our/baseline ratios and the targets of issue 6. Nothing here asserts: it measures and reports.
+Prints the load average before and after (the machine may be shared), a table of figures with
+our/floor and our/PostGIS ratios and the targets, and the growth curve. Nothing here asserts:
+it measures and reports.
 """
 
 from __future__ import annotations
@@ -289,82 +291,15 @@ class Results:
     notes: list[str] = field(default_factory=list)
 
 
-def proposed_reindex(reg: Any) -> int:
-    """A prototype of a faster full reindex, measured next to the real one (not used by the app).
-
-    The same documents as `registry.directory.projection.reindex`, built by the same
-    `site_documents_from_rows`, but from one whole-table read of sites, providers and
-    admissions (providers.all_sites, providers.list, admission.all_admissions) instead of one
-    `WHERE x.id IN $ids` query per batch of 500: on the embedded engine an IN-list filter scans
-    the whole table for every batch, so the real reindex grows with the square of the size.
-    """
-    from registry.directory.projection import load_partner_documents, site_documents_from_rows
-
-    sites = reg.graph.read("providers.all_sites")
-    providers = {p["id"]: p for p in reg.graph.read("providers.list")}
-    admissions = reg.graph.read("admission.all_admissions")
-    docs = site_documents_from_rows(sites, providers, admissions)
-    count = int(reg.search.sites.rebuild(d for d in docs if d.has_admission))
-    partner_ids = [r["id"] for r in reg.graph.read("network.partner_site_ids")]
-    count += int(reg.search.partners.rebuild(iter(load_partner_documents(reg, partner_ids))))
-    return count
-
-
-def lean_search(index: Any, case: Any, page_size: int = 20) -> tuple[int, list[str]]:
-    """A prototype of a faster exact decision, measured next to the real search (not used by
-    the app): the same candidates (`index.candidates`), but each decided by a yes/no check of
-    rules E1-E3 that stops at the first failing rule and formats no German reason texts
-    (`eligibility.evaluate` builds every reason of every rejected candidate, which the search
-    then throws away). Ordered by the same E4 key. The benchmark checks that its answers equal
-    the real search's for every case.
-    """
-    from registry.directory.eligibility import text_matches
-    from registry.distance import distance_km
-
-    lat, lon = case.lat, case.lon
-    groups = case.target_groups
-    languages = [lang.casefold() for lang in case.languages]
-    max_distance = case.max_distance_km
-    fitting: list[tuple[float, str, str, str]] = []
-    for doc in index.candidates(case):
-        if not (doc.provider_active and doc.site_active):
-            continue
-        admissions = doc.admissions
-        if any((state := admissions.get(g)) is None or state.status != "admitted" for g in groups):
-            continue
-        dist = distance_km(lat, lon, doc.lat, doc.lon)
-        if dist > doc.catchment_radius_km or (max_distance is not None and dist > max_distance):
-            continue
-        if case.outreach:
-            radius = doc.outreach_radius_km or 0.0
-            if radius <= 0 or dist > radius:
-                continue
-        if languages:
-            offered = {lang.casefold() for lang in doc.languages}
-            if any(lang not in offered for lang in languages):
-                continue
-        if (case.barrier_free and not doc.barrier_free) or (
-            case.public_transport and not doc.public_transport
-        ):
-            continue
-        if case.text and text_matches(case.text, doc.search_text):
-            continue
-        name = doc.provider_name
-        fitting.append((dist, name.casefold(), name, doc.id))
-    fitting.sort()
-    return len(fitting), [f[3] for f in fitting[:page_size]]
-
-
-def lean_pass(reg: Any, cases: Sequence[Any]) -> tuple[Latencies, Answers]:
+def floor_pass(floor: Any, cases: Sequence[Any]) -> tuple[Latencies, Answers]:
     lat = Latencies()
     answers = Answers([], [])
-    index = reg.search.sites
     for case in cases:
         started = time.perf_counter()
-        total, ids = lean_search(index, case)
+        answer = floor.search(case)
         lat.values.append(time.perf_counter() - started)
-        answers.totals.append(total)
-        answers.pages.append(ids)
+        answers.totals.append(answer.total)
+        answers.pages.append(answer.ids)
     return lat, answers
 
 
@@ -397,30 +332,43 @@ def _add_users(reg: Any, carriers: Sequence[str], officers: Sequence[str]) -> No
         )
 
 
+@dataclass
+class Passes:
+    """The measured passes of one size: our index, our use case, the floor, PostGIS."""
+
+    index: Latencies = field(default_factory=Latencies)
+    service: Latencies = field(default_factory=Latencies)
+    floor: Latencies = field(default_factory=Latencies)
+    postgis: Latencies = field(default_factory=Latencies)
+    ours: Answers = field(default_factory=lambda: Answers([], []))
+    floors: Answers = field(default_factory=lambda: Answers([], []))
+    theirs: Answers = field(default_factory=lambda: Answers([], []))
+    service_totals: list[int] = field(default_factory=list)
+
+
 def interleaved_pass(
     reg: Any,
     baseline: Any,
+    floor: Any,
     bench_cases: Sequence[BenchCase],
     cases: Sequence[Any],
     repeat: int,
-) -> tuple[Latencies, Latencies, Latencies, Answers, Answers, list[int]]:
-    """Per case: the index, the use case, then the baseline, back to back.
+) -> Passes:
+    """Per case: the index, the use case, the floor, then the baseline, back to back.
 
-    Interleaving exposes all three to the same moment of the (shared) machine's load.
+    Interleaving exposes all four to the same moment of the (shared) machine's load.
     """
     from registry.auth import Principal, Role
     from registry.directory.service import CaseInput
     from registry.directory.service import search as service_search
 
-    idx, svc, pg = Latencies(), Latencies(), Latencies()
-    ours, theirs = Answers([], []), Answers([], [])
-    svc_totals: list[int] = []
+    out = Passes()
     search = reg.search.sites.search
     for round_ in range(repeat):
         for bc, case in zip(bench_cases, cases, strict=True):
             started = time.perf_counter()
             result = search(case, page=1, page_size=20)
-            idx.values.append(time.perf_counter() - started)
+            out.index.values.append(time.perf_counter() - started)
             principal = Principal("bench", "bench", Role.CASE_MANAGER, carrier=bc.carrier)
             params = CaseInput(
                 carrier=bc.carrier,
@@ -435,24 +383,30 @@ def interleaved_pass(
             )
             started = time.perf_counter()
             answer = service_search(reg, principal, params, 1, 20)
-            svc.values.append(time.perf_counter() - started)
+            out.service.values.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            floor_answer = floor.search(case)
+            out.floor.values.append(time.perf_counter() - started)
             if baseline is not None:
                 started = time.perf_counter()
                 pg_answer = baseline.search(case)
-                pg.values.append(time.perf_counter() - started)
+                out.postgis.values.append(time.perf_counter() - started)
             if round_ == 0:
-                ours.totals.append(result.total)
-                ours.pages.append([h.doc.id for h in result.hits])
-                svc_totals.append(int(answer["total"]))
+                out.ours.totals.append(result.total)
+                out.ours.pages.append([h.doc.id for h in result.hits])
+                out.service_totals.append(int(answer["total"]))
+                out.floors.totals.append(floor_answer.total)
+                out.floors.pages.append(floor_answer.ids)
                 if baseline is not None:
-                    theirs.totals.append(pg_answer.total)
-                    theirs.pages.append(pg_answer.ids)
-    return idx, svc, pg, ours, theirs, svc_totals
+                    out.theirs.totals.append(pg_answer.total)
+                    out.theirs.pages.append(pg_answer.ids)
+    return out
 
 
 def measure_size(
     reg: Any,
     baseline: Any,
+    floor: Any,
     label: str,
     bench_cases: Sequence[BenchCase],
     cases: Sequence[Any],
@@ -461,36 +415,48 @@ def measure_size(
     repeat: int,
     profile: bool,
 ) -> None:
-    what = "in-process and PostGIS" if baseline is not None else "in-process"
+    what = "in-process, floor and PostGIS" if baseline is not None else "in-process and floor"
     log(f"{label}: {what} searches (warm-up pass, then {repeat} interleaved passes)")
     index_pass(reg, cases)  # warm-up: caches, prepared statements, buffers
     service_pass(reg, bench_cases)
+    floor_pass(floor, cases)
     if baseline is not None:
         baseline_pass(baseline, cases)
-    idx, svc, pg, ours, theirs, svc_totals = interleaved_pass(
-        reg, baseline, bench_cases, cases, repeat
-    )
-    results.latency[f"index_{label}"] = idx.summary()
-    results.latency[f"service_{label}"] = svc.summary()
+    passes = interleaved_pass(reg, baseline, floor, bench_cases, cases, repeat)
+    results.latency[f"index_{label}"] = passes.index.summary()
+    results.latency[f"service_{label}"] = passes.service.summary()
+    results.latency[f"floor_{label}"] = passes.floor.summary()
+    ours = passes.ours
     results.meta[f"mean_total_{label}"] = statistics.fmean(ours.totals)
     results.meta[f"max_total_{label}"] = max(ours.totals)
     results.meta[f"zero_results_{label}"] = sum(1 for t in ours.totals if t == 0)
-    if svc_totals != ours.totals:
+    results.meta[f"index_totals_{label}"] = [int(t) for t in ours.totals]
+    if passes.service_totals != ours.totals:
         results.notes.append(f"{label}: use-case totals differ from index totals")
+    results.agreement[f"floor_{label}"] = {
+        "cases": len(cases),
+        "total_mismatches": sum(
+            1 for a, b in zip(ours.totals, passes.floors.totals, strict=True) if a != b
+        ),
+        "page_mismatches": sum(
+            1
+            for a, b, x, y in zip(
+                ours.totals, passes.floors.totals, ours.pages, passes.floors.pages, strict=True
+            )
+            if a == b and x != y
+        ),
+    }
     if profile:
         print(profile_pass(lambda: index_pass(reg, cases)))
-    lean_pass(reg, cases)
-    lean, lean_answers = lean_pass(reg, cases)
-    results.latency[f"lean_{label}"] = lean.summary()
-    results.meta[f"lean_same_answers_{label}"] = (
-        lean_answers.totals == ours.totals and lean_answers.pages == ours.pages
-    )
     if baseline is not None:
-        results.latency[f"postgis_{label}"] = pg.summary()
-        results.agreement[label] = compare(reg, baseline, bench_cases, cases, ours, theirs, label)
+        results.latency[f"postgis_{label}"] = passes.postgis.summary()
+        results.agreement[label] = compare(
+            reg, baseline, bench_cases, cases, ours, passes.theirs, label
+        )
 
 
 def run(args: argparse.Namespace) -> Results:
+    from bench.floor import Floor
     from registry.bootstrap import initialise
     from registry.context import open_registry
     from registry.directory.projection import reindex
@@ -508,7 +474,9 @@ def run(args: argparse.Namespace) -> Results:
             "tantivy": version("tantivy"),
             "ladybug": version("ladybug"),
             "litestar": version("litestar"),
+            "numpy": version("numpy"),
             "psycopg": version("psycopg"),
+            "sizes": args.size_list,
         }
     )
     log(f"load average before: {results.meta['load_before']} on {os.cpu_count()} cores")
@@ -516,124 +484,96 @@ def run(args: argparse.Namespace) -> Results:
     workdir.mkdir(parents=True, exist_ok=True)
     data_dir = workdir / "data"
     settings = Settings(data_dir=data_dir, graph_url="", search_url="")
-    reg = open_registry(settings)
     baseline_cm = None
     baseline = None
+    gen: Generator | None = None
+    docs: list[Any] = []
+    bench_cases: list[BenchCase] = []
+    cases: list[Any] = []
+    previous = 0
     try:
-        log(initialise(reg))
-        gen = Generator(reg.reference, seed=args.seed)
-        log(f"generating {args.providers} providers with {args.sites} sites")
-        data = gen.providers(args.providers, args.sites)
-        results.meta["admission_states"] = data.status_counts()
-        with stopwatch(results.timings, f"load_{args.sites}"):
-            bench_data.load(reg.graph, data)
-        log(f"bulk load: {results.timings[f'load_{args.sites}']:.1f} s")
-        with stopwatch(results.timings, f"reindex_{args.sites}"):
-            results.meta[f"indexed_{args.sites}"] = reindex(reg)
-        log(
-            f"reindex: {results.meta[f'indexed_{args.sites}']} documents in "
-            f"{results.timings[f'reindex_{args.sites}']:.1f} s"
-        )
-        bench_cases = gen.cases(args.cases, seed=args.seed + 6)
-        cases = resolve_cases(reg, bench_cases)
-
-        if not args.skip_postgis:
-            from bench.postgis import PostgisUnavailable, running_baseline
-
+        for size in args.size_list:
+            label = str(size)
+            reg = open_registry(settings)
             try:
-                baseline_cm = running_baseline()
-                baseline = baseline_cm.__enter__()
-                results.meta["postgres"] = baseline.server
-                results.meta["postgis"] = baseline.postgis
-                with stopwatch(results.timings, f"postgis_load_{args.sites}"):
-                    results.meta[f"postgis_rows_{args.sites}"] = baseline.load(_docs_from(data))
+                if gen is None:
+                    log(initialise(reg))
+                    gen = Generator(reg.reference, seed=args.seed)
+                    log(f"generating {args.providers} providers with {size} sites")
+                    data = gen.providers(args.providers, size)
+                    results.meta["admission_states"] = data.status_counts()
+                    new_docs = _docs_from(data)
+                    with stopwatch(results.timings, f"load_{label}"):
+                        bench_data.load(reg.graph, data)
+                    providers = data.providers
+                else:
+                    extra = gen.more_sites(size - previous)
+                    new_docs = _docs_from(
+                        Dataset(providers=providers, sites=extra.sites, admissions=extra.admissions)
+                    )
+                    with stopwatch(results.timings, f"load_{label}"):
+                        bench_data.load(reg.graph, extra)
+                docs.extend(new_docs)
+                log(f"bulk load ({label} sites): {results.timings[f'load_{label}']:.1f} s")
+                with stopwatch(results.timings, f"reindex_{label}"):
+                    results.meta[f"indexed_{label}"] = reindex(reg)
                 log(
-                    f"PostGIS: {baseline.server}, {baseline.postgis}; loaded "
-                    f"{results.meta[f'postgis_rows_{args.sites}']} rows in "
-                    f"{results.timings[f'postgis_load_{args.sites}']:.1f} s"
+                    f"reindex: {results.meta[f'indexed_{label}']} documents in "
+                    f"{results.timings[f'reindex_{label}']:.1f} s"
                 )
-                if args.explain:
-                    print(baseline.explain(cases[0]))
-            except PostgisUnavailable as exc:
-                results.notes.append(f"PostGIS baseline skipped: {exc}")
-                log(f"PostGIS baseline skipped: {exc}")
-                baseline, baseline_cm = None, None
-
-        measure_size(
-            reg,
-            baseline,
-            str(args.sites),
-            bench_cases,
-            cases,
-            results,
-            repeat=args.repeat,
-            profile=args.profile,
-        )
-
-        final = args.sites
-        if args.variant_sites and args.variant_sites > args.sites:
-            final = args.variant_sites
-            extra = gen.more_sites(args.variant_sites - args.sites)
-            with stopwatch(results.timings, f"load_{final}"):
-                bench_data.load(reg.graph, extra)
-            log(
-                f"variant: +{len(extra.sites)} sites loaded in {results.timings[f'load_{final}']:.1f} s"
-            )
-            if baseline is not None:
-                merged = Dataset(
-                    providers=data.providers,
-                    sites=extra.sites,
-                    admissions=extra.admissions,
+                if args.profile:
+                    print(profile_pass(lambda reg=reg: reindex(reg)))
+                if not cases:
+                    bench_cases = gen.cases(args.cases, seed=args.seed + 6)
+                    cases = resolve_cases(reg, bench_cases)
+                if not args.skip_postgis:
+                    if baseline is None and baseline_cm is None and previous == 0:
+                        baseline, baseline_cm = _start_baseline(results)
+                    if baseline is not None:
+                        with stopwatch(results.timings, f"postgis_load_{label}"):
+                            rows = baseline.load(new_docs, index=previous == 0)
+                        results.meta[f"postgis_rows_{label}"] = rows
+                        log(
+                            f"PostGIS: loaded {rows} rows in "
+                            f"{results.timings[f'postgis_load_{label}']:.1f} s"
+                        )
+                        if args.explain and previous == 0:
+                            print(baseline.explain(cases[0]))
+                with stopwatch(results.timings, f"floor_build_{label}"):
+                    floor = Floor(docs)
+                measure_size(
+                    reg,
+                    baseline,
+                    floor,
+                    label,
+                    bench_cases,
+                    cases,
+                    results,
+                    repeat=args.repeat,
+                    profile=args.profile,
                 )
-                baseline.load(_docs_from(merged), index=False)
-            counts = data.status_counts()
-            for key, value in extra.status_counts().items():
-                counts[key] = counts.get(key, 0) + value
-            results.meta["admission_states_variant"] = counts
-            with stopwatch(results.timings, f"reindex_{final}"):
-                results.meta[f"indexed_{final}"] = reindex(reg)
-            log(
-                f"reindex: {results.meta[f'indexed_{final}']} documents in "
-                f"{results.timings[f'reindex_{final}']:.1f} s"
-            )
-            if args.profile:
-                print(profile_pass(lambda: reindex(reg)))
-            before = index_pass(reg, cases)[1].totals
-            with stopwatch(results.timings, f"proposed_reindex_{final}"):
-                results.meta[f"proposed_indexed_{final}"] = proposed_reindex(reg)
-            same = index_pass(reg, cases)[1].totals == before
-            results.meta[f"proposed_reindex_same_answers_{final}"] = same
-            log(
-                f"prototype reindex (whole-table reads): "
-                f"{results.meta[f'proposed_indexed_{final}']} documents in "
-                f"{results.timings[f'proposed_reindex_{final}']:.1f} s; "
-                f"same answers for all cases: {same}"
-            )
-            measure_size(
-                reg,
-                baseline,
-                str(final),
-                bench_cases,
-                cases,
-                results,
-                repeat=args.repeat,
-                profile=args.profile,
-            )
-        results.meta["final_sites"] = final
-        results.meta["index_totals"] = [int(x) for x in index_pass(reg, cases)[1].totals]
-
-        if not args.skip_http:
-            carriers = [c.id for c in reg.reference.carriers]
-            regional = [c.id for c in reg.reference.carriers if c.kind == "regional"]
-            officers = regional[: max(1, min(args.decisions, len(regional)))]
-            _add_users(reg, carriers, officers)
+                del floor
+                if previous == 0 and not args.skip_http:
+                    carriers = [c.id for c in reg.reference.carriers]
+                    regional = [c.id for c in reg.reference.carriers if c.kind == "regional"]
+                    officers = regional[: max(1, min(args.decisions, len(regional)))]
+                    _add_users(reg, carriers, officers)
+            finally:
+                reg.close()
+            previous = size
+            if not args.skip_http:
+                http_phase(
+                    args,
+                    workdir,
+                    data_dir,
+                    bench_cases,
+                    results,
+                    label,
+                    full=size == args.http_full_size,
+                )
     finally:
         if baseline_cm is not None:
             baseline_cm.__exit__(None, None, None)
-        reg.close()
-
-    if not args.skip_http:
-        http_phase(args, workdir, data_dir, bench_cases, results)
 
     results.meta["load_after"] = load_average()
     log(f"load average after: {results.meta['load_after']}")
@@ -642,13 +582,35 @@ def run(args: argparse.Namespace) -> Results:
     return results
 
 
+def _start_baseline(results: Results) -> tuple[Any, Any]:
+    from bench.postgis import PostgisUnavailable, running_baseline
+
+    try:
+        baseline_cm = running_baseline()
+        baseline = baseline_cm.__enter__()
+    except PostgisUnavailable as exc:
+        results.notes.append(f"PostGIS baseline skipped: {exc}")
+        log(f"PostGIS baseline skipped: {exc}")
+        return None, None
+    results.meta["postgres"] = baseline.server
+    results.meta["postgis"] = baseline.postgis
+    log(f"PostGIS: {baseline.server}, {baseline.postgis}")
+    return baseline, baseline_cm
+
+
 def http_phase(
     args: argparse.Namespace,
     workdir: Path,
     data_dir: Path,
     bench_cases: Sequence[BenchCase],
     results: Results,
+    label: str,
+    *,
+    full: bool,
 ) -> None:
+    """The real server on the data of one size: sequential searches, each followed by the
+    cheapest authenticated request, and its memory; with `full` also the load test and the
+    decision -> searchable trials."""
     from bench.server import (
         Client,
         Server,
@@ -664,59 +626,61 @@ def http_phase(
     from registry.reference import load_reference
 
     reference = load_reference()
-    server = Server(data_dir, workdir / "server.log")
-    log("starting `registry serve`")
+    server = Server(data_dir, workdir / f"server-{label}.log")
+    log(f"{label}: starting `registry serve`")
     started = time.perf_counter()
     server.start()
-    results.timings["server_start"] = time.perf_counter() - started
+    results.timings[f"server_start_{label}"] = time.perf_counter() - started
     try:
         client = Client(server.port)
         tokens = {c.id: login(client, cm_username(c.id)) for c in reference.carriers}
-        log("HTTP: warm-up pass (the server's document cache fills as searches touch documents)")
+        log(f"{label}: HTTP warm-up pass (the first search waits for the columns to load)")
         cold = timed_searches(client, bench_cases, tokens, cheap=None)
-        results.latency["http_search_cold"] = Latencies(cold.latencies).summary()
+        results.latency[f"http_search_cold_{label}"] = Latencies(cold.latencies).summary()
 
-        log("HTTP: sequential searches, each followed by GET /api/v1/target-groups")
+        log(f"{label}: HTTP sequential searches, each followed by GET /api/v1/target-groups")
         cheap = Timed()
         cpu0, client0 = server.cpu_seconds(), client_cpu_seconds()
         seq = timed_searches(client, bench_cases, tokens, cheap=cheap)
         cpu1, client1 = server.cpu_seconds(), client_cpu_seconds()
-        results.latency["http_search"] = Latencies(seq.latencies).summary()
-        results.latency["http_target_groups"] = Latencies(cheap.latencies).summary()
-        mismatched = sum(
-            1
-            for got, want in zip(seq.totals, results.meta["index_totals"], strict=True)
-            if got != want
-        )
-        results.http["sequential"] = {
+        rss, peak = server.memory_mb()
+        results.latency[f"http_search_{label}"] = Latencies(seq.latencies).summary()
+        results.latency[f"http_target_groups_{label}"] = Latencies(cheap.latencies).summary()
+        expected = results.meta[f"index_totals_{label}"]
+        mismatched = sum(1 for got, want in zip(seq.totals, expected, strict=True) if got != want)
+        results.http[f"sequential_{label}"] = {
             "errors": len(seq.errors) + len(cheap.errors),
             "first_errors": (seq.errors + cheap.errors)[:3],
             "totals_differing_from_in_process": mismatched,
             "server_cpu_ms_per_pair": (cpu1 - cpu0) / max(1, len(bench_cases)) * MS,
             "client_cpu_ms_per_pair": (client1 - client0) / max(1, len(bench_cases)) * MS,
+            "server_rss_mb": rss,
+            "server_peak_rss_mb": peak,
         }
 
-        log(f"HTTP: {args.clients} concurrent clients for {args.seconds:g} s")
-        cpu0, client0 = server.cpu_seconds(), client_cpu_seconds()
-        load = concurrent_searches(
-            server.port, bench_cases, tokens, clients=args.clients, seconds=args.seconds
-        )
-        cpu1, client1 = server.cpu_seconds(), client_cpu_seconds()
-        results.http["concurrent"] = {
-            "clients": args.clients,
-            "seconds": load.seconds,
-            "requests": load.requests,
-            "per_second": load.per_second,
-            "errors": len(load.errors),
-            "first_errors": load.errors[:3],
-            "server_cpu_ms_per_search": (cpu1 - cpu0) / max(1, load.requests) * MS,
-            "server_cpu_share": (cpu1 - cpu0) / load.seconds,
-            "client_cpu_share": (client1 - client0) / load.seconds,
-        }
-        results.latency["http_search_16"] = Latencies(load.latencies).summary()
+        if full:
+            log(f"{label}: HTTP {args.clients} concurrent clients for {args.seconds:g} s")
+            cpu0, client0 = server.cpu_seconds(), client_cpu_seconds()
+            load = concurrent_searches(
+                server.port, bench_cases, tokens, clients=args.clients, seconds=args.seconds
+            )
+            cpu1, client1 = server.cpu_seconds(), client_cpu_seconds()
+            results.http["concurrent"] = {
+                "size": label,
+                "clients": args.clients,
+                "seconds": load.seconds,
+                "requests": load.requests,
+                "per_second": load.per_second,
+                "errors": len(load.errors),
+                "first_errors": load.errors[:3],
+                "server_cpu_ms_per_search": (cpu1 - cpu0) / max(1, load.requests) * MS,
+                "server_cpu_share": (cpu1 - cpu0) / load.seconds,
+                "client_cpu_share": (client1 - client0) / load.seconds,
+            }
+            results.latency["http_search_16"] = Latencies(load.latencies).summary()
 
-        if args.decisions:
-            log(f"HTTP: {args.decisions} admission decisions -> searchable")
+        if full and args.decisions:
+            log(f"{label}: HTTP {args.decisions} admission decisions -> searchable")
             trials = []
             regional = [c for c in reference.carriers if c.kind == "regional"]
             for n in range(args.decisions):
@@ -740,6 +704,7 @@ def http_phase(
                             print(f"    server: {line[:2000]}")
             ok = [t.searchable_seconds for t in trials if t.searchable_seconds is not None]
             results.http["decisions"] = {
+                "size": label,
                 "trials": len(trials),
                 "searchable": len(ok),
                 "median_s": statistics.median(ok) if ok else math.nan,
@@ -758,11 +723,11 @@ def http_phase(
 # ------------------------------------------------------------------------ the report
 
 
-def _ms(value: float) -> str:
+def _ms(value: float | None) -> str:
     return "-" if value is None or math.isnan(value) else f"{value:.2f} ms"
 
 
-def _ratio(a: float, b: float) -> str:
+def _ratio(a: float | None, b: float | None) -> str:
     if b is None or a is None or math.isnan(a) or math.isnan(b) or b == 0:
         return "-"
     return f"{a / b:.2f}"
@@ -772,111 +737,144 @@ def _met(ok: bool | None) -> str:
     return "-" if ok is None else ("yes" if ok else "NO")
 
 
+def _q(summary: dict[str, float] | None, q: str) -> float:
+    return summary[f"{q}_ms"] if summary else math.nan
+
+
 def table(results: Results, args: argparse.Namespace) -> str:
-    """The results as a Markdown table (also pasted into docs/performance.md)."""
-    rows: list[tuple[str, str, str, str, str, str]] = []
+    """Every figure as a Markdown table (also pasted into docs/performance.md)."""
+    rows: list[tuple[str, ...]] = []
     lat = results.latency
     t = results.timings
-    sizes = [str(args.sites)]
-    if args.variant_sites and args.variant_sites > args.sites:
-        sizes.append(str(args.variant_sites))
+    sizes = [str(s) for s in args.size_list]
+
+    def row(figure: str, ours: str, floor: str = "", pg: str = "", r_floor: str = "",
+            r_pg: str = "", target: str = "", met: str = "") -> None:  # fmt: skip
+        rows.append((figure, ours, floor, pg, r_floor, r_pg, target, met))
+
     for size in sizes:
         if f"load_{size}" in t:
-            rows.append((f"bulk load into the graph ({size} sites)", f"{t[f'load_{size}']:.1f} s",
-                         "", "", "", ""))  # fmt: skip
+            row(f"bulk load into the graph ({size} sites)", f"{t[f'load_{size}']:.1f} s")
         if f"reindex_{size}" in t:
             reindex_s = t[f"reindex_{size}"]
-            target = "≤ 10 s" if size == sizes[-1] else ""
-            ok = reindex_s <= 10.0 if target else None
+            target = "≤ 10 s" if size == "50000" else ""
             docs = results.meta.get(f"indexed_{size}", "?")
-            rows.append((f"full reindex ({size} sites, {docs} documents)", f"{reindex_s:.1f} s",
-                         "", "", target, _met(ok)))  # fmt: skip
-        if f"proposed_reindex_{size}" in t:
-            same = results.meta.get(f"proposed_reindex_same_answers_{size}")
-            rows.append(
-                (
-                    f"prototype reindex, whole-table reads ({size} sites)",
-                    f"{t[f'proposed_reindex_{size}']:.1f} s",
-                    "",
-                    "",
-                    "≤ 10 s",
-                    _met(t[f"proposed_reindex_{size}"] <= 10.0)
-                    + ("" if same else " (answers differ!)"),
-                )
-            )
-        idx = lat.get(f"index_{size}")
-        pg = lat.get(f"postgis_{size}")
+            row(f"full reindex ({size} sites, {docs} documents)", f"{reindex_s:.1f} s",
+                target=target, met=_met(reindex_s <= 10.0) if target else "")  # fmt: skip
+        idx, fl, pg = (lat.get(f"{k}_{size}") for k in ("index", "floor", "postgis"))
         svc = lat.get(f"service_{size}")
-        if idx:
-            for q in ("p50", "p95"):
-                ours = idx[f"{q}_ms"]
-                theirs = pg[f"{q}_ms"] if pg else math.nan
-                target = "≤ PostGIS p95" if q == "p95" else ""
-                ok = (ours <= theirs) if (q == "p95" and pg) else None
-                rows.append((f"in-process search index {q} ({size})", _ms(ours), _ms(theirs),
-                             _ratio(ours, theirs), target, _met(ok)))  # fmt: skip
-        if svc:
-            for q in ("p50", "p95"):
-                ours = svc[f"{q}_ms"]
-                theirs = pg[f"{q}_ms"] if pg else math.nan
-                rows.append((f"in-process use case {q} ({size})", _ms(ours), _ms(theirs),
-                             _ratio(ours, theirs), "", ""))  # fmt: skip
-        lean = lat.get(f"lean_{size}")
-        if lean:
-            same = results.meta.get(f"lean_same_answers_{size}")
-            for q in ("p50", "p95"):
-                ours = lean[f"{q}_ms"]
-                theirs = pg[f"{q}_ms"] if pg else math.nan
-                rows.append(
-                    (
-                        f"prototype: lean exact check {q} ({size})",
-                        _ms(ours),
-                        _ms(theirs),
-                        _ratio(ours, theirs),
-                        "",
-                        "" if same else "answers differ!",
-                    )
-                )
+        for q in ("p50", "p95"):
+            ours, floor, theirs = _q(idx, q), _q(fl, q), _q(pg, q)
+            targets = []
+            oks = []
+            if q == "p95" and pg:
+                targets.append("≤ PostGIS")
+                oks.append(ours <= theirs)
+            if q == "p95" and size == "50000":
+                targets.append("≤ 3× floor")
+                oks.append(ours <= 3 * floor)
+            if q == "p95" and size == "200000":
+                targets.append("≤ 10 ms")
+                oks.append(ours <= 10.0)
+            row(f"in-process search index {q} ({size})", _ms(ours), _ms(floor), _ms(theirs),
+                _ratio(ours, floor), _ratio(ours, theirs), ", ".join(targets),
+                "/".join(_met(ok) for ok in oks))  # fmt: skip
+        for q in ("p50", "p95"):
+            ours = _q(svc, q)
+            row(f"in-process use case {q} ({size})", _ms(ours), "", _ms(_q(pg, q)),
+                _ratio(ours, _q(fl, q)), _ratio(ours, _q(pg, q)))  # fmt: skip
+        agreement = results.agreement.get(f"floor_{size}")
+        if agreement:
+            same = agreement["cases"] - agreement["total_mismatches"]
+            row(f"totals equal to the floor ({size})", f"{same}/{agreement['cases']}",
+                target="all", met=_met(agreement["total_mismatches"] == 0))  # fmt: skip
         agreement = results.agreement.get(size)
         if agreement:
             same = agreement["cases"] - agreement["total_mismatches"]
-            rows.append((f"totals equal to PostGIS ({size})", f"{same}/{agreement['cases']}",
-                         "", "", "all", _met(agreement["total_mismatches"] == 0)))  # fmt: skip
-    final = str(results.meta.get("final_sites", ""))
-    search = lat.get("http_search")
-    cheap = lat.get("http_target_groups")
-    if search and cheap:
-        for q in ("p50", "p95"):
-            ok_abs = search["p95_ms"] <= 20.0 if q == "p95" else None
-            rows.append((f"HTTP search {q} ({final})", _ms(search[f"{q}_ms"]), "", "",
-                         "≤ 20 ms" if q == "p95" else "", _met(ok_abs)))  # fmt: skip
-        rows.append(("HTTP GET /target-groups p95", _ms(cheap["p95_ms"]), "", "", "", ""))
-        ratio = search["p95_ms"] / cheap["p95_ms"] if cheap["p95_ms"] else math.nan
-        rows.append(("HTTP search p95 / target-groups p95", f"{ratio:.2f}", "", "", "≤ 3",
-                     _met(ratio <= 3.0)))  # fmt: skip
+            row(f"totals equal to PostGIS ({size})", f"{same}/{agreement['cases']}",
+                target="all", met=_met(agreement["total_mismatches"] == 0))  # fmt: skip
+        search, cheap = lat.get(f"http_search_{size}"), lat.get(f"http_target_groups_{size}")
+        if search and cheap:
+            for q in ("p50", "p95"):
+                row(f"HTTP search {q} ({size})", _ms(search[f"{q}_ms"]),
+                    target="≤ 20 ms" if q == "p95" else "",
+                    met=_met(search["p95_ms"] <= 20.0) if q == "p95" else "")  # fmt: skip
+            row(f"HTTP GET /target-groups p95 ({size})", _ms(cheap["p95_ms"]))
+            ratio = search["p95_ms"] / cheap["p95_ms"] if cheap["p95_ms"] else math.nan
+            row(f"HTTP search p95 / target-groups p95 ({size})", f"{ratio:.2f}", target="≤ 3",
+                met=_met(ratio <= 3.0))  # fmt: skip
+        seq = results.http.get(f"sequential_{size}")
+        if seq:
+            row(f"server CPU per search + target-groups pair ({size})",
+                f"{seq['server_cpu_ms_per_pair']:.2f} ms")  # fmt: skip
+            row(f"server memory (RSS now / peak) ({size})",
+                f"{seq['server_rss_mb']:.0f} / {seq['server_peak_rss_mb']:.0f} MB")  # fmt: skip
     conc = results.http.get("concurrent")
     if conc:
-        rows.append((f"searches/s, {conc['clients']} clients ({final})",
-                     f"{conc['per_second']:.0f}/s", "", "", "≥ 300/s",
-                     _met(conc["per_second"] >= 300)))  # fmt: skip
+        row(f"searches/s, {conc['clients']} clients ({conc['size']})",
+            f"{conc['per_second']:.0f}/s", target="≥ 300/s",
+            met=_met(conc["per_second"] >= 300))  # fmt: skip
         under = lat.get("http_search_16")
         if under:
-            rows.append((f"HTTP search p50 / p95 with {conc['clients']} clients",
-                         f"{under['p50_ms']:.1f} / {under['p95_ms']:.1f} ms", "", "", "", ""))  # fmt: skip
-        rows.append(("server CPU per search (16 clients)",
-                     f"{conc['server_cpu_ms_per_search']:.2f} ms", "", "", "", ""))  # fmt: skip
-    seq = results.http.get("sequential")
-    if seq:
-        rows.append(("server CPU per search + target-groups pair",
-                     f"{seq['server_cpu_ms_per_pair']:.2f} ms", "", "", "", ""))  # fmt: skip
+            row(f"HTTP search p50 / p95 with {conc['clients']} clients",
+                f"{under['p50_ms']:.1f} / {under['p95_ms']:.1f} ms")  # fmt: skip
+        row(
+            f"server CPU per search ({conc['clients']} clients)",
+            f"{conc['server_cpu_ms_per_search']:.2f} ms",
+        )
     dec = results.http.get("decisions")
     if dec:
-        rows.append((f"decision → searchable (median / max of {dec['trials']})",
-                     f"{dec['median_s']:.3f} / {dec['max_s']:.3f} s", "", "", "≤ 1 s",
-                     _met(dec["searchable"] == dec["trials"] and dec["max_s"] <= 1.0)))  # fmt: skip
-    header = ("figure", "ours", "PostGIS", "ours/PostGIS", "target", "met")
+        row(f"decision → searchable (median / max of {dec['trials']}, {dec['size']})",
+            f"{dec['median_s']:.3f} / {dec['max_s']:.3f} s", target="≤ 1 s",
+            met=_met(dec["searchable"] == dec["trials"] and dec["max_s"] <= 1.0))  # fmt: skip
+    header = ("figure", "ours", "floor", "PostGIS", "ours/floor", "ours/PostGIS", "target", "met")
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines.extend("| " + " | ".join(r) + " |" for r in rows)
+    return "\n".join(lines)
+
+
+def curve(results: Results, args: argparse.Namespace) -> str:
+    """The growth curve: one line per size."""
+    lat = results.latency
+    header = (
+        "sites",
+        "in-process p50 / p95",
+        "floor p50 / p95",
+        "PostGIS p50 / p95",
+        "ours/floor p95",
+        "ours/PostGIS p95",
+        "HTTP search p50 / p95",
+        "target-groups p95",
+        "HTTP/cheapest p95",
+        "reindex",
+        "server RSS (peak)",
+    )
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+
+    def pair(summary: dict[str, float] | None) -> str:
+        if not summary:
+            return "-"
+        return f"{summary['p50_ms']:.2f} / {summary['p95_ms']:.2f} ms"
+
+    for size in (str(s) for s in args.size_list):
+        idx, fl, pg = (lat.get(f"{k}_{size}") for k in ("index", "floor", "postgis"))
+        search, cheap = lat.get(f"http_search_{size}"), lat.get(f"http_target_groups_{size}")
+        seq = results.http.get(f"sequential_{size}")
+        reindex_s = results.timings.get(f"reindex_{size}")
+        cells = (
+            size,
+            pair(idx),
+            pair(fl),
+            pair(pg),
+            _ratio(_q(idx, "p95"), _q(fl, "p95")),
+            _ratio(_q(idx, "p95"), _q(pg, "p95")),
+            pair(search),
+            _ms(_q(cheap, "p95")),
+            _ratio(_q(search, "p95"), _q(cheap, "p95")),
+            "-" if reindex_s is None else f"{reindex_s:.1f} s",
+            "-" if not seq else f"{seq['server_rss_mb']:.0f} ({seq['server_peak_rss_mb']:.0f}) MB",
+        )
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -903,9 +901,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--explain", action="store_true", help="print one PostGIS plan")
     parser.add_argument("--keep", default=None, help="work directory to keep (default: temp)")
     parser.add_argument("--json", default=None, help="write all figures to this JSON file")
+    parser.add_argument(
+        "--sizes",
+        default=None,
+        help="growth curve: comma-separated site counts, each a superset of the one before\n"
+        "(e.g. 10000,50000,200000); replaces --sites/--variant-sites",
+    )
+    parser.add_argument(
+        "--http-full-size",
+        type=int,
+        default=None,
+        help="size at which the load test and decision trials run (default: 50000 if measured,\n"
+        "else the largest)",
+    )
     args = parser.parse_args(argv)
-    if args.sites < args.providers:
-        parser.error("--sites must be at least --providers")
+    if args.sizes:
+        args.size_list = [int(x) for x in args.sizes.split(",") if x.strip()]
+    else:
+        args.size_list = [args.sites]
+        if args.variant_sites and args.variant_sites > args.sites:
+            args.size_list.append(args.variant_sites)
+    if args.size_list != sorted(set(args.size_list)):
+        parser.error("sizes must grow")
+    if args.size_list[0] < args.providers:
+        parser.error("the first size must be at least --providers")
+    if args.http_full_size is None:
+        args.http_full_size = 50_000 if 50_000 in args.size_list else args.size_list[-1]
 
     # a plain `kill` still stops the server and the PostgreSQL cluster and removes temp dirs
     signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
@@ -920,11 +941,12 @@ def main(argv: list[str] | None = None) -> int:
         f"versions: Python {results.meta['python']}, tantivy {results.meta['tantivy']}, "
         f"ladybug {results.meta['ladybug']}, litestar {results.meta['litestar']}, "
         f"{results.meta.get('postgres', 'PostgreSQL -')}, {results.meta.get('postgis', '-')}, "
-        f"psycopg {results.meta['psycopg']}"
+        f"psycopg {results.meta['psycopg']}, numpy {results.meta['numpy']}"
     )
     print(
-        f"data: {args.providers} providers, {args.sites} sites (variant {args.variant_sites}); "
-        f"{args.cases} cases; mean total per case "
+        f"data: {args.providers} providers, sites "
+        + ", ".join(str(s) for s in args.size_list)
+        + f"; {args.cases} cases; mean total per case "
         + ", ".join(
             f"{k.removeprefix('mean_total_')}: {v:.1f}"
             for k, v in results.meta.items()
@@ -933,22 +955,26 @@ def main(argv: list[str] | None = None) -> int:
     )
     print()
     print(table(results, args))
+    print()
+    print(curve(results, args))
     for note in results.notes:
         print(f"note: {note}")
-    for key in ("sequential", "concurrent", "decisions"):
-        if key in results.http:
-            print(f"{key}: {json.dumps(results.http[key], default=str)}")
+    for key, value in results.http.items():
+        print(f"{key}: {json.dumps(value, default=str)}")
     if args.json:
         Path(args.json).write_text(
             json.dumps(
                 {
-                    "meta": {k: v for k, v in results.meta.items() if k != "index_totals"},
+                    "meta": {
+                        k: v for k, v in results.meta.items() if not k.startswith("index_totals")
+                    },
                     "timings": results.timings,
                     "latency": results.latency,
                     "agreement": results.agreement,
                     "http": results.http,
                     "notes": results.notes,
                     "table": table(results, args),
+                    "curve": curve(results, args),
                 },
                 indent=2,
                 default=str,

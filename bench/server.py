@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import math
 import os
 import resource
 import secrets
@@ -92,6 +93,18 @@ class Server:
         with open(f"/proc/{self.proc.pid}/stat", encoding="ascii") as fh:
             fields = fh.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / _ticks()
+
+    def memory_mb(self) -> tuple[float, float]:
+        """Resident memory of the server process now and at its peak (VmRSS, VmHWM), in MB."""
+        if self.proc is None:
+            return math.nan, math.nan
+        values = {}
+        with open(f"/proc/{self.proc.pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                key, _, rest = line.partition(":")
+                if key in ("VmRSS", "VmHWM"):
+                    values[key] = int(rest.split()[0]) / 1024.0  # kB
+        return values.get("VmRSS", math.nan), values.get("VmHWM", math.nan)
 
     def stop(self) -> None:
         if self.proc is None:
