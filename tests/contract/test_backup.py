@@ -354,15 +354,25 @@ def test_check_reports_a_missing_index_entry_and_a_forged_admission(
             ("E1", f"Standort {admitted[0]}")
         ]
         reindex(target)
-        row = dict(
-            next(
-                r["props"]
-                for r in _records(backup)
-                if r.get("label") == "Admission" and r["props"]["status"] == "admitted"
-            )
+        real = next(r for r in target.graph.read("check.admissions") if r["status"] == "admitted")
+        props = next(
+            r["props"]
+            for r in _records(backup)
+            if r.get("label") == "Admission" and r["props"]["id"] == real["id"]
         )
-        row.update(id="adm-forged", issued_by="drv-bayern-sued")
-        target.graph.write(lambda tx: tx.run("backup.restore_admission", rows=[row]))
+
+        def forge(tx: Any) -> None:  # an admission issued by a carrier not responsible
+            tx.run("backup.restore_admission", rows=[{**props, "id": "adm-forged"}])
+            for name, source, target_key in [
+                ("has_admission", real["site_id"], "adm-forged"),
+                ("for_group", "adm-forged", real["target_group"]),
+                ("under", "adm-forged", real["application_id"]),
+                ("issued_by", "adm-forged", "drv-bayern-sued"),
+            ]:
+                rows = [{"source": source, "target": target_key}]
+                tx.run(f"backup.restore_rels_{name}", rows=rows)
+
+        target.graph.write(forge)
         with pytest.raises(InvariantsViolated) as info:
             run_check(target)
         # rule A6/A7: only the site's responsible carrier issues its admission
