@@ -212,7 +212,7 @@ def unmet_need(request: Any, data: Form) -> Response[Any]:
     """N7 in one click: the form sends only the postal code and the target groups; the record
     holds the carrier, the district, the groups and the date. The result page is shown again
     for those two (the other filters of the search are not sent, so they are not kept)."""
-    from registry.network import service as network
+    from registry.network.unmet_need import record_unmet_need
 
     c = _c()
     reg, me = c._reg(request), c._me(request)
@@ -221,7 +221,7 @@ def unmet_need(request: Any, data: Form) -> Response[Any]:
         "target_groups": values(data, "target_group"),
     }
     try:
-        recorded = network.record_unmet_need(reg, me, body)
+        recorded = record_unmet_need(reg, me, body)
     except InvalidInput as exc:
         text = " ".join(p.message for p in exc.problems)
         return c._error_page(request, 422, "Bedarf nicht erfasst", text)
@@ -276,7 +276,7 @@ PARTNER_SEARCH_ANCHORS = {
 @get("/partners/search", guards=[allow(CASE_MANAGER, STRATEGIST)], sync_to_thread=True)
 def partner_search(request: Any, seite: int = 1) -> Template:
     """E7: partner sites whose service radius reaches the place, nearest first."""
-    from registry.network import service as network
+    from registry.network.partner_search import search_partners
 
     c = _c()
     reg, me = c._reg(request), c._me(request)
@@ -302,7 +302,7 @@ def partner_search(request: Any, seite: int = 1) -> Template:
         if not errors:
             services = [s.strip() for s in params["service"].split(",") if s.strip()]
             try:
-                result = network.search_partners(
+                result = search_partners(
                     reg,
                     me,
                     postal_code=params["postal_code"],

@@ -1,6 +1,6 @@
 """Portal page: who serves a district for a target group (issue 12, `GET /network/around`).
 
-The page calls the same use case as the API (`registry.network.around_service`) and draws its
+The page calls the same use case as the API (`registry.network.around_report`) and draws its
 small graph as inline SVG laid out here, on the server: no JavaScript, nothing from a CDN. The
 drawing reads left to right, admissions on the left of the district, agreements on its right:
 
@@ -264,7 +264,7 @@ def _tables(graph: Mapping[str, Sequence[Mapping[str, str]]]) -> dict[str, Any]:
 
 @get("/network/around", guards=[allow(CASE_MANAGER, STRATEGIST)], sync_to_thread=True)
 def network_around_page(request: Any, district: str = "", target_group: str = "") -> Template:
-    from registry.network.around_service import network_around
+    from registry.network.around_report import network_around
 
     reg_of, me_of, page = _env()
     reg, me = reg_of(request), me_of(request)

@@ -2,7 +2,8 @@
 editing agreements (a draft in place, an agreement in force as a new version), suspending,
 resuming and terminating them with a reason, and the agreements due for review.
 
-The pages call ``registry.network.service`` with the logged-in Principal, like the API does.
+The pages call the use cases of ``registry.network`` with the logged-in Principal, like the
+API does.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ from portal.forms import Errors, Form, FormData, checked, number, problems_of, v
 from registry.api.security import allow
 from registry.auth import Role
 from registry.errors import Conflict, InvalidInput, Problem
+from registry.network.agreement_drafts import update_agreement
+from registry.network.agreement_reading import agreements_due_for_review, get_agreement
+from registry.network.agreement_status import change_agreement_status
+from registry.network.partners import get_partner, update_partner
 
 CASE_MANAGER = Role.CASE_MANAGER
 STRATEGIST = Role.NETWORK_STRATEGIST
@@ -59,12 +64,6 @@ def _np() -> Any:
     from portal import network_pages
 
     return network_pages
-
-
-def _network() -> Any:
-    from registry.network import service
-
-    return service
 
 
 # --------------------------------------------------------------------------- partner edit (N1)
@@ -217,7 +216,7 @@ def _editable_partner(request: Any, partner_id: str) -> dict[str, Any]:
     from registry.errors import Forbidden
 
     c = _c()
-    partner: dict[str, Any] = _network().get_partner(c._reg(request), c._me(request), partner_id)
+    partner: dict[str, Any] = get_partner(c._reg(request), c._me(request), partner_id)
     if not partner.get("may_edit"):
         raise Forbidden(
             "Diesen Partner pflegen die Träger, die mit ihm zusammenarbeiten (Regel N1)."
@@ -266,7 +265,7 @@ def partner_update(request: Any, partner_id: str, data: Form) -> Response[Any]:
         errors.extend(remap_rows(problems_of(exc), site_rows, contact_rows))
     else:
         try:
-            _network().update_partner(
+            update_partner(
                 c._reg(request), c._me(request), partner_id, parsed.model_dump(exclude_unset=True)
             )
         except InvalidInput as exc:
@@ -375,9 +374,7 @@ def _manageable(request: Any, agreement_id: str) -> dict[str, Any]:
     from registry.errors import Forbidden
 
     c = _c()
-    agreement: dict[str, Any] = _network().get_agreement(
-        c._reg(request), c._me(request), agreement_id
-    )
+    agreement: dict[str, Any] = get_agreement(c._reg(request), c._me(request), agreement_id)
     if not agreement.get("may_manage"):
         raise Forbidden("Diese Vereinbarung pflegen die Träger ihrer Region (Regel N4).")
     return agreement
@@ -412,7 +409,7 @@ def agreement_update(request: Any, agreement_id: str, data: Form) -> Response[An
         changes = parsed.model_dump(mode="json", exclude_unset=True)
         override = changes.pop("override_reason", None)
         try:
-            _network().update_agreement(
+            update_agreement(
                 c._reg(request), c._me(request), agreement_id, changes, override_reason=override
             )
         except InvalidInput as exc:
@@ -450,7 +447,7 @@ def agreement_status(request: Any, agreement_id: str, data: Form) -> Response[An
         errors.add(Problem("status_reason", "Bitte eine Begründung angeben.", "N4"))
     if not errors:
         try:
-            _network().change_agreement_status(
+            change_agreement_status(
                 c._reg(request), c._me(request), agreement_id, action, parsed.reason
             )
         except InvalidInput as exc:
@@ -474,7 +471,7 @@ def agreements_due(request: Any, within_days: int = 90) -> Template:
     """N5: the carrier's agreements whose next review lies within the window or is past."""
     c = _c()
     within = max(0, min(within_days, 3650))
-    due = _network().agreements_due_for_review(c._reg(request), c._me(request), within)
+    due = agreements_due_for_review(c._reg(request), c._me(request), within)
     return c.page(
         request,
         "agreements_due.html",

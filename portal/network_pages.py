@@ -1,6 +1,7 @@
 """Portal pages of the network (rules N1-N7): partners, agreements, coverage.
 
-The pages call ``registry.network.service`` with the logged-in Principal, like the API does.
+The pages call the use cases of ``registry.network`` with the logged-in Principal, like the
+API does.
 """
 
 from __future__ import annotations
@@ -17,6 +18,15 @@ from portal.forms import Errors, Form, FormData, codes, number, problems_of, val
 from registry.api.security import allow
 from registry.auth import Role
 from registry.errors import InvalidInput, Problem
+from registry.network.agreement_drafts import create_agreement
+from registry.network.agreement_reading import (
+    agreements_due_for_review,
+    get_agreement,
+    list_agreements,
+)
+from registry.network.agreement_status import activate_agreement
+from registry.network.coverage_report import coverage
+from registry.network.partners import create_partner, get_partner, list_partners
 
 CASE_MANAGER = Role.CASE_MANAGER
 STRATEGIST = Role.NETWORK_STRATEGIST
@@ -99,12 +109,6 @@ def _env() -> tuple[Any, Any, Any, Page, Callable[[str], Response[Any]]]:
     return c._reg, c._me, c.allow, c.page, c.see_other
 
 
-def _network() -> Any:
-    from registry.network import service
-
-    return service
-
-
 def _type_labels(reg: Any) -> dict[str, str]:
     return {t.code: t.label for t in reg.reference.partner_types}
 
@@ -115,7 +119,7 @@ def _type_labels(reg: Any) -> dict[str, str]:
 def _partners_page(request: Any, q: str, type_: str, seite: int, message: str = "") -> Template:
     reg_of, me_of, _, page, _ = _env()
     reg, me = reg_of(request), me_of(request)
-    result = _network().list_partners(
+    result = list_partners(
         reg, me, type=type_ or None, q=q or None, page=max(seite, 1), page_size=20
     )
     pages = max(1, math.ceil(result["total"] / 20))
@@ -149,7 +153,7 @@ def partner_list(
 def partner_detail(request: Any, partner_id: str, hinweis: str = "") -> Template:
     reg_of, me_of, _, page, _ = _env()
     reg = reg_of(request)
-    partner = _network().get_partner(reg, me_of(request), partner_id)
+    partner = get_partner(reg, me_of(request), partner_id)
     return page(
         request,
         "partner.html",
@@ -220,9 +224,7 @@ def partner_create(request: Any, data: Form) -> Response[Any]:
         errors.extend(problems_of(exc))
     else:
         try:
-            created = _network().create_partner(
-                reg_of(request), me_of(request), parsed.model_dump()
-            )
+            created = create_partner(reg_of(request), me_of(request), parsed.model_dump())
         except InvalidInput as exc:
             errors.extend(exc.problems)
         else:
@@ -238,8 +240,8 @@ def agreement_list(request: Any, status: str = "") -> Template:
     reg_of, me_of, _, page, _ = _env()
     reg, me = reg_of(request), me_of(request)
     status = status if status in AGREEMENT_STATUS else ""
-    items = _network().list_agreements(reg, me, status or None)
-    due = _network().agreements_due_for_review(reg, me, 90)
+    items = list_agreements(reg, me, status or None)
+    due = agreements_due_for_review(reg, me, 90)
     return page(
         request,
         "agreements.html",
@@ -263,7 +265,7 @@ def _agreement_page(
 ) -> Template:
     reg_of, me_of, _, page, _ = _env()
     reg = reg_of(request)
-    agreement = _network().get_agreement(reg, me_of(request), agreement_id)
+    agreement = get_agreement(reg, me_of(request), agreement_id)
     return page(
         request,
         "agreement.html",
@@ -348,7 +350,7 @@ def agreement_activate(request: Any, agreement_id: str, data: Form) -> Response[
     reason = value(data, "override_reason") or None
     errors = Errors(anchors={"override_reason"}, default="override_reason")
     try:
-        _network().activate_agreement(reg_of(request), me_of(request), agreement_id, reason)
+        activate_agreement(reg_of(request), me_of(request), agreement_id, reason)
     except InvalidInput as exc:
         errors.notice = (
             "Die Vereinbarung kann nicht in Kraft treten: es fehlen Inhalte (Regel N3). "
@@ -365,7 +367,7 @@ def _agreement_form(
 ) -> Template:
     reg_of, me_of, _, page, _ = _env()
     reg, me = reg_of(request), me_of(request)
-    partners = _network().list_partners(reg, me, page=1, page_size=100)["results"]
+    partners = list_partners(reg, me, page=1, page_size=100)["results"]
     return page(
         request,
         "agreement_form.html",
@@ -461,7 +463,7 @@ def agreement_create(request: Any, data: Form) -> Response[Any]:
         errors.extend(_contacts_to_anchor(problems_of(exc)))
     else:
         try:
-            created = _network().create_agreement(
+            created = create_agreement(
                 reg_of(request), me_of(request), parsed.model_dump(mode="json", exclude_none=True)
             )
         except InvalidInput as exc:
@@ -494,7 +496,7 @@ def coverage_page(
     target_group = target_group if target_group in codes_ else codes_[0]
     lookahead = max(0, min(lookahead_days, 3650))
     me = me_of(request)
-    rows = _network().coverage(reg, me, target_group, lookahead)
+    rows = coverage(reg, me, target_group, lookahead)
     gaps = sum(1 for r in rows if r.get("gap"))
     opening = sum(1 for r in rows if r.get("gap_opens"))
     coverage_map = coverage_map_of(reg, rows)

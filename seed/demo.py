@@ -17,7 +17,7 @@
   older notices are acknowledged (A8);
 * carrier profiles (contacts, Q0), contracts (A13), site confirmations and stale data, staff
   changes (A15) through ``registry.admission.lifecycle_service``; network partners of all 16
-  types and agreements of every kind and state through ``registry.network.service`` (see
+  types and agreements of every kind and state through the ``registry.network`` use cases (see
   :data:`EXTENSIONS` and ``seed/demo_lifecycle.py``, ``seed/demo_network.py``).
 
 Past dates come from moving :mod:`registry.clock` back before a step and resetting it after.

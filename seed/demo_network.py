@@ -1,5 +1,5 @@
-"""Demo network partners and cooperation agreements (rules N1–N5), through
-``registry.network.service``. Called by ``seed/demo.py``; all names are invented."""
+"""Demo network partners and cooperation agreements (rules N1–N5), through the use cases of
+``registry.network``. Called by ``seed/demo.py``; all names are invented."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from registry import clock
+from registry.network.agreement_drafts import create_agreement
+from registry.network.agreement_status import activate_agreement, change_agreement_status
+from registry.network.partners import create_partner
 from registry.reference import District, Reference
 from seed import demo_words as words
 
@@ -184,7 +187,6 @@ def seed_partners(demo: DemoRun, providers: int) -> list[PartnerRecord]:
     """N1: partners of all 16 types near the population, created by the carriers' case
     managers (they keep the network current, Rahmenkonzept §6.2) or strategists."""
     from registry.api.network import PartnerIn
-    from registry.network import service as network
     from seed.demo import city_of, days_ago
 
     rng = demo.rng
@@ -254,7 +256,7 @@ def seed_partners(demo: DemoRun, providers: int) -> list[PartnerRecord]:
         ]
         created_ago = rng.uniform(20, 900)
         with days_ago(created_ago):
-            created = network.create_partner(demo.reg, author, body)
+            created = create_partner(demo.reg, author, body)
         records.append(
             PartnerRecord(created["id"], kind, district, tuple(chosen_groups), created_ago)
         )
@@ -300,7 +302,6 @@ def seed_agreements(demo: DemoRun, partners: list[PartnerRecord], providers: int
     despite gaps (with a reason), some due for review, suspended, ended or expired; national
     ones by DRV Bund."""
     from registry.api.network import AgreementIn
-    from registry.network import service as network
     from seed.demo import days_ago
 
     rng = demo.rng
@@ -418,11 +419,11 @@ def seed_agreements(demo: DemoRun, partners: list[PartnerRecord], providers: int
         body["contents"] = parsed.contents.model_dump(mode="json", exclude_none=True)
         strategist = demo.strategist(author)
         with days_ago(created_ago):
-            created = network.create_agreement(demo.reg, strategist, body)
+            created = create_agreement(demo.reg, strategist, body)
         agreement_id = created["id"]
         if fate != "draft":
             with days_ago(activated_ago):
-                network.activate_agreement(
+                activate_agreement(
                     demo.reg,
                     strategist,
                     agreement_id,
@@ -433,7 +434,7 @@ def seed_agreements(demo: DemoRun, partners: list[PartnerRecord], providers: int
                 )
         if fate in ("suspended", "terminated"):
             with days_ago(activated_ago * rng.uniform(0.1, 0.8)):
-                network.change_agreement_status(
+                change_agreement_status(
                     demo.reg,
                     strategist,
                     agreement_id,

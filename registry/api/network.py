@@ -1,8 +1,8 @@
 """Network API (API.md "Network" and the partner search / unmet need of "Directory"):
 partners (N1), agreements (N2–N5), coverage (N6), unmet need (N7), partner search (E7).
 
-Thin controllers: parse, call `registry.network.service`, return. Scope checks live in the
-service; the guards only admit the roles that may ever call a route (DOMAIN.md §9).
+Thin controllers: parse, call the use cases of `registry.network`, return. Scope checks live
+in the use cases; the guards only admit the roles that may ever call a route (DOMAIN.md §9).
 """
 
 from __future__ import annotations
@@ -26,7 +26,16 @@ from registry.api.fields import (
 )
 from registry.api.security import allow, registry_of
 from registry.auth import Role
-from registry.network import around_service, service
+from registry.network import (
+    agreement_drafts,
+    agreement_reading,
+    agreement_status,
+    around_report,
+    coverage_report,
+    partner_search,
+    partners,
+    unmet_need,
+)
 
 Json = dict[str, Any]
 CM = Role.CASE_MANAGER
@@ -188,7 +197,7 @@ class PartnerController(Controller):
         sync_to_thread=True,
     )
     def create(self, request: Request[Any, Any, Any], data: PartnerIn) -> Json:
-        return service.create_partner(registry_of(request), request.user, data.model_dump())
+        return partners.create_partner(registry_of(request), request.user, data.model_dump())
 
     @get(
         "/", operation_id="listPartners", guards=[allow(CM, STRATEGIST, ADMIN)], sync_to_thread=True
@@ -202,7 +211,7 @@ class PartnerController(Controller):
         page: Page = 1,
         page_size: PageSize = 20,
     ) -> Json:
-        return service.list_partners(
+        return partners.list_partners(
             registry_of(request),
             request.user,
             type=type,
@@ -231,7 +240,7 @@ class PartnerController(Controller):
         page: Page = 1,
         page_size: PageSize = 20,
     ) -> Json:
-        return service.search_partners(
+        return partner_search.search_partners(
             registry_of(request),
             request.user,
             postal_code=postal_code,
@@ -252,7 +261,7 @@ class PartnerController(Controller):
         sync_to_thread=True,
     )
     def get_one(self, request: Request[Any, Any, Any], partner_id: str) -> Json:
-        return service.get_partner(registry_of(request), request.user, partner_id)
+        return partners.get_partner(registry_of(request), request.user, partner_id)
 
     @patch(
         "/{partner_id:str}",
@@ -262,7 +271,7 @@ class PartnerController(Controller):
         sync_to_thread=True,
     )
     def update(self, request: Request[Any, Any, Any], partner_id: str, data: PartnerPatch) -> Json:
-        return service.update_partner(
+        return partners.update_partner(
             registry_of(request), request.user, partner_id, data.model_dump(exclude_unset=True)
         )
 
@@ -276,7 +285,7 @@ class AgreementController(Controller):
     def create(self, request: Request[Any, Any, Any], data: AgreementIn) -> Json:
         body = data.model_dump(mode="json")
         body["contents"] = data.contents.model_dump(mode="json", exclude_none=True)
-        return service.create_agreement(registry_of(request), request.user, body)
+        return agreement_drafts.create_agreement(registry_of(request), request.user, body)
 
     @get("/", operation_id="listAgreements", sync_to_thread=True)
     def list_all(
@@ -286,7 +295,7 @@ class AgreementController(Controller):
             Literal["draft", "active", "suspended", "terminated", "expired"] | None, Parameter()
         ] = None,
     ) -> list[Json]:
-        return service.list_agreements(registry_of(request), request.user, status)
+        return agreement_reading.list_agreements(registry_of(request), request.user, status)
 
     @get("/due-for-review", operation_id="agreementsDueForReview", sync_to_thread=True)
     def due(
@@ -294,11 +303,13 @@ class AgreementController(Controller):
         request: Request[Any, Any, Any],
         within_days: Annotated[int, Parameter(ge=0, le=3650)] = 90,
     ) -> list[Json]:
-        return service.agreements_due_for_review(registry_of(request), request.user, within_days)
+        return agreement_reading.agreements_due_for_review(
+            registry_of(request), request.user, within_days
+        )
 
     @get("/{agreement_id:str}", operation_id="getAgreement", sync_to_thread=True)
     def get_one(self, request: Request[Any, Any, Any], agreement_id: str) -> Json:
-        return service.get_agreement(registry_of(request), request.user, agreement_id)
+        return agreement_reading.get_agreement(registry_of(request), request.user, agreement_id)
 
     @patch(
         "/{agreement_id:str}", operation_id="updateAgreement", status_code=200, sync_to_thread=True
@@ -308,7 +319,7 @@ class AgreementController(Controller):
     ) -> Json:
         changes = data.model_dump(mode="json", exclude_unset=True)
         override = changes.pop("override_reason", None)
-        return service.update_agreement(
+        return agreement_drafts.update_agreement(
             registry_of(request), request.user, agreement_id, changes, override_reason=override
         )
 
@@ -321,7 +332,7 @@ class AgreementController(Controller):
     def activate(
         self, request: Request[Any, Any, Any], agreement_id: str, data: ActivateIn | None = None
     ) -> Json:
-        return service.activate_agreement(
+        return agreement_status.activate_agreement(
             registry_of(request),
             request.user,
             agreement_id,
@@ -337,7 +348,7 @@ class AgreementController(Controller):
     def suspend(
         self, request: Request[Any, Any, Any], agreement_id: str, data: AgreementReasonIn
     ) -> Json:
-        return service.change_agreement_status(
+        return agreement_status.change_agreement_status(
             registry_of(request), request.user, agreement_id, "suspend", data.reason
         )
 
@@ -350,7 +361,7 @@ class AgreementController(Controller):
     def resume(
         self, request: Request[Any, Any, Any], agreement_id: str, data: AgreementReasonIn
     ) -> Json:
-        return service.change_agreement_status(
+        return agreement_status.change_agreement_status(
             registry_of(request), request.user, agreement_id, "resume", data.reason
         )
 
@@ -363,7 +374,7 @@ class AgreementController(Controller):
     def terminate(
         self, request: Request[Any, Any, Any], agreement_id: str, data: AgreementReasonIn
     ) -> Json:
-        return service.change_agreement_status(
+        return agreement_status.change_agreement_status(
             registry_of(request), request.user, agreement_id, "terminate", data.reason
         )
 
@@ -380,7 +391,9 @@ class CoverageController(Controller):
         target_group: Annotated[str, Parameter(max_length=80)],
         lookahead_days: Annotated[int, Parameter(ge=0, le=3650)] = 0,
     ) -> list[Json]:
-        return service.coverage(registry_of(request), request.user, target_group, lookahead_days)
+        return coverage_report.coverage(
+            registry_of(request), request.user, target_group, lookahead_days
+        )
 
 
 class UnmetNeedController(Controller):
@@ -395,7 +408,7 @@ class UnmetNeedController(Controller):
         sync_to_thread=True,
     )
     def record(self, request: Request[Any, Any, Any], data: UnmetNeedIn) -> Json:
-        return service.record_unmet_need(
+        return unmet_need.record_unmet_need(
             registry_of(request), request.user, data.model_dump(exclude_unset=True)
         )
 
@@ -406,7 +419,7 @@ class UnmetNeedController(Controller):
         sync_to_thread=True,
     )
     def counts(self, request: Request[Any, Any, Any], since: date | None = None) -> list[Json]:
-        return service.unmet_need_counts(registry_of(request), request.user, since)
+        return unmet_need.unmet_need_counts(registry_of(request), request.user, since)
 
 
 class NetworkAroundController(Controller):
@@ -434,7 +447,7 @@ class NetworkAroundController(Controller):
         district: Annotated[str, Parameter(max_length=20)] = "",
         target_group: Annotated[str, Parameter(max_length=80)] = "",
     ) -> Json:
-        return around_service.network_around(
+        return around_report.network_around(
             registry_of(request), request.user, district=district, target_group=target_group
         )
 

@@ -20,6 +20,7 @@ from registry.clock import now
 from registry.context import Registry
 from registry.directory.outbox import OutboxRepository, OutboxRow
 from registry.graph.ports import Row, Tx
+from registry.network.repository import NetworkRepository
 from registry.search.documents import (
     Address,
     AdmissionState,
@@ -113,7 +114,7 @@ def load_partner_documents(reg: Registry, site_ids: list[str]) -> list[PartnerDo
     if not site_ids:
         return []
     docs = []
-    for row in reg.graph.read("network.partner_site_documents", ids=site_ids):
+    for row in reg.repo(NetworkRepository).partner_site_documents(site_ids):
         contacts = json.loads(row["contacts"] or "[]")
         docs.append(
             PartnerDocument(
@@ -227,7 +228,7 @@ def reindex(reg: Registry, progress: Callable[[int, int], None] | None = None) -
     sites = reg.graph.read("providers.all_sites")
     providers = {p["id"]: p for p in reg.graph.read("providers.list")}
     admissions = reg.graph.read("admission.all_admissions")
-    partner_ids = [r["id"] for r in reg.graph.read("network.partner_site_ids")]
+    partner_ids = reg.repo(NetworkRepository).partner_site_ids()
     total = len(sites) + len(partner_ids)
     reg.graph.write(lambda tx: reg.repo(OutboxRepository, tx).clear())
     docs = site_documents_from_rows(sites, providers, admissions)

@@ -1,6 +1,6 @@
 """Who serves a district for a target group (issue 12, `GET /network/around`), as pure assembly.
 
-The use case (`registry.network.around_service`) finds the facts in the graph: the admitted sites
+The use case (`registry.network.around_report`) finds the facts in the graph: the admitted sites
 whose catchment reaches the district (rule A8's reach test, as coverage N6 counts them) with their
 providers and the carriers that issued the admissions, and the agreements in force covering the
 district (the district itself, its state, or national) with the partners serving the group there

@@ -3,7 +3,7 @@
 Loads the facts and hands them to the pure assembly of `registry.network.around`:
 
 * admitted sites whose catchment reaches the district: the same sites and the same reach test
-  as coverage (N6; `service.admitted_sites`, rule A8's reach shared with E8), then, for those
+  as coverage (N6; `coverage_report.admitted_sites`, rule A8's reach shared with E8), then, for those
   sites, a walk to their providers and the carriers that issued the admissions (``around_sites``);
 * agreements covering the district, found by walking from the district (``around_agreements``:
   COVERS the district, its state, or national; partners that SERVE the group), kept when in force
@@ -26,10 +26,12 @@ from registry import clock
 from registry.auth import Principal, Role
 from registry.context import Registry
 from registry.errors import Forbidden, InvalidInput, Problem
-from registry.network import service
 from registry.network.around import Named, ServingAgreement, ServingSite, assemble
 from registry.network.coverage import in_force_on
+from registry.network.coverage_report import admitted_sites
 from registry.network.model import AgreementStatus
+from registry.network.reach import reached_districts
+from registry.network.repository import NetworkRepository
 
 AROUND_READERS = (Role.CASE_MANAGER, Role.NETWORK_STRATEGIST)
 
@@ -60,13 +62,14 @@ def _validate(reg: Registry, district: str, target_group: str) -> None:
 def _serving_sites(reg: Registry, district: str, target_group: str) -> list[ServingSite]:
     reaching = [
         s.id
-        for s in service.admitted_sites(reg, target_group)
+        for s in admitted_sites(reg, target_group)
         if s.reached_districts is not None and district in s.reached_districts
     ]
     if not reaching:
         return []
     found: dict[str, tuple[Named, Named, set[str]]] = {}
-    for r in reg.graph.read("network.around_sites", site_ids=reaching, target_group=target_group):
+    repo = reg.repo(NetworkRepository)
+    for r in repo.around_sites(site_ids=reaching, target_group=target_group):
         site, provider, issuers = found.setdefault(
             r["site_id"],
             (
@@ -85,13 +88,10 @@ def _serving_sites(reg: Registry, district: str, target_group: str) -> list[Serv
 
 def _serving_agreements(reg: Registry, district: str, target_group: str) -> list[ServingAgreement]:
     today = clock.today()
+    repo = reg.repo(NetworkRepository)
     rows = [
         r
-        for r in reg.graph.read(
-            "network.around_agreements",
-            district=district,
-            target_group=target_group,
-        )
+        for r in repo.around_agreements(district=district, target_group=target_group)
         if in_force_on(
             AgreementStatus(r["status"]),
             _day(r["valid_from"]) or today,
@@ -102,8 +102,8 @@ def _serving_agreements(reg: Registry, district: str, target_group: str) -> list
     partner_ids = sorted({r["partner_id"] for r in rows})
     serving: set[str] = set()
     if partner_ids:
-        for s in reg.graph.read("network.sites_of_partners", partner_ids=partner_ids):
-            reached = service.reached_districts(
+        for s in repo.sites_of_partners(partner_ids):
+            reached = reached_districts(
                 reg,
                 float(s["lat"]),
                 float(s["lon"]),

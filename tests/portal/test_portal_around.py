@@ -22,7 +22,9 @@ PAGE = f"/network/around?district={KIEL}&target_group=addiction"
 def world(portal: Portal) -> dict[str, Any]:
     """A provider admitted in Kiel for addiction, a partner in Kiel serving addiction with an
     agreement in force for Kiel (parties DRV Nord and DRV Bund)."""
-    from registry.network import service as network
+    from registry.network.agreement_drafts import create_agreement
+    from registry.network.agreement_status import activate_agreement
+    from registry.network.partners import create_partner
 
     reg = portal.registry
     register_provider(portal, "anbieter.around", "Suchtlotse Kiel gGmbH")
@@ -30,7 +32,7 @@ def world(portal: Portal) -> dict[str, Any]:
         portal, "anbieter.around", "drv-nord", [("Kiel Förde", "24103", "Kiel")], ["addiction"]
     )
     decide_all(portal, "officer.nord", app)
-    partner = network.create_partner(
+    partner = create_partner(
         reg,
         principal_of(reg, "cm.nord"),
         {
@@ -49,7 +51,7 @@ def world(portal: Portal) -> dict[str, Any]:
         },
     )
     strategist = principal_of(reg, "strategist.nord")
-    agreement = network.create_agreement(
+    agreement = create_agreement(
         reg,
         strategist,
         {
@@ -63,7 +65,7 @@ def world(portal: Portal) -> dict[str, Any]:
             "contents": {"roles": "Rollen sind verteilt."},
         },
     )
-    network.activate_agreement(reg, strategist, agreement["id"], override_reason="Pilotphase")
+    activate_agreement(reg, strategist, agreement["id"], override_reason="Pilotphase")
     return {"partner": partner["id"], "agreement": agreement["id"]}
 
 

@@ -29,7 +29,7 @@ def world(portal: Portal) -> Iterator[dict[str, Any]]:
     """One admitted provider in Kiel, one only applied in Lübeck, a partner in Kiel, an
     agreement draft, and a case manager and strategist of another carrier."""
     from registry.auth.service import add_user
-    from registry.network import service as network
+    from registry.network.partners import create_partner
 
     reg = portal.registry
     for username, role, carrier in (
@@ -46,7 +46,7 @@ def world(portal: Portal) -> Iterator[dict[str, Any]]:
     luebeck = register_provider(portal, "anbieter.luebeck", f"Brücke {HOSTILE} gGmbH")
     submit(portal, "anbieter.luebeck", "drv-nord", [("Lübeck", "23552", "Lübeck")], ["addiction"])
     cm = principal_of(reg, "cm.nord")
-    partner = network.create_partner(
+    partner = create_partner(
         reg,
         cm,
         {
@@ -75,9 +75,9 @@ def world(portal: Portal) -> Iterator[dict[str, Any]]:
 
 
 def _agreement(portal: Portal, title: str) -> str:
-    from registry.network import service as network
+    from registry.network.agreement_drafts import create_agreement
 
-    created = network.create_agreement(
+    created = create_agreement(
         portal.registry,
         principal_of(portal.registry, "strategist.nord"),
         {
@@ -95,7 +95,9 @@ def _agreement(portal: Portal, title: str) -> str:
 
 
 def _partner_id(portal: Portal) -> str:
-    rows = portal.registry.graph.read("network.list_partners", type="", carrier="")
+    from registry.network.repository import NetworkRepository
+
+    rows = portal.registry.repo(NetworkRepository).list_partners()
     return str(next(r["id"] for r in rows if r["name"].startswith("Schuldnerberatung")))
 
 
@@ -186,7 +188,7 @@ def test_unmet_need_is_recorded_in_one_click_with_nothing_but_place_and_groups(
     portal: Portal, world: dict[str, Any]
 ) -> None:
     # rule N7: carrier, district, target groups, date - nothing else
-    from registry.network import service as network
+    from registry.network.unmet_need import unmet_need_counts
 
     portal.login("cm.nord")
     query = "postal_code=24105&target_group=hearing-impairment&q=Geb%C3%A4rdensprache"
@@ -205,9 +207,7 @@ def test_unmet_need_is_recorded_in_one_click_with_nothing_but_place_and_groups(
     done = portal.get(r.headers["location"])
     assert "Der ungedeckte Bedarf ist erfasst: Kiel" in done.text
     assert 'action="/search/unmet-need"' not in done.text  # one click, not two
-    counts = network.unmet_need_counts(
-        portal.registry, principal_of(portal.registry, "strategist.nord")
-    )
+    counts = unmet_need_counts(portal.registry, principal_of(portal.registry, "strategist.nord"))
     assert {"target_group": "hearing-impairment", "count": 1} in [
         {"target_group": c["target_group"], "count": c["count"]}
         for c in counts
@@ -564,9 +564,9 @@ def test_agreement_notices_link_to_the_agreement_and_are_acknowledged(
     portal: Portal, world: dict[str, Any]
 ) -> None:
     # rule N4: the carriers of the region are told; their strategists acknowledge
-    from registry.network import service as network
+    from registry.network.agreement_drafts import create_agreement
 
-    created = network.create_agreement(
+    created = create_agreement(
         portal.registry,
         principal_of(portal.registry, "strategist.bund"),
         {
@@ -594,9 +594,9 @@ def test_agreement_notices_link_to_the_agreement_and_are_acknowledged(
 
 def test_coverage_map_and_announcement_from_a_gap(portal: Portal, world: dict[str, Any]) -> None:
     # rules N6, N7, A12: gaps at a glance, unmet need beside supply, announcement from a gap
-    from registry.network import service as network
+    from registry.network.unmet_need import record_unmet_need
 
-    network.record_unmet_need(
+    record_unmet_need(
         portal.registry,
         principal_of(portal.registry, "cm.nord"),
         {"postal_code": "24105", "target_groups": ["oncology"]},

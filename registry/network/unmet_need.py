@@ -1,0 +1,107 @@
+"""Unmet need (N7): a case manager records that nothing fits; strategists and admins read the
+counts per district and target group (e.g. to start an announcement, A12)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from registry import clock
+from registry.auth import Principal, Role
+from registry.context import Registry
+from registry.errors import Forbidden, InvalidInput
+from registry.geo import AmbiguousPlace, GeocodingError
+from registry.graph.ports import Tx
+from registry.ids import new_id
+from registry.network import coverage as cov
+from registry.network.model import UnmetNeed
+from registry.network.repository import NetworkRepository
+from registry.network.shared import (
+    COVERAGE_READERS,
+    iso,
+    require_carrier,
+    rule_problems,
+    target_group_codes,
+)
+
+
+def record_unmet_need(
+    reg: Registry, principal: Principal, payload: Mapping[str, Any]
+) -> dict[str, Any]:
+    """N7: a case manager records that nothing fits: carrier, district (from the postal code),
+    target groups and the date, nothing else. A postal code spanning several districts counts
+    for the district of its primary place (design decision: the body may not name a place).
+
+    No audit event: the record must not be linkable to a user (DOMAIN.md §10: the unmet-need
+    record is the only trace of a search, and it holds no personal data)."""
+    if principal.role is not Role.CASE_MANAGER:
+        raise Forbidden("Ungedeckten Bedarf erfassen Fallmanagerinnen und Fallmanager (N7).")
+    carrier = require_carrier(principal)
+    problems = cov.validate_unmet_need(payload, known_target_groups=target_group_codes(reg))
+    if problems:
+        raise InvalidInput(rule_problems(problems))
+    postal_code = str(payload["postal_code"]).strip()
+    try:
+        district_key = reg.geocoder.resolve(postal_code).district_key
+    except AmbiguousPlace:
+        district_key = reg.reference.places(postal_code)[0].district_key
+    except GeocodingError as exc:
+        raise InvalidInput.one("postal_code", exc.message, "N7") from exc
+    groups = list(dict.fromkeys(payload["target_groups"]))
+    need_id = new_id("need")
+    today = clock.today().isoformat()
+
+    def work(tx: Tx) -> None:
+        reg.repo(NetworkRepository, tx).record_unmet_need(
+            id=need_id,
+            carrier=carrier,
+            district_key=district_key,
+            on_date=today,
+            target_groups=groups,
+        )
+
+    reg.graph.write(work)
+    district = reg.reference.district(district_key)
+    return {
+        "id": need_id,
+        "carrier": carrier,
+        "district": {"key": district.key, "name": district.name},
+        "target_groups": groups,
+        "on_date": today,
+    }
+
+
+def unmet_need_counts(
+    reg: Registry, principal: Principal, since: date | None = None
+) -> list[dict[str, Any]]:
+    """N7: recorded unmet needs per district and target group (optionally since a date), for
+    strategists (e.g. to start an announcement, A12) and admins."""
+    if principal.role not in COVERAGE_READERS:
+        raise Forbidden()
+    counts = cov.count_unmet_needs(_unmet_need_records(reg, since))
+    out = []
+    for (key, group), n in sorted(counts.items()):
+        district = reg.reference.districts_by_key.get(key)
+        out.append(
+            {
+                "district": {"key": key, "name": district.name if district else ""},
+                "state": district.state if district else "",
+                "responsible_carrier": district.carrier if district else "",
+                "target_group": group,
+                "count": n,
+            }
+        )
+    return out
+
+
+def _unmet_need_records(reg: Registry, since: date | None) -> list[UnmetNeed]:
+    return [
+        UnmetNeed(
+            carrier=r["carrier"],
+            district_key=r["district_key"],
+            target_groups=tuple(r["target_groups"] or ()),
+            recorded_on=date.fromisoformat(r["on_date"]),
+        )
+        for r in reg.repo(NetworkRepository).unmet_needs(since=iso(since))
+    ]
