@@ -121,6 +121,8 @@ def application_body(
     sites = [site(f"{name} Kiel", NORD_PLACE[0], NORD_PLACE[1], headquarters=True)]
     if with_hessen_site:
         sites.append(site(f"{name} Kassel", HESSEN_PLACE[0], HESSEN_PLACE[1]))
+    for s in sites:  # each application its own places: the same address is the same site (A9)
+        s["address"]["street"] = f"{name}-Straße 1"
     provider = (
         {"id": provider_id}
         if provider_id
