@@ -483,7 +483,10 @@ def run(args: argparse.Namespace) -> Results:
     workdir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-search-"))
     workdir.mkdir(parents=True, exist_ok=True)
     data_dir = workdir / "data"
-    settings = Settings(data_dir=data_dir, graph_url="", search_url="")
+    settings = Settings(
+        data_dir=data_dir, graph_url="", search_url="", graph_buffer_pool_mb=args.graph_pool_mb
+    )
+    os.environ["REGISTRY_GRAPH_BUFFER_POOL_MB"] = str(args.graph_pool_mb)  # the server's, too
     baseline_cm = None
     baseline = None
     gen: Generator | None = None
@@ -906,6 +909,13 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="growth curve: comma-separated site counts, each a superset of the one before\n"
         "(e.g. 10000,50000,200000); replaces --sites/--variant-sites",
+    )
+    parser.add_argument(
+        "--graph-pool-mb",
+        type=int,
+        default=512,
+        help="embedded graph buffer pool (the application's default: 512; the whole-table reads\n"
+        "of the full reindex need more than that at 200,000 sites)",
     )
     parser.add_argument(
         "--http-full-size",
