@@ -205,7 +205,7 @@ MATCH (f)-[:CONCERNS]->(a:Application)
 MATCH (f)-[:CONCERNS]->(s:Site)
 MATCH (f)-[:ASSIGNED_TO]->(c:Carrier)
 RETURN f.id AS id, a.id AS application_id, s.id AS site_id,
-       c.id AS carrier, f.status AS status, f.created_at AS created_at
+       c.id AS carrier, f.status AS status, f.created_at AS created_at, f.done_at AS done_at
 
 // name: close_follow_on
 MATCH (f:FollowOnTask {id: $id})

@@ -1,0 +1,529 @@
+"""The admission area's repositories: the only code naming the queries of ``admission.cypher``
+and ``providers.cypher``.
+
+:class:`AdmissionRepository`: applications (A1–A5), admissions of sites per target group (A6–A9,
+A14), follow-on tasks (A7) and announcements (A12). :class:`ProviderRepository`: providers,
+their sites (A9: one site per address), case managers (A15) and contracts (A13).
+
+Rows are typed read models (``TypedDict``: the use cases index them like the rows they were).
+Lists an application names come back in their listed order (the repository sorts them by their
+positions); other list-valued associations come in no particular order. The in-memory fakes of
+both interfaces live in :mod:`registry.admission.in_memory`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any, TypedDict, cast
+
+from registry.graph.ports import Row
+from registry.graph.repository import Repository
+
+# --------------------------------------------------------------------------- read models
+
+
+class NewApplication(TypedDict):
+    """An application as submitted (A1, A3/A4: its receiving and lead carrier); ``data`` is the
+    JSON text of its snapshot (provider, case managers, concept, findings, decision)."""
+
+    id: str
+    provider_id: str
+    status: str
+    receiving_carrier: str
+    lead_carrier: str
+    forwarded: bool
+    target_groups: list[str]
+    site_ids: list[str]
+    announcement_id: str  # '' for none
+    data: str
+    now: str
+
+
+class ApplicationSummaryRow(TypedDict):
+    """An application as listed (``list_applications``); target groups in the listed order."""
+
+    id: str
+    provider_id: str
+    status: str
+    receiving_carrier: str
+    lead_carrier: str
+    forwarded: bool
+    target_groups: list[str]
+    version: int
+    submitted_at: str
+    decided_at: str
+
+
+class ApplicationRow(ApplicationSummaryRow):
+    """One application (``get_application``); ``site_ids`` in the listed order."""
+
+    site_ids: list[str]
+    announcement_id: str
+    data: str
+
+
+class AdmissionRow(TypedDict):
+    """An admission of a site for a target group, as read and as written. ``carrier`` is the
+    site's responsible carrier (A2, derived from its district, never stored), ``issued_by`` the
+    carrier that admitted it ('' none yet), ``application_id`` the application it rests on."""
+
+    id: str
+    site_id: str
+    provider_id: str
+    application_id: str
+    target_group: str
+    carrier: str
+    issued_by: str
+    status: str
+    decided_at: str
+    changed_at: str
+    review_due: str
+    reason: str
+
+
+class DueSiteRow(TypedDict):
+    """A14: a site of the carrier's region with an admission in force due for review."""
+
+    site_id: str
+    provider_id: str
+    carrier: str
+    review_due: str
+
+
+class FollowOnRow(TypedDict):
+    """A7: the task of a site's responsible carrier to admit it on the lead's decision."""
+
+    id: str
+    application_id: str
+    site_id: str
+    carrier: str
+    status: str  # open, done, cancelled
+    created_at: str
+    done_at: str
+
+
+class NewAnnouncement(TypedDict):
+    """A12: an announcement as published; ``state`` '' unless it covers a whole state."""
+
+    id: str
+    carriers: list[str]
+    target_groups: list[str]
+    districts: list[str]
+    state: str
+    text: str
+    open_until: str
+    now: str
+    created_by: str
+
+
+class AnnouncementRow(TypedDict):
+    id: str
+    carriers: list[str]
+    target_groups: list[str]
+    districts: list[str]
+    state: str
+    text: str
+    open_until: str
+    created_at: str
+
+
+class ProviderValues(TypedDict):
+    id: str
+    name: str
+    legal_form: str
+    email: str
+    phone: str
+    website: str
+
+
+class ProviderRow(ProviderValues):
+    active: bool
+
+
+class ProviderDetailRow(ProviderRow):
+    created_at: str
+
+
+class NewSite(TypedDict):
+    """A site as created; its provider (``OPERATES``) and district (``LOCATED_IN``) exist.
+    ``details`` is JSON text of its directory facts."""
+
+    id: str
+    provider_id: str
+    name: str
+    headquarters: bool
+    street: str
+    postal_code: str
+    place: str
+    district_key: str
+    lat: float
+    lon: float
+    catchment_radius_km: float
+    outreach_radius_km: float | None
+    public_transport: bool
+    barrier_free: bool
+    rooms_individual: bool
+    rooms_relatives: bool
+    languages: list[str]
+    details: str
+    confirmed_on: str
+
+
+class SiteRow(TypedDict):
+    """A site with its provider, district and responsible carrier (A2, derived)."""
+
+    id: str
+    provider_id: str
+    name: str
+    headquarters: bool
+    street: str
+    postal_code: str
+    place: str
+    district_key: str
+    responsible_carrier: str
+    lat: float
+    lon: float
+    catchment_radius_km: float
+    outreach_radius_km: float | None
+    public_transport: bool
+    barrier_free: bool
+    rooms_individual: bool
+    rooms_relatives: bool
+    languages: list[str]
+    active: bool
+    details: str
+    confirmed_on: str
+
+
+class CaseManagerRow(TypedDict):
+    """A case manager in the provider's current staff; ``data`` is JSON text of the facts."""
+
+    id: str
+    name: str
+    data: str
+    changed_at: str
+
+
+class ContractRow(TypedDict):
+    """A13: a carrier's contract with a provider it admitted."""
+
+    id: str
+    carrier: str
+    signed_on: str
+    model_contract_version: str
+    recorded_at: str
+
+
+def in_listed_order(values: Sequence[Any], positions: Sequence[int]) -> list[Any]:
+    """A collected list in the order its positions give (collect() keeps none on ladybug)."""
+    return [value for _, value in sorted(zip(positions, values, strict=True))]
+
+
+def _ordered(row: Row) -> Row:
+    out = dict(row)
+    for key, positions in (
+        ("site_ids", "site_positions"),
+        ("target_groups", "target_group_positions"),
+    ):
+        if positions in out:
+            out[key] = in_listed_order(out[key], out.pop(positions))
+    return out
+
+
+# --------------------------------------------------------------------------- admission
+
+
+class AdmissionRepository(Repository):
+    """The queries of ``admission.cypher``. A method that writes a node and its associations
+    runs all of its queries in the caller's one unit of work."""
+
+    # -- applications (A1–A5, A11) ----------------------------------------------------------
+
+    def create_application(self, app: NewApplication) -> None:
+        """The application with its provider, receiving and lead carrier, the groups it asks
+        for and the sites it names (in their listed order), and the announcement it answers."""
+        self._rows(
+            "admission.create_application",
+            id=app["id"],
+            provider_id=app["provider_id"],
+            status=app["status"],
+            receiving_carrier=app["receiving_carrier"],
+            lead_carrier=app["lead_carrier"],
+            forwarded=app["forwarded"],
+            requested_groups=[
+                {"code": code, "position": i} for i, code in enumerate(app["target_groups"])
+            ],
+            named_sites=[{"id": sid, "position": i} for i, sid in enumerate(app["site_ids"])],
+            data=app["data"],
+            now=app["now"],
+        )
+        if app["announcement_id"]:
+            self._rows(
+                "admission.link_application_announcement",
+                id=app["id"],
+                announcement_id=app["announcement_id"],
+            )
+
+    def get_application(self, application_id: str) -> ApplicationRow | None:
+        row = self._one("admission.get_application", id=application_id)
+        return cast(ApplicationRow, _ordered(row)) if row is not None else None
+
+    def list_applications(
+        self, *, provider_id: str = "", carrier: str = "", status: str = ""
+    ) -> list[ApplicationSummaryRow]:
+        """A provider's own, or those involving a carrier (received, led, or naming a site in
+        its region); with neither, every application. Newest first."""
+        rows = self._rows(
+            "admission.list_applications", provider_id=provider_id, carrier=carrier, status=status
+        )
+        return [cast(ApplicationSummaryRow, _ordered(r)) for r in rows]
+
+    def update_application(
+        self, application_id: str, *, version: int, status: str, decided_at: str, data: str
+    ) -> bool:
+        """Save an application still at ``version`` (A11); False, with nothing written, if
+        somebody changed it meanwhile."""
+        return bool(
+            self._rows(
+                "admission.update_application",
+                id=application_id,
+                version=version,
+                status=status,
+                decided_at=decided_at,
+                data=data,
+            )
+        )
+
+    # -- admissions (A6–A9, A14) ------------------------------------------------------------
+
+    def upsert_admissions(self, rows: Sequence[AdmissionRow]) -> None:
+        """Write admissions with their edges (site, group, application, issuer); an admission
+        asked again under a new application (A9) moves to that application and its issuer."""
+        if not rows:
+            return
+        batch = [dict(r) for r in rows]
+        self._rows("admission.unlink_admissions", rows=batch)
+        self._rows("admission.unlink_admission_issuers", rows=batch)
+        self._rows("admission.upsert_admissions", rows=batch)
+
+    def link_admissions(self, rows: Sequence[AdmissionRow]) -> None:
+        """Each admission hangs off its site (idempotent)."""
+        if rows:
+            self._rows(
+                "admission.link_admissions",
+                rows=[{"id": r["id"], "site_id": r["site_id"]} for r in rows],
+            )
+
+    def admissions_of_sites(self, site_ids: Sequence[str]) -> list[AdmissionRow]:
+        """By site, then target group."""
+        rows = self._rows("admission.admissions_of_sites", site_ids=list(site_ids))
+        return cast(list[AdmissionRow], rows)
+
+    def admissions_of_provider(self, provider_id: str) -> list[AdmissionRow]:
+        rows = self._rows("admission.admissions_of_provider", provider_id=provider_id)
+        return cast(list[AdmissionRow], rows)
+
+    def all_admissions(self) -> list[AdmissionRow]:
+        return cast(list[AdmissionRow], self._rows("admission.all_admissions"))
+
+    def admissions_due(self, carrier: str, until: str) -> list[DueSiteRow]:
+        """A14: the carrier's sites with an admission in force due by ``until``."""
+        rows = self._rows("admission.admissions_due", carrier=carrier, until=until)
+        return cast(list[DueSiteRow], rows)
+
+    # -- follow-on tasks (A7) ---------------------------------------------------------------
+
+    def create_follow_on(
+        self, task_id: str, *, application_id: str, site_id: str, carrier: str, now: str
+    ) -> None:
+        self._rows(
+            "admission.create_follow_on",
+            id=task_id,
+            application_id=application_id,
+            site_id=site_id,
+            carrier=carrier,
+            now=now,
+        )
+
+    def follow_ons(
+        self, *, carrier: str = "", status: str = "", application_id: str = ""
+    ) -> list[FollowOnRow]:
+        """Tasks filtered by assigned carrier, status and application ('' any), oldest first."""
+        rows = self._rows(
+            "admission.follow_ons", carrier=carrier, status=status, application_id=application_id
+        )
+        return cast(list[FollowOnRow], rows)
+
+    def get_follow_on(self, task_id: str) -> FollowOnRow | None:
+        return cast(FollowOnRow | None, self._one("admission.get_follow_on", id=task_id))
+
+    def close_follow_on(self, task_id: str, *, status: str, now: str) -> bool:
+        """Close an open task (done or cancelled); False if it was closed already."""
+        return bool(self._rows("admission.close_follow_on", id=task_id, status=status, now=now))
+
+    # -- announcements (A12) ----------------------------------------------------------------
+
+    def create_announcement(self, ann: NewAnnouncement) -> None:
+        """The announcement, its author, the carriers joining it, the groups it seeks and the
+        districts or state it covers, as edges."""
+        self._rows(
+            "admission.create_announcement",
+            id=ann["id"],
+            text=ann["text"],
+            open_until=ann["open_until"],
+            now=ann["now"],
+            created_by=ann["created_by"],
+        )
+        if ann["carriers"]:
+            self._rows(
+                "admission.link_announcement_carriers", id=ann["id"], carriers=ann["carriers"]
+            )
+        if ann["target_groups"]:
+            self._rows(
+                "admission.link_announcement_target_groups",
+                id=ann["id"],
+                target_groups=ann["target_groups"],
+            )
+        if ann["districts"]:
+            self._rows(
+                "admission.link_announcement_districts", id=ann["id"], districts=ann["districts"]
+            )
+        if ann["state"]:
+            self._rows("admission.link_announcement_state", id=ann["id"], state=ann["state"])
+
+    def announcements(self, *, open_on: str = "") -> list[AnnouncementRow]:
+        """Every announcement, or those still open on ``open_on`` (ISO date)."""
+        return cast(list[AnnouncementRow], self._rows("admission.announcements", today=open_on))
+
+    def announcement_exists(self, announcement_id: str) -> bool:
+        return self._one("admission.get_announcement", id=announcement_id) is not None
+
+    # -- the lead carrier's criteria settings (Q0) ------------------------------------------
+
+    def carrier_profile(self, carrier_id: str) -> dict[str, Any] | None:
+        """A carrier's profile (contacts, criteria severities); None for an unknown carrier."""
+        row = self._one("reference.get_carrier", id=carrier_id)
+        if row is None:
+            return None
+        profile: dict[str, Any] = json.loads(row["profile_json"] or "{}")
+        return profile
+
+
+# --------------------------------------------------------------------------- providers
+
+
+class ProviderRepository(Repository):
+    """The queries of ``providers.cypher``."""
+
+    # -- providers --------------------------------------------------------------------------
+
+    def create(self, provider: ProviderValues, *, now: str) -> None:
+        self._rows("providers.create", **provider, now=now)
+
+    def get(self, provider_id: str) -> ProviderDetailRow | None:
+        return cast(ProviderDetailRow | None, self._one("providers.get", id=provider_id))
+
+    def get_many(self, ids: Sequence[str]) -> list[ProviderRow]:
+        """The providers among ``ids`` that exist, in no particular order."""
+        return cast(list[ProviderRow], self._rows("providers.get_many", ids=list(ids)))
+
+    def all_providers(self) -> list[ProviderRow]:
+        """Every provider, by name."""
+        return cast(list[ProviderRow], self._rows("providers.list"))
+
+    # -- sites (A1, A9, A15) ----------------------------------------------------------------
+
+    def create_site(self, site: NewSite, *, now: str) -> None:
+        self._rows("providers.create_site", **site, now=now)
+
+    def sites(self, ids: Sequence[str]) -> list[SiteRow]:
+        """The sites among ``ids`` that exist, in no particular order."""
+        return cast(list[SiteRow], self._rows("providers.sites", ids=list(ids)))
+
+    def sites_of_provider(self, provider_id: str) -> list[SiteRow]:
+        """The provider's sites in the order they were created."""
+        rows = self._rows("providers.sites_of_provider", provider_id=provider_id)
+        return cast(list[SiteRow], rows)
+
+    def all_sites(self) -> list[SiteRow]:
+        return cast(list[SiteRow], self._rows("providers.all_sites"))
+
+    def all_site_ids(self) -> list[str]:
+        return [r["id"] for r in self._rows("providers.all_site_ids")]
+
+    def admitted_site_ids(self) -> list[str]:
+        """Sites with at least one admission in status admitted, by id."""
+        return [r["id"] for r in self._rows("providers.admitted_site_ids")]
+
+    def update_site_details(self, site_id: str, details: str) -> bool:
+        return bool(self._rows("providers.update_site_details", id=site_id, details=details))
+
+    def confirm_site(self, site_id: str, confirmed_on: str) -> bool:
+        return bool(self._rows("providers.confirm_site", id=site_id, confirmed_on=confirmed_on))
+
+    # -- case managers (A15) ----------------------------------------------------------------
+
+    def create_case_manager(
+        self, cm_id: str, *, provider_id: str, name: str, data: str, now: str
+    ) -> None:
+        self._rows(
+            "providers.create_case_manager",
+            id=cm_id,
+            provider_id=provider_id,
+            name=name,
+            data=data,
+            now=now,
+        )
+
+    def case_managers(self, provider_id: str) -> list[CaseManagerRow]:
+        """The provider's active case managers, by name."""
+        rows = self._rows("providers.case_managers", provider_id=provider_id)
+        return cast(list[CaseManagerRow], rows)
+
+    def update_case_manager(
+        self, cm_id: str, *, provider_id: str, name: str, data: str, now: str
+    ) -> bool:
+        """False if the provider employs no active case manager ``cm_id``."""
+        return bool(
+            self._rows(
+                "providers.update_case_manager",
+                id=cm_id,
+                provider_id=provider_id,
+                name=name,
+                data=data,
+                now=now,
+            )
+        )
+
+    def remove_case_manager(self, cm_id: str, *, provider_id: str, now: str) -> bool:
+        """The case manager leaves (kept, inactive); False if not an active one of theirs."""
+        return bool(
+            self._rows("providers.remove_case_manager", id=cm_id, provider_id=provider_id, now=now)
+        )
+
+    # -- contracts (A13) --------------------------------------------------------------------
+
+    def create_contract(
+        self,
+        contract_id: str,
+        *,
+        carrier: str,
+        provider_id: str,
+        signed_on: str,
+        model_contract_version: str,
+        now: str,
+    ) -> None:
+        self._rows(
+            "providers.create_contract",
+            id=contract_id,
+            carrier=carrier,
+            provider_id=provider_id,
+            signed_on=signed_on,
+            model_contract_version=model_contract_version,
+            now=now,
+        )
+
+    def contracts(self, provider_id: str) -> list[ContractRow]:
+        """The provider's contracts, by date signed."""
+        return cast(list[ContractRow], self._rows("providers.contracts", provider_id=provider_id))
