@@ -764,6 +764,20 @@ MATCH (a:Agreement {id: r.source})
 MATCH (b:AgreementVersion {id: r.target})
 CREATE (a)-[:HAS_VERSION]->(b)
 
+// name: rels_invited_to
+MATCH (a:Carrier)-[e:INVITED_TO]->(b:Agreement)
+RETURN a.id AS source, b.id AS target, e.since AS since
+
+// name: count_rels_invited_to
+MATCH (a:Carrier)-[e:INVITED_TO]->(b:Agreement)
+RETURN count(e) AS n
+
+// name: restore_rels_invited_to
+UNWIND $rows AS r
+MATCH (a:Carrier {id: r.source})
+MATCH (b:Agreement {id: r.target})
+CREATE (a)-[:INVITED_TO {since: r.since}]->(b)
+
 // name: rels_in_state
 MATCH (a:District)-[e:IN_STATE]->(b:State)
 RETURN a.key AS source, b.code AS target
