@@ -194,7 +194,7 @@ class UserController(Controller):
 
     @post("/", operation_id="createUser", status_code=201, sync_to_thread=True)
     def create(self, request: Request[Any, Any, Any], data: UserIn) -> UserOut:
-        from registry.auth.service import add_user
+        from registry.auth.service import add_user, get_user
 
         reg = registry_of(request)
         user_id = add_user(
@@ -206,7 +206,7 @@ class UserController(Controller):
             provider=data.provider,
             actor=request.user,
         )
-        row = reg.graph.read("users.by_id", id=user_id)[0]
+        row = get_user(reg, request.user, user_id)
         return UserOut(
             id=row["id"],
             username=row["username"],

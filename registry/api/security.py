@@ -2,7 +2,9 @@
 
 One mechanism for API and portal: a signed token, sent as ``Authorization: Bearer`` by API
 clients or kept in the portal's HttpOnly session cookie. Every token carries the user's token
-epoch, so "log out everywhere" (bumping the epoch) invalidates all of them at once.
+epoch, so "log out everywhere" (bumping the epoch) invalidates all of them at once. Which user
+a token names is decided by the auth use case :func:`registry.auth.service.principal_from_token`
+(re-exported here for the API and the portal).
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
-from registry.auth import Principal, Role, read_token
+from registry.auth import Principal, Role
+from registry.auth.service import principal_from_token
 from registry.context import Registry
+
+__all__ = ["SESSION_COOKIE", "TokenAuthMiddleware", "allow", "principal_from_token", "registry_of"]
 
 SESSION_COOKIE = "registry_session"
 
@@ -23,24 +28,6 @@ SESSION_COOKIE = "registry_session"
 def registry_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Registry:
     reg: Registry = connection.app.state.registry
     return reg
-
-
-def principal_from_token(reg: Registry, token: str) -> Principal | None:
-    parsed = read_token(reg.settings.resolved_secret(), token)
-    if parsed is None:
-        return None
-    user_id, epoch = parsed
-    rows = reg.graph.read("users.by_id", id=user_id)
-    if not rows or not rows[0]["active"] or int(rows[0]["token_epoch"]) != epoch:
-        return None
-    row = rows[0]
-    return Principal(
-        user_id=row["id"],
-        username=row["username"],
-        role=Role(row["role"]),
-        carrier=row["carrier"] or None,
-        provider=row["provider"] or None,
-    )
 
 
 def _cookie_allowed(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:

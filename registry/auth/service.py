@@ -1,9 +1,9 @@
-"""Use cases of accounts: add a user, log in (with throttling and lockout), log out everywhere."""
+"""Use cases of accounts: add a user, log in (with throttling and lockout), recognise a token,
+log out everywhere, list users. Accounts are read and written through :class:`UserRepository`."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from registry.audit import record_event
 from registry.auth import (
@@ -13,11 +13,13 @@ from registry.auth import (
     hash_password,
     issue_token,
     password_problems,
+    read_token,
     verify_password,
 )
+from registry.auth.repository import UserRepository, UserSummary
 from registry.clock import now, now_iso, parse
 from registry.context import Registry
-from registry.errors import Conflict, Forbidden, InvalidInput, Problem
+from registry.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem
 from registry.graph.ports import Tx
 from registry.ids import new_id
 
@@ -72,22 +74,20 @@ def add_user(
     password_hash = hash_password(password)
 
     def work(tx: Tx) -> None:
-        if tx.run("users.by_username", username=username):
+        users = reg.repo(UserRepository, tx)
+        if users.by_username(username) is not None:
             raise Conflict(f"Der Benutzername {username!r} ist vergeben.")
-        tx.run(
-            "users.create",
-            id=user_id,
-            username=username,
-            password_hash=password_hash,
-            role=str(role_value),
-            carrier=carrier or "",
-            provider=provider or "",
-            now=now_iso(),
+        users.create(
+            {
+                "id": user_id,
+                "username": username,
+                "password_hash": password_hash,
+                "role": str(role_value),
+                "carrier": carrier or "",
+                "provider": provider or "",
+                "created_at": now_iso(),
+            }
         )
-        if carrier:
-            tx.run("users.link_carrier", id=user_id, carrier=carrier)
-        if provider:
-            tx.run("users.link_provider", id=user_id, provider=provider)
         record_event(
             tx,
             actor=actor,
@@ -103,11 +103,11 @@ def add_user(
 
 def login(reg: Registry, username: str, password: str) -> str:
     """A bearer token for valid credentials; locks the account after repeated failures."""
-    rows = reg.graph.read("users.by_username", username=username)
-    if not rows:
+    user = reg.repo(UserRepository).by_username(username)
+    if user is None:
         verify_password(DUMMY_HASH, password)
         raise LoginFailed("Benutzername oder Passwort falsch.")
-    user: dict[str, Any] = rows[0]
+    user_id = user["id"]
     if user["locked_until"] and parse(user["locked_until"]) > now():
         raise LoginFailed("Zu viele Fehlversuche: das Konto ist vorübergehend gesperrt.")
     if not user["active"] or not verify_password(user["password_hash"], password):
@@ -117,24 +117,41 @@ def login(reg: Registry, username: str, password: str) -> str:
         if failures >= settings.login_max_failures:
             locked_until = (now() + timedelta(minutes=settings.login_lockout_minutes)).isoformat()
         reg.graph.write(
-            lambda tx: tx.run(
-                "users.record_login_failure", id=user["id"], locked_until=locked_until
-            )
+            lambda tx: reg.repo(UserRepository, tx).record_login_failure(user_id, locked_until)
         )
         raise LoginFailed("Benutzername oder Passwort falsch.")
     if int(user["failed_logins"]):
-        reg.graph.write(lambda tx: tx.run("users.record_login_success", id=user["id"]))
+        reg.graph.write(lambda tx: reg.repo(UserRepository, tx).record_login_success(user_id))
     return issue_token(
         reg.settings.resolved_secret(),
-        user["id"],
+        user_id,
         int(user["token_epoch"]),
         reg.settings.token_ttl_minutes * 60,
     )
 
 
+def principal_from_token(reg: Registry, token: str) -> Principal | None:
+    """The caller a signed token names, if the token is genuine, unexpired and of the user's
+    current token epoch and the account is active; None otherwise."""
+    parsed = read_token(reg.settings.resolved_secret(), token)
+    if parsed is None:
+        return None
+    user_id, epoch = parsed
+    user = reg.repo(UserRepository).by_id(user_id)
+    if user is None or not user["active"] or int(user["token_epoch"]) != epoch:
+        return None
+    return Principal(
+        user_id=user["id"],
+        username=user["username"],
+        role=Role(user["role"]),
+        carrier=user["carrier"] or None,
+        provider=user["provider"] or None,
+    )
+
+
 def logout_everywhere(reg: Registry, principal: Principal) -> None:
     def work(tx: Tx) -> None:
-        tx.run("users.bump_token_epoch", id=principal.user_id)
+        reg.repo(UserRepository, tx).bump_token_epoch(principal.user_id)
         record_event(
             tx,
             actor=principal,
@@ -164,12 +181,29 @@ def _scope_problems(actor: Principal, role: Role | None, carrier: str | None) ->
     return problems
 
 
-def list_users(reg: Registry, actor: Principal) -> list[dict[str, Any]]:
+def list_users(reg: Registry, actor: Principal) -> list[UserSummary]:
     """The accounts an admin may see: all, or those of its own carrier (DOMAIN.md §9)."""
     if actor.role is not Role.ADMIN:
         raise Forbidden("Benutzer verwaltet die Administration.")
     return [
-        dict(r)
-        for r in reg.graph.read("users.list")
-        if actor.carrier is None or r["carrier"] == actor.carrier
+        u
+        for u in reg.repo(UserRepository).all()
+        if actor.carrier is None or u["carrier"] == actor.carrier
     ]
+
+
+def get_user(reg: Registry, actor: Principal, user_id: str) -> UserSummary:
+    """One account an admin may see (as :func:`list_users` lists it)."""
+    if actor.role is not Role.ADMIN:
+        raise Forbidden("Benutzer verwaltet die Administration.")
+    user = reg.repo(UserRepository).by_id(user_id)
+    if user is None or (actor.carrier is not None and user["carrier"] != actor.carrier):
+        raise NotFound("Benutzer nicht gefunden")
+    return {
+        "id": user["id"],
+        "username": user["username"],
+        "role": user["role"],
+        "carrier": user["carrier"],
+        "provider": user["provider"],
+        "active": user["active"],
+    }
