@@ -537,9 +537,9 @@ def inbox(request: AnyRequest) -> Template:
 def _lifecycle_tasks(reg: Registry, me: Principal) -> list[dict[str, Any]]:
     """The one task inbox of the lifecycle service (A13-A15): reviews due, staff-change
     findings, stale data, contracts pending."""
-    from registry.admission import lifecycle_service
+    from registry.lifecycle.tasks import list_tasks
 
-    return lifecycle_service.list_tasks(reg, me)
+    return list_tasks(reg, me)
 
 
 VIEWS = {
@@ -1413,10 +1413,10 @@ def _profile_page(
     status_code: int = 200,
     message: str = "",
 ) -> Template:
-    from registry.admission import lifecycle_service
+    from registry.lifecycle.carrier_profile import get_carrier_profile
 
     reg, me = _reg(request), _me(request)
-    profile = lifecycle_service.get_carrier_profile(reg, me, carrier_id) if carrier_id else None
+    profile = get_carrier_profile(reg, me, carrier_id) if carrier_id else None
     return page(
         request,
         "admin_profile.html",
@@ -1448,8 +1448,8 @@ def admin_profile(
     "/admin/profile/{carrier_id:str}", guards=[allow(ADMIN)], status_code=200, sync_to_thread=True
 )
 def admin_profile_save(request: AnyRequest, carrier_id: str, data: Form) -> Response[Any]:
-    from registry.admission import lifecycle_service
     from registry.api.schemas import ProfileIn
+    from registry.lifecycle.carrier_profile import put_carrier_profile
 
     reg, me = _reg(request), _me(request)
     if carrier_id not in reg.reference.carriers_by_id:
@@ -1477,7 +1477,7 @@ def admin_profile_save(request: AnyRequest, carrier_id: str, data: Form) -> Resp
             errors.add(Problem(name, p.message, p.rule))
     else:
         try:
-            lifecycle_service.put_carrier_profile(reg, me, carrier_id, parsed.model_dump())
+            put_carrier_profile(reg, me, carrier_id, parsed.model_dump())
         except InvalidInput as exc:
             errors.extend(exc.problems)
         else:

@@ -3,7 +3,7 @@
 Admissions officer: the carrier's admissions with "Vertrag ausstehend" and the contract form
 (A13); admissions due for review with the review form (A14). Provider: the site details and the
 yearly data confirmation, and the staff page (A15). Each page calls the same service functions
-as the JSON API (``registry.admission.lifecycle_service``, ``registry.admission.service``).
+as the JSON API (``registry.lifecycle``, ``registry.admission.service``).
 """
 
 from __future__ import annotations
@@ -21,6 +21,16 @@ from portal.forms import Errors, Form, FormData, codes, number, problems_of, val
 from registry.api.security import allow
 from registry.auth import Principal, Role
 from registry.errors import Conflict, InvalidInput, NotFound, Problem
+from registry.lifecycle.contracts import list_carrier_admissions, record_contract
+from registry.lifecycle.reviews import due_for_review
+from registry.lifecycle.sites import confirm_site, update_site_details
+from registry.lifecycle.staff import (
+    add_case_manager,
+    list_case_managers,
+    remove_case_manager,
+    update_case_manager,
+)
+from registry.lifecycle.tasks import list_tasks
 
 OFFICER = Role.ADMISSIONS_OFFICER
 PROVIDER = Role.PROVIDER
@@ -81,7 +91,6 @@ def admission_list(
     request: Any, status: str = "", vertrag: str = "", seite: int = 1, hinweis: str = ""
 ) -> Template:
     """The carrier's admissions, one line per site, with "Vertrag ausstehend" (A13)."""
-    from registry.admission import lifecycle_service as lifecycle
 
     c = _c()
     reg, me = c._reg(request), c._me(request)
@@ -89,12 +98,12 @@ def admission_list(
     pending_only = vertrag == "offen"
     page_no = max(seite, 1)
     if pending_only:
-        everything = lifecycle.list_carrier_admissions(reg, me, status or None, 1, 100_000)
+        everything = list_carrier_admissions(reg, me, status or None, 1, 100_000)
         rows = [e for e in everything["results"] if e["contract_pending"]]
         total = len(rows)
         rows = rows[(page_no - 1) * PAGE_SIZE : page_no * PAGE_SIZE]
     else:
-        listed = lifecycle.list_carrier_admissions(reg, me, status or None, page_no, PAGE_SIZE)
+        listed = list_carrier_admissions(reg, me, status or None, page_no, PAGE_SIZE)
         rows, total = listed["results"], listed["total"]
     query = "&".join(f"{k}={v}" for k, v in (("status", status), ("vertrag", vertrag)) if v)
     return c.page(
@@ -152,7 +161,6 @@ def contract_form(request: Any, provider_id: str) -> Template:
     sync_to_thread=True,
 )
 def contract_submit(request: Any, provider_id: str, data: Form) -> Response[Any]:
-    from registry.admission import lifecycle_service as lifecycle
     from registry.api.schemas import ContractIn
 
     c = _c()
@@ -168,7 +176,7 @@ def contract_submit(request: Any, provider_id: str, data: Form) -> Response[Any]
         errors.extend(problems_of(exc))
     else:
         try:
-            lifecycle.record_contract(reg, me, provider_id, parsed.model_dump())
+            record_contract(reg, me, provider_id, parsed.model_dump())
         except InvalidInput as exc:
             for p in exc.problems:
                 if p.field in CONTRACT_ANCHORS:
@@ -194,11 +202,10 @@ def _reviews_page(
 ) -> Template:
     """The list; ``errors`` of a failed review carry the site id in their field names
     (``review.<site id>.reason``), so they land next to that site's form."""
-    from registry.admission import lifecycle_service as lifecycle
 
     c = _c()
     reg, me = c._reg(request), c._me(request)
-    due = lifecycle.due_for_review(reg, me, within_days)
+    due = due_for_review(reg, me, within_days)
     providers = _provider_names(reg, me, [d["provider_id"] for d in due])
     for d in due:
         provider = providers.get(d["provider_id"]) or {}
@@ -348,7 +355,6 @@ def site_edit(request: Any, site_id: str) -> Template:
 )
 def site_save(request: Any, site_id: str, data: Form) -> Response[Any]:
     """A15: keep the site details current; saving also confirms the data."""
-    from registry.admission import lifecycle_service as lifecycle
     from registry.api.lifecycle import SiteDetailsPatch
 
     c = _c()
@@ -361,7 +367,7 @@ def site_save(request: Any, site_id: str, data: Form) -> Response[Any]:
         errors.extend(problems_of(exc))
     else:
         try:
-            lifecycle.update_site_details(
+            update_site_details(
                 reg, me, me.provider or "", site_id, parsed.model_dump(exclude_unset=True)
             )
         except InvalidInput as exc:
@@ -379,10 +385,9 @@ def site_save(request: Any, site_id: str, data: Form) -> Response[Any]:
 )
 def site_confirm(request: Any, site_id: str) -> Response[Any]:
     """A15: "Daten bestätigen" - the site data is current (the directory shows the date)."""
-    from registry.admission import lifecycle_service as lifecycle
 
     c = _c()
-    lifecycle.confirm_site(c._reg(request), c._me(request), c._me(request).provider or "", site_id)
+    confirm_site(c._reg(request), c._me(request), c._me(request).provider or "", site_id)
     return c.see_other("/provider?hinweis=bestaetigt")
 
 
@@ -444,11 +449,10 @@ def _staff_page(
     status_code: int = 200,
     message: str = "",
 ) -> Template:
-    from registry.admission import lifecycle_service as lifecycle
 
     c = _c()
     reg, me = c._reg(request), c._me(request)
-    staff = lifecycle.list_case_managers(reg, me, me.provider or "")
+    staff = list_case_managers(reg, me, me.provider or "")
     return c.page(
         request,
         "staff.html",
@@ -470,7 +474,6 @@ def staff_list(request: Any, hinweis: str = "") -> Template:
 @post("/provider/staff", guards=[allow(PROVIDER)], status_code=200, sync_to_thread=True)
 def staff_add(request: Any, data: Form) -> Response[Any]:
     """A15: report a case manager who joined."""
-    from registry.admission import lifecycle_service as lifecycle
     from registry.api.schemas import CaseManagerIn
 
     c = _c()
@@ -482,7 +485,7 @@ def staff_add(request: Any, data: Form) -> Response[Any]:
         errors.extend(problems_of(exc, PREFIX))
     else:
         try:
-            lifecycle.add_case_manager(reg, me, me.provider or "", parsed.model_dump())
+            add_case_manager(reg, me, me.provider or "", parsed.model_dump())
         except InvalidInput as exc:
             errors.extend(_cm_problem(p) for p in exc.problems)
         except Conflict as exc:
@@ -493,9 +496,8 @@ def staff_add(request: Any, data: Form) -> Response[Any]:
 
 
 def _one_cm(reg: Any, me: Principal, cm_id: str) -> dict[str, Any]:
-    from registry.admission import lifecycle_service as lifecycle
 
-    staff = lifecycle.list_case_managers(reg, me, me.provider or "")
+    staff = list_case_managers(reg, me, me.provider or "")
     found = next((s for s in staff if s["id"] == cm_id), None)
     if found is None:
         raise NotFound("Fallmanager*in nicht gefunden")
@@ -533,7 +535,6 @@ def staff_edit(request: Any, cm_id: str) -> Template:
 @post("/provider/staff/{cm_id:str}", guards=[allow(PROVIDER)], status_code=200, sync_to_thread=True)
 def staff_save(request: Any, cm_id: str, data: Form) -> Response[Any]:
     """A15: a change (e.g. a new qualification); the whole record is sent."""
-    from registry.admission import lifecycle_service as lifecycle
     from registry.api.schemas import CaseManagerPatch
 
     c = _c()
@@ -546,7 +547,7 @@ def staff_save(request: Any, cm_id: str, data: Form) -> Response[Any]:
         errors.extend(problems_of(exc, PREFIX))
     else:
         try:
-            lifecycle.update_case_manager(
+            update_case_manager(
                 reg, me, me.provider or "", cm_id, parsed.model_dump(exclude_unset=True)
             )
         except InvalidInput as exc:
@@ -579,19 +580,17 @@ def staff_remove_confirm(request: Any, cm_id: str) -> Template:
 )
 def staff_remove(request: Any, cm_id: str) -> Response[Any]:
     """A15: a case manager left; the record is deleted (DOMAIN.md §10)."""
-    from registry.admission import lifecycle_service as lifecycle
 
     c = _c()
     reg, me = c._reg(request), c._me(request)
-    lifecycle.remove_case_manager(reg, me, me.provider or "", cm_id)
+    remove_case_manager(reg, me, me.provider or "", cm_id)
     return c.see_other("/provider/staff?hinweis=fm-entfernt")
 
 
 def provider_flags(reg: Any, me: Principal) -> dict[str, dict[str, Any]]:
     """Per site of the provider: the open "stale data" item of the task inbox (A15), if any."""
-    from registry.admission import lifecycle_service as lifecycle
 
-    return {t["site_id"]: t for t in lifecycle.list_tasks(reg, me) if t.get("site_id")}
+    return {t["site_id"]: t for t in list_tasks(reg, me) if t.get("site_id")}
 
 
 def handlers() -> Sequence[Any]:

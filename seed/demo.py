@@ -16,7 +16,7 @@
   refused, Q8), withdrawn (A9), suspended and revoked (A9); some admissions are reviewed (A14),
   older notices are acknowledged (A8);
 * carrier profiles (contacts, Q0), contracts (A13), site confirmations and stale data, staff
-  changes (A15) through ``registry.admission.lifecycle_service``; network partners of all 16
+  changes (A15) through the use cases of ``registry.lifecycle``; network partners of all 16
   types and agreements of every kind and state through the ``registry.network`` use cases (see
   :data:`EXTENSIONS` and ``seed/demo_lifecycle.py``, ``seed/demo_network.py``).
 

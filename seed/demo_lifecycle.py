@@ -1,5 +1,5 @@
 """Demo data for an admission's life after the decision (rules A13, A15, Q0), through
-``registry.admission.lifecycle_service``. Called by ``seed/demo.py``."""
+the use cases of ``registry.lifecycle``. Called by ``seed/demo.py``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,15 @@ from typing import TYPE_CHECKING, Any
 
 from registry import clock
 from registry.errors import DomainError
+from registry.lifecycle.carrier_profile import put_carrier_profile
+from registry.lifecycle.contracts import record_contract
+from registry.lifecycle.sites import confirm_site
+from registry.lifecycle.staff import (
+    add_case_manager,
+    list_case_managers,
+    remove_case_manager,
+    update_case_manager,
+)
 from seed import demo_words as words
 
 if TYPE_CHECKING:
@@ -18,7 +27,6 @@ if TYPE_CHECKING:
 def seed_carrier_profiles(demo: DemoRun) -> int:
     """§3, Q0: each carrier's admin records its contact persons for case management; DRV Nord
     also sets its own criteria severities (public transport stays advisory, Q4 blocking)."""
-    from registry.admission import lifecycle_service as lifecycle
     from registry.api.schemas import ProfileIn
 
     rng = demo.rng
@@ -37,7 +45,7 @@ def seed_carrier_profiles(demo: DemoRun) -> int:
             )
         criteria = {"Q4": "blocking"} if carrier.id == "drv-nord" else {}
         body = ProfileIn.model_validate({"contacts": contacts, "criteria": criteria}).model_dump()
-        lifecycle.put_carrier_profile(demo.reg, demo.users[f"admin.{suffix}"], carrier.id, body)
+        put_carrier_profile(demo.reg, demo.users[f"admin.{suffix}"], carrier.id, body)
         done += 1
     return done
 
@@ -45,7 +53,6 @@ def seed_carrier_profiles(demo: DemoRun) -> int:
 def seed_contracts(demo: DemoRun, records: list[ProviderRecord]) -> Counter[str]:
     """A13: most carriers that admitted a provider's site recorded the contract a few weeks
     after; the rest stay "contract pending"."""
-    from registry.admission import lifecycle_service as lifecycle
     from registry.api.schemas import ContractIn
     from seed.demo import days_ago
 
@@ -72,7 +79,7 @@ def seed_contracts(demo: DemoRun, records: list[ProviderRecord]) -> Counter[str]
                         "model_contract_version": version,
                     }
                 ).model_dump()
-                lifecycle.record_contract(demo.reg, demo.officer(carrier), rec.provider_id, body)
+                record_contract(demo.reg, demo.officer(carrier), rec.provider_id, body)
             stats["recorded"] += 1
     return stats
 
@@ -80,7 +87,6 @@ def seed_contracts(demo: DemoRun, records: list[ProviderRecord]) -> Counter[str]
 def seed_site_confirmations(demo: DemoRun, records: list[ProviderRecord]) -> int:
     """A15: providers with an account confirm their site data, most within the last year;
     everyone else's data ages and is flagged as stale after 12 months."""
-    from registry.admission import lifecycle_service as lifecycle
     from registry.admission.service import get_provider
     from seed.demo import days_ago
 
@@ -93,7 +99,7 @@ def seed_site_confirmations(demo: DemoRun, records: list[ProviderRecord]) -> int
             if rng.random() < 0.15 or rec.times.submitted < 2:
                 continue
             with days_ago(rng.uniform(1, min(330.0, rec.times.submitted - 1))):
-                lifecycle.confirm_site(demo.reg, rec.account, rec.provider_id, site["id"])
+                confirm_site(demo.reg, rec.account, rec.provider_id, site["id"])
             done += 1
     return done
 
@@ -101,7 +107,6 @@ def seed_site_confirmations(demo: DemoRun, records: list[ProviderRecord]) -> int
 def seed_staff_changes(demo: DemoRun, records: list[ProviderRecord]) -> Counter[str]:
     """A15: some providers report staff changes (joined, new qualification, left); a departure
     that leaves fewer than two qualified case managers becomes a task for the lead (Q2)."""
-    from registry.admission import lifecycle_service as lifecycle
     from registry.api.schemas import CaseManagerIn
     from seed.demo import days_ago
 
@@ -112,7 +117,7 @@ def seed_staff_changes(demo: DemoRun, records: list[ProviderRecord]) -> Counter[
             continue
         last = rec.times.follow_on or rec.times.decided or rec.times.submitted
         at = rng.uniform(1, max(1.5, min(300.0, last - 1)))
-        staff = lifecycle.list_case_managers(demo.reg, rec.account, rec.provider_id)
+        staff = list_case_managers(demo.reg, rec.account, rec.provider_id)
         in_training = [c for c in staff if c.get("training_started_on")]
         action = rng.choices(["add", "qualify", "leave"], [40, 30, 30])[0]
         if action == "qualify" and not in_training:
@@ -137,10 +142,10 @@ def seed_staff_changes(demo: DemoRun, records: list[ProviderRecord]) -> Counter[
                             ),
                         }
                     ).model_dump()
-                    lifecycle.add_case_manager(demo.reg, rec.account, rec.provider_id, body)
+                    add_case_manager(demo.reg, rec.account, rec.provider_id, body)
                 elif action == "qualify":
                     cm = rng.choice(in_training)
-                    lifecycle.update_case_manager(
+                    update_case_manager(
                         demo.reg,
                         rec.account,
                         rec.provider_id,
@@ -149,7 +154,7 @@ def seed_staff_changes(demo: DemoRun, records: list[ProviderRecord]) -> Counter[
                     )
                 else:
                     cm = rng.choice(staff)
-                    lifecycle.remove_case_manager(demo.reg, rec.account, rec.provider_id, cm["id"])
+                    remove_case_manager(demo.reg, rec.account, rec.provider_id, cm["id"])
             except DomainError:
                 stats["rejected"] += 1  # e.g. a name already on the staff
                 continue

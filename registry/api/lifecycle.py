@@ -1,7 +1,7 @@
 """Lifecycle API (API.md "Lifecycle" and "Carrier profile"): contracts (A13), reviews due (A14),
 staff changes and data confirmation (A15), the carrier profile (Q0) and the task inbox.
 
-The decisions behind these routes are documented in ``registry.admission.lifecycle_service``.
+The decisions behind these routes are documented in the use-case modules of ``registry.lifecycle``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from litestar import Controller, Request, delete, get, patch, post, put
 from litestar.params import Parameter
 from pydantic import Field
 
-from registry.admission import lifecycle_service as service
 from registry.api.fields import Code, LongText, Strict
 from registry.api.schemas import (
     CaseManagerIn,
@@ -23,6 +22,7 @@ from registry.api.schemas import (
 )
 from registry.api.security import ANY_ROLE, allow, registry_of
 from registry.auth import Role
+from registry.lifecycle import carrier_profile, contracts, reviews, sites, staff, tasks
 
 Json = dict[str, Any]
 OFFICER = Role.ADMISSIONS_OFFICER
@@ -64,7 +64,7 @@ class ProviderLifecycleController(Controller):
     def record_contract(
         self, request: Request[Any, Any, Any], provider_id: str, data: ContractIn
     ) -> Json:
-        return service.record_contract(
+        return contracts.record_contract(
             registry_of(request), request.user, provider_id, data.model_dump()
         )
 
@@ -75,7 +75,7 @@ class ProviderLifecycleController(Controller):
         sync_to_thread=True,
     )
     def list_case_managers(self, request: Request[Any, Any, Any], provider_id: str) -> list[Json]:
-        return service.list_case_managers(registry_of(request), request.user, provider_id)
+        return staff.list_case_managers(registry_of(request), request.user, provider_id)
 
     @post(
         "/{provider_id:str}/case-managers",
@@ -87,7 +87,7 @@ class ProviderLifecycleController(Controller):
     def add_case_manager(
         self, request: Request[Any, Any, Any], provider_id: str, data: CaseManagerIn
     ) -> Json:
-        return service.add_case_manager(
+        return staff.add_case_manager(
             registry_of(request), request.user, provider_id, data.model_dump()
         )
 
@@ -104,7 +104,7 @@ class ProviderLifecycleController(Controller):
         cm_id: str,
         data: CaseManagerPatch,
     ) -> Json:
-        return service.update_case_manager(
+        return staff.update_case_manager(
             registry_of(request),
             request.user,
             provider_id,
@@ -122,7 +122,7 @@ class ProviderLifecycleController(Controller):
     def remove_case_manager(
         self, request: Request[Any, Any, Any], provider_id: str, cm_id: str
     ) -> None:
-        service.remove_case_manager(registry_of(request), request.user, provider_id, cm_id)
+        staff.remove_case_manager(registry_of(request), request.user, provider_id, cm_id)
 
     @post(
         "/{provider_id:str}/sites/{site_id:str}/confirm",
@@ -132,7 +132,7 @@ class ProviderLifecycleController(Controller):
         sync_to_thread=True,
     )
     def confirm_site(self, request: Request[Any, Any, Any], provider_id: str, site_id: str) -> Json:
-        return service.confirm_site(registry_of(request), request.user, provider_id, site_id)
+        return sites.confirm_site(registry_of(request), request.user, provider_id, site_id)
 
     @patch(
         "/{provider_id:str}/sites/{site_id:str}",
@@ -147,7 +147,7 @@ class ProviderLifecycleController(Controller):
         site_id: str,
         data: SiteDetailsPatch,
     ) -> Json:
-        return service.update_site_details(
+        return sites.update_site_details(
             registry_of(request),
             request.user,
             provider_id,
@@ -169,7 +169,7 @@ class AdmissionLifecycleController(Controller):
         page: Annotated[int, Parameter(ge=1, le=100_000)] = 1,
         page_size: Annotated[int, Parameter(ge=1, le=100)] = 20,
     ) -> Json:
-        return service.list_carrier_admissions(
+        return contracts.list_carrier_admissions(
             registry_of(request), request.user, status, page, page_size
         )
 
@@ -177,9 +177,9 @@ class AdmissionLifecycleController(Controller):
     def due_for_review(
         self,
         request: Request[Any, Any, Any],
-        within_days: Annotated[int, Parameter(ge=0, le=3650)] = service.REVIEW_WINDOW_DAYS,
+        within_days: Annotated[int, Parameter(ge=0, le=3650)] = reviews.REVIEW_WINDOW_DAYS,
     ) -> list[Json]:
-        return service.due_for_review(registry_of(request), request.user, within_days)
+        return reviews.due_for_review(registry_of(request), request.user, within_days)
 
 
 class CarrierProfileController(Controller):
@@ -193,7 +193,7 @@ class CarrierProfileController(Controller):
         sync_to_thread=True,
     )
     def get_profile(self, request: Request[Any, Any, Any], carrier_id: str) -> Json:
-        return service.get_carrier_profile(registry_of(request), request.user, carrier_id)
+        return carrier_profile.get_carrier_profile(registry_of(request), request.user, carrier_id)
 
     @put(
         "/{carrier_id:str}/profile",
@@ -204,7 +204,7 @@ class CarrierProfileController(Controller):
     def put_profile(
         self, request: Request[Any, Any, Any], carrier_id: str, data: CarrierProfileIn
     ) -> Json:
-        return service.put_carrier_profile(
+        return carrier_profile.put_carrier_profile(
             registry_of(request), request.user, carrier_id, data.model_dump()
         )
 
@@ -215,7 +215,7 @@ class TaskController(Controller):
 
     @get("/", operation_id="listTasks", guards=[allow(OFFICER, PROVIDER)], sync_to_thread=True)
     def list_tasks(self, request: Request[Any, Any, Any]) -> list[Json]:
-        return service.list_tasks(registry_of(request), request.user)
+        return tasks.list_tasks(registry_of(request), request.user)
 
     @post(
         "/{task_id:str}/dismiss",
@@ -225,7 +225,7 @@ class TaskController(Controller):
         sync_to_thread=True,
     )
     def dismiss(self, request: Request[Any, Any, Any], task_id: str, data: DismissIn) -> Json:
-        return service.dismiss_task(registry_of(request), request.user, task_id, data.reason)
+        return tasks.dismiss_task(registry_of(request), request.user, task_id, data.reason)
 
 
 LIFECYCLE_HANDLERS = [

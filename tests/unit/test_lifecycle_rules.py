@@ -4,15 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from registry.admission.lifecycle import (
-    carriers_with_contract_pending,
-    confirmation_due,
-    due_for_review,
-    is_data_stale,
-    staff_change_tasks,
-    stale_data_task,
-    validate_contract,
-)
 from registry.admission.model import (
     Admission,
     AdmissionStatus,
@@ -21,6 +12,15 @@ from registry.admission.model import (
     Periods,
     Severity,
     add_months,
+)
+from registry.lifecycle.rules import (
+    carriers_with_contract_pending,
+    confirmation_due,
+    due_for_review,
+    is_data_stale,
+    staff_change_tasks,
+    stale_data_task,
+    validate_contract,
 )
 
 AS = AdmissionStatus

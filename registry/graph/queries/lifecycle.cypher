@@ -1,5 +1,5 @@
-// Queries of the admission lifecycle, rules A13–A15 and the task inbox (registry.admission.
-// lifecycle_service). Dates and times are ISO strings; they compare as strings.
+// Queries of the admission lifecycle, rules A13–A15 and the task inbox; named only by
+// registry.lifecycle.repository. Dates and times are ISO strings; they compare as strings.
 // Associations are relationships (issue 12); see admission.cypher for the application's edges.
 
 // name: applications_of_provider
@@ -155,6 +155,11 @@ MATCH (t:Task {id: $id})
 WHERE t.status = 'open'
 SET t.status = 'dismissed'
 RETURN t.id AS id
+
+// name: carrier_profile
+// Q0: the profile the lifecycle's carrier-profile use cases and staff re-check read.
+MATCH (c:Carrier {id: $id})
+RETURN c.id AS id, c.profile_json AS profile_json
 
 // name: set_carrier_profile
 // (reference.set_carrier_profile names its parameter $profile, a reserved word in ladybug)

@@ -1,0 +1,156 @@
+"""A15: the re-check of a provider's staff and the tasks it opens and closes.
+
+Every staff change re-runs Q2–Q4 and Q8 (``criteria.recheck_staff``) for every decided
+application of the provider with admissions in force (admitted, suspended or awaiting follow-on),
+over the target groups in force, with the lead carrier's severities (Q0). A blocking finding is
+*new* unless one with the same identity (rule, check, case manager, target group) was recorded on
+any of the provider's applications at submission, i.e. the lead already knew it. Each new finding
+is one stored ``Task`` for the lead carrier whose id is derived from (application, finding
+identity), so the same finding never makes two tasks; a task whose finding has disappeared is
+closed; a finding that comes back reopens it. An officer may dismiss a task (with a reason); it
+stays dismissed while its finding persists. Nothing is ever suspended automatically.
+
+**Training due (Q3).** The Q3 exception (training started within 12 months of joining) turns into
+a blocking finding once its completion date passes. Time alone changes it, so the same
+reconciliation also runs for the caller's carrier whenever an officer's inbox is computed; the
+finding becomes a task of kind ``training_due`` (rule Q3, ``due_on`` the completion date).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from registry import clock
+from registry.admission import criteria
+from registry.admission.common import case_manager_facts, finding_from_dict, periods_of
+from registry.admission.model import Finding, Severity
+from registry.context import Registry
+from registry.graph.ports import Tx
+from registry.lifecycle import rules
+from registry.lifecycle.carrier_profile import severities
+from registry.lifecycle.common import STAFF_SCOPE, case_manager_rows, provider_admissions
+from registry.lifecycle.repository import LifecycleRepository, NewTask
+
+STAFF_TASK_KINDS = ("staff_finding", "training_due")
+TRAINING_MARKER = '"training_started_on": "'
+"""How a set training start appears in the stored case-manager JSON (``json.dumps`` default
+separators, as written on submission and by the staff changes)."""
+
+
+@dataclass
+class StaffPlan:
+    """The reconciliation of stored staff tasks with the current findings (A15)."""
+
+    open_rows: list[NewTask] = field(default_factory=list)
+    close_ids: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.open_rows and not self.close_ids
+
+
+def staff_task_id(application_id: str, finding: Finding) -> str:
+    """One task per application and finding identity, whatever the number of re-checks."""
+    key = "|".join((application_id, *(part or "" for part in finding.identity)))
+    return "tsk-" + hashlib.sha256(key.encode()).hexdigest()[:20]
+
+
+def plan_staff_tasks(
+    reg: Registry,
+    provider_id: str,
+    staff: Sequence[Mapping[str, Any]],
+    *,
+    lead_carrier: str = "",
+) -> StaffPlan:
+    """A15: re-run Q2–Q4 and Q8 for the provider's applications in force (those led by
+    ``lead_carrier`` if given) with ``staff`` (stored case-manager data) and compare with the
+    stored tasks: which to open (new, or back again) and which to close (gone)."""
+    now = clock.now()
+    today = now.date()
+    periods = periods_of(reg)
+    repo = reg.repo(LifecycleRepository)
+    apps = repo.applications_of_provider(provider_id)
+    datas = {a["id"]: json.loads(a["data"] or "{}") for a in apps}
+    previous = [finding_from_dict(f) for d in datas.values() for f in d.get("findings") or []]
+    groups_of: dict[str, set[str]] = {}
+    for m in provider_admissions(reg, provider_id):
+        if m["status"] in STAFF_SCOPE:
+            groups_of.setdefault(m["application_id"], set()).add(m["target_group"])
+    facts = [case_manager_facts(d) for d in staff]
+    severities_of: dict[str, dict[str, Severity]] = {}
+    considered: set[str] = set()
+    desired: dict[str, NewTask] = {}
+    for app in apps:
+        lead = app["lead_carrier"]
+        if lead_carrier and lead != lead_carrier:
+            continue
+        considered.add(app["id"])
+        groups = sorted(groups_of.get(app["id"], ()))
+        if app["status"] != "decided" or not groups:
+            continue
+        if lead not in severities_of:
+            severities_of[lead] = severities(reg, lead)
+        new = criteria.recheck_staff(facts, groups, previous, today, severities_of[lead], periods)
+        specs = rules.staff_change_tasks(new, lead, provider_id, app["id"], now)
+        for finding, spec in zip(new, specs, strict=True):
+            training = finding.code == "cm-training-overdue"
+            tid = staff_task_id(app["id"], finding)
+            desired[tid] = {
+                "id": tid,
+                "carrier": spec.carrier,
+                "provider_id": provider_id,
+                "kind": "training_due" if training else spec.kind,
+                "rule": spec.rule,
+                "application_id": app["id"],
+                "site_id": "",
+                "message": f"Weiterbildungsfrist abgelaufen: {finding.message}"
+                if training
+                else spec.message,
+                "created_at": clock.now_iso(),
+                "due_on": finding.due_on.isoformat() if finding.due_on else "",
+            }
+    existing = {
+        t["id"]: t["status"]
+        for t in repo.staff_tasks(provider_id, list(STAFF_TASK_KINDS))
+        if t["application_id"] in considered
+    }
+    live = {"open", "dismissed"}
+    plan = StaffPlan()
+    plan.open_rows = [row for tid, row in desired.items() if existing.get(tid) not in live]
+    plan.close_ids = sorted(t for t, s in existing.items() if s in live and t not in desired)
+    return plan
+
+
+def write_staff_plan(tx: Tx, plan: StaffPlan) -> None:
+    """Within a unit of work: open the plan's tasks and close the gone ones."""
+    repo = LifecycleRepository.on(tx)
+    repo.open_tasks(plan.open_rows)
+    repo.set_task_status(plan.close_ids, "done")
+
+
+def stored_staff(reg: Registry, provider_id: str) -> list[dict[str, Any]]:
+    """The provider's case managers in their stored form (as on submission)."""
+    return [json.loads(r["data"] or "{}") for r in case_manager_rows(reg, provider_id)]
+
+
+def reconcile_staff_tasks(reg: Registry, carrier: str) -> int:
+    """A15/Q3: bring the stored staff tasks of the applications ``carrier`` leads up to date
+    (time alone turns a Q3 training in progress into an overdue one). Only providers with a
+    case manager whose training has a start date can change with time, so only they are
+    re-checked. Returns the number of tasks opened or closed."""
+    changed = 0
+    repo = reg.repo(LifecycleRepository)
+    for provider_id in repo.providers_led_with_trainees(carrier, TRAINING_MARKER):
+        plan = plan_staff_tasks(
+            reg, provider_id, stored_staff(reg, provider_id), lead_carrier=carrier
+        )
+        if plan.empty:
+            continue
+        reg.graph.write(partial(write_staff_plan, plan=plan))
+        changed += len(plan.open_rows) + len(plan.close_ids)
+    return changed
