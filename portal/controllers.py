@@ -32,7 +32,12 @@ from portal import labels
 from portal.forms import Errors, Form, FormData, field_id, problems_of, value, values
 from portal.session import clear_session, optional_principal, safe_next, set_session
 from registry import notices as notice_service
-from registry.admission import service as admission
+from registry.admission.announcements import create_announcement, list_announcements
+from registry.admission.applications import get_application, list_applications, withdraw_application
+from registry.admission.decisions import admit_follow_on, decide_application, list_follow_ons
+from registry.admission.providers import get_provider, register_provider
+from registry.admission.site_admissions import change_site_admission
+from registry.admission.submission import submit_application
 from registry.api.security import allow, registry_of
 from registry.auth import Principal, Role
 from registry.context import Registry
@@ -442,7 +447,7 @@ def register_submit(request: AnyRequest, data: Form) -> Response[Any]:
         errors.add(Problem("user.password_repeat", "Die Passwörter stimmen nicht überein."))
     if not errors:
         try:
-            admission.register_provider(reg, None, provider, first_user=user)
+            register_provider(reg, None, provider, first_user=user)
         except InvalidInput as exc:
             errors.extend(exc.problems)
         except Conflict as exc:
@@ -488,13 +493,13 @@ def _message(hinweis: str | None) -> str:
 def _follow_ons_with_context(
     reg: Registry, principal: Principal, status: str | None
 ) -> list[dict[str, Any]]:
-    tasks = admission.list_follow_ons(reg, principal, status)
+    tasks = list_follow_ons(reg, principal, status)
     apps: dict[str, dict[str, Any] | None] = {}
     for task in tasks:
         app_id = task["application_id"]
         if app_id not in apps:
             try:
-                apps[app_id] = admission.get_application(reg, principal, app_id)
+                apps[app_id] = get_application(reg, principal, app_id)
             except NotFound:
                 apps[app_id] = None
         app = apps[app_id]
@@ -508,7 +513,7 @@ def _follow_ons_with_context(
 @get("/inbox", guards=[allow(OFFICER)], sync_to_thread=True)
 def inbox(request: AnyRequest) -> Template:
     reg, me = _reg(request), _me(request)
-    apps = admission.list_applications(reg, me)
+    apps = list_applications(reg, me)
     open_apps = [a for a in apps if a["status"] == "submitted"]
     follow_ons = _follow_ons_with_context(reg, me, "open")
     open_notices = notice_service.list_notices(reg, me, False)
@@ -572,7 +577,7 @@ def application_list(
     reg, me = _reg(request), _me(request)
     status = status if status in STATUS_FILTERS else None
     view = view if view in VIEWS and me.role is OFFICER else None
-    apps = admission.list_applications(reg, me, status)
+    apps = list_applications(reg, me, status)
     if view:
         apps = [a for a in apps if a[VIEWS[view][1]]]
     apps.sort(key=lambda a: a["submitted_at"], reverse=True)
@@ -669,7 +674,7 @@ def _application_page(
 def application_detail(
     request: AnyRequest, application_id: str, hinweis: str | None = None
 ) -> Template:
-    app = admission.get_application(_reg(request), _me(request), application_id)
+    app = get_application(_reg(request), _me(request), application_id)
     return _application_page(request, app, message=_message(hinweis))
 
 
@@ -722,7 +727,7 @@ def application_decide(request: AnyRequest, application_id: str, data: Form) -> 
     from registry.api.schemas import DecisionIn
 
     reg, me = _reg(request), _me(request)
-    app = admission.get_application(reg, me, application_id)
+    app = get_application(reg, me, application_id)
     rows = _override_rows(app)
     errors = Errors(anchors=_decision_anchors(app, len(rows)), default="overrides")
     body, origin = decision_body(data, app, rows)
@@ -732,11 +737,11 @@ def application_decide(request: AnyRequest, application_id: str, data: Form) -> 
         errors.extend(_remap_overrides(problems_of(exc), origin))
     else:
         try:
-            admission.decide_application(reg, me, application_id, parsed.model_dump())
+            decide_application(reg, me, application_id, parsed.model_dump())
         except InvalidInput as exc:
             errors.extend(_remap_overrides(exc.problems, origin))
         except Conflict:
-            fresh = admission.get_application(reg, me, application_id)
+            fresh = get_application(reg, me, application_id)
             errors.notice = (
                 "Der Antrag wurde inzwischen geändert, bitte neu laden. Ihre Entscheidung wurde "
                 "nicht gespeichert; unten sehen Sie den aktuellen Stand (Regel A11)."
@@ -759,7 +764,7 @@ def site_admission_action(
     from registry.api.schemas import ReasonIn
 
     reg, me = _reg(request), _me(request)
-    app = admission.get_application(reg, me, application_id)
+    app = get_application(reg, me, application_id)
     if not any(s["id"] == site_id for s in app["sites"]):
         raise NotFound("Standort nicht gefunden")
     prefix = f"site.{site_id}"
@@ -777,9 +782,7 @@ def site_admission_action(
         errors.extend(problems_of(exc, prefix))
     if not errors:
         try:
-            admission.change_site_admission(
-                reg, me, site_id, action, parsed.reason, parsed.target_groups
-            )
+            change_site_admission(reg, me, site_id, action, parsed.reason, parsed.target_groups)
         except InvalidInput as exc:
             errors.extend(
                 Problem(f"{prefix}.{p.field}" if p.field else prefix, p.message, p.rule)
@@ -808,14 +811,14 @@ def application_withdraw(request: AnyRequest, application_id: str, data: Form) -
         errors.add(Problem("withdraw.reason", "Bitte einen Grund angeben."))
     else:
         try:
-            admission.withdraw_application(reg, me, application_id, reason)
+            withdraw_application(reg, me, application_id, reason)
         except InvalidInput as exc:
             errors.extend(Problem("withdraw.reason", p.message, p.rule) for p in exc.problems)
         except Conflict as exc:
             errors.add(Problem("withdraw.reason", exc.message))
         else:
             return see_other(f"/applications/{application_id}?hinweis=zurueckgezogen")
-    app = admission.get_application(reg, me, application_id)
+    app = get_application(reg, me, application_id)
     return _application_page(request, app, status_code=422, errors=errors, form=data)
 
 
@@ -849,7 +852,7 @@ def _application_form_page(
         carrier_list=ref.carriers,
         target_group_list=ref.target_groups,
         concept_sections=ref.concept_sections,
-        announcements=admission.list_announcements(reg, open_only=True),
+        announcements=list_announcements(reg, open_only=True),
         with_provider_fields=me.role is OFFICER,
         message=message,
         may_save_draft=me.role is PROVIDER,
@@ -943,7 +946,7 @@ def application_submit(request: AnyRequest, data: Form) -> Response[Any]:
     else:
         if not errors:
             try:
-                result = admission.submit_application(reg, me, parsed.model_dump(mode="python"))
+                result = submit_application(reg, me, parsed.model_dump(mode="python"))
             except InvalidInput as exc:
                 add(exc.problems)
             else:
@@ -960,7 +963,7 @@ def provider_page(request: AnyRequest, hinweis: str | None = None) -> Template:
     from portal import lifecycle_pages
 
     reg, me = _reg(request), _me(request)
-    provider = admission.get_provider(reg, me, me.provider or "")
+    provider = get_provider(reg, me, me.provider or "")
     return page(
         request,
         "provider.html",
@@ -995,7 +998,7 @@ def follow_on_list(
     "/follow-ons/{task_id:str}/admit", guards=[allow(OFFICER)], status_code=200, sync_to_thread=True
 )
 def follow_on_admit(request: AnyRequest, task_id: str) -> Response[Any]:
-    admission.admit_follow_on(_reg(request), _me(request), task_id)
+    admit_follow_on(_reg(request), _me(request), task_id)
     return see_other("/follow-ons?hinweis=zugelassen")
 
 
@@ -1036,7 +1039,7 @@ def announcement_list(
     request: AnyRequest, alle: bool = False, hinweis: str | None = None
 ) -> Template:
     me = _me(request)
-    items = admission.list_announcements(_reg(request), open_only=not alle)
+    items = list_announcements(_reg(request), open_only=not alle)
     items.sort(key=lambda a: a["created_at"], reverse=True)
     return page(
         request,
@@ -1119,7 +1122,7 @@ def announcement_create(request: AnyRequest, data: Form) -> Response[Any]:
         errors.extend(problems_of(exc))
     else:
         try:
-            admission.create_announcement(reg, me, parsed.model_dump())
+            create_announcement(reg, me, parsed.model_dump())
         except InvalidInput as exc:
             errors.extend(exc.problems)
         else:

@@ -110,14 +110,14 @@ def _explain(
 def provider_detail(request: Any, provider_id: str) -> Template:
     """A provider as a case manager sees it, and why each of its sites is or is not in the
     search result (E1-E5). A directory reader sees the explanation only (DOMAIN.md §9)."""
-    from registry.admission import service as admission
+    from registry.admission.providers import get_provider
 
     c = _c()
     reg, me = c._reg(request), c._me(request)
     errors = c._search_errors()
     provider: dict[str, Any] | None = None
     if me.role is CASE_MANAGER:
-        provider = admission.get_provider(reg, me, provider_id)
+        provider = get_provider(reg, me, provider_id)
     params, explained = _explain(request, me, provider_id, errors)
     if provider is not None:
         name = provider["name"]

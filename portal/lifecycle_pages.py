@@ -3,7 +3,7 @@
 Admissions officer: the carrier's admissions with "Vertrag ausstehend" and the contract form
 (A13); admissions due for review with the review form (A14). Provider: the site details and the
 yearly data confirmation, and the staff page (A15). Each page calls the same service functions
-as the JSON API (``registry.lifecycle``, ``registry.admission.service``).
+as the JSON API (``registry.lifecycle``, ``registry.admission``).
 """
 
 from __future__ import annotations
@@ -75,12 +75,12 @@ def _message(hinweis: str | None) -> str:
 
 
 def _provider_names(reg: Any, me: Principal, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    from registry.admission import service as admission
+    from registry.admission.providers import get_provider
 
     out: dict[str, dict[str, Any]] = {}
     for provider_id in dict.fromkeys(ids):
         try:
-            out[provider_id] = admission.get_provider(reg, me, provider_id)
+            out[provider_id] = get_provider(reg, me, provider_id)
         except NotFound:
             continue
     return out
@@ -133,11 +133,11 @@ def _contract_page(
     errors: Errors | None = None,
     status_code: int = 200,
 ) -> Template:
-    from registry.admission import service as admission
+    from registry.admission.providers import get_provider
 
     c = _c()
     reg, me = c._reg(request), c._me(request)
-    provider = admission.get_provider(reg, me, provider_id)
+    provider = get_provider(reg, me, provider_id)
     return c.page(
         request,
         "contract_form.html",
@@ -239,7 +239,7 @@ def review_list(request: Any, within_days: int = 90, hinweis: str = "") -> Templ
 )
 def review_submit(request: Any, site_id: str, data: Form) -> Response[Any]:
     """A14: confirm, suspend or revoke, with a reason."""
-    from registry.admission import service as admission
+    from registry.admission.site_admissions import review_site_admission
     from registry.api.schemas import ReviewIn
 
     c = _c()
@@ -253,7 +253,7 @@ def review_submit(request: Any, site_id: str, data: Form) -> Response[Any]:
         errors.extend(problems_of(exc, prefix))
     else:
         try:
-            admission.review_site_admission(reg, me, site_id, parsed.outcome, parsed.reason)
+            review_site_admission(reg, me, site_id, parsed.outcome, parsed.reason)
         except InvalidInput as exc:
             errors.extend(
                 Problem(f"{prefix}.{p.field}" if p.field else prefix, p.message, p.rule)
@@ -272,9 +272,9 @@ def review_submit(request: Any, site_id: str, data: Form) -> Response[Any]:
 
 
 def _own_site(reg: Any, me: Principal, site_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    from registry.admission import service as admission
+    from registry.admission.providers import get_provider
 
-    provider = admission.get_provider(reg, me, me.provider or "")
+    provider = get_provider(reg, me, me.provider or "")
     site = next((s for s in provider["sites"] if s["id"] == site_id), None)
     if site is None:
         raise NotFound("Standort nicht gefunden")

@@ -43,7 +43,13 @@ from enum import StrEnum
 from typing import Any
 
 from registry import clock, ids
-from registry.admission import service as admission
+from registry.admission.announcements import create_announcement
+from registry.admission.applications import get_application, withdraw_application
+from registry.admission.decisions import admit_follow_on, decide_application, list_follow_ons
+from registry.admission.providers import register_provider
+from registry.admission.repository import AdmissionRepository, ProviderRepository
+from registry.admission.site_admissions import change_site_admission, review_site_admission
+from registry.admission.submission import submit_application
 from registry.auth import Principal, Role
 from registry.context import Registry
 from registry.directory.projection import drain
@@ -314,7 +320,7 @@ def seed_demo(
     (optional) is called with (step, done, total) while providers are created."""
     started = time.monotonic()
     password = password or os.environ.get("REGISTRY_PASSWORD") or DEFAULT_PASSWORD
-    existing = reg.graph.read("providers.list")
+    existing = reg.repo(ProviderRepository).all_providers()
     offset = len(existing)
     rerun = bool(reg.graph.read("users.by_username", username="anbieter.demo"))
     rng = random.Random(f"demo:{seed}:{offset}")
@@ -333,7 +339,7 @@ def seed_demo(
             from seed.demo_lifecycle import seed_carrier_profiles
 
             seed_carrier_profiles(demo)
-        if not reg.graph.read("admission.announcements", today=""):
+        if not reg.repo(AdmissionRepository).announcements():
             _create_announcements(demo)
         for i in range(providers):
             _seed_provider(demo, offset + i + 1)
@@ -420,7 +426,7 @@ def _create_announcements(demo: DemoRun) -> None:
                     "open_until": open_until,
                 }
             ).model_dump()
-            created = admission.create_announcement(demo.reg, demo.strategist(author), body)
+            created = create_announcement(demo.reg, demo.strategist(author), body)
         demo.announcements.append(
             _Announcement(created["id"], district.state, tuple(groups), until_ago, created_ago)
         )
@@ -827,7 +833,7 @@ def _seed_provider(demo: DemoRun, number: int) -> None:
             # the provider registers itself with its first account, then applies
             if demo.reg.graph.read("users.by_username", username=username):
                 raise RuntimeError(f"user {username} exists but its provider does not")
-            created = admission.register_provider(
+            created = register_provider(
                 reg, None, provider, first_user={"username": username, "password": demo.password}
             )
             applicant = _ensure_user(demo, username, Role.PROVIDER, provider=created["id"])
@@ -838,7 +844,7 @@ def _seed_provider(demo: DemoRun, number: int) -> None:
             applicant = demo.officer(receiving)
             body["provider"] = provider
         payload = ApplicationIn.model_validate(body).model_dump(mode="python")
-        app = admission.submit_application(reg, applicant, payload)
+        app = submit_application(reg, applicant, payload)
     app_id = app["id"]
     provider_id = app["provider"]["id"]
     lead = demo.officer(app["lead_carrier"])
@@ -853,9 +859,7 @@ def _seed_provider(demo: DemoRun, number: int) -> None:
     if times.withdraw_before_decision and times.after is not None:
         assert account is not None
         with days_ago(times.after):
-            admission.withdraw_application(
-                reg, account, app_id, rng.choice(words.WITHDRAWAL_REASONS)
-            )
+            withdraw_application(reg, account, app_id, rng.choice(words.WITHDRAWAL_REASONS))
     elif times.decided is not None:
         with days_ago(times.decided):
             _decide(demo, lead, app, scenario, uncovered)
@@ -874,11 +878,13 @@ def _seed_provider(demo: DemoRun, number: int) -> None:
                 _after(demo, app, scenario, account)
     # The outcome, read through the port (get_application would also load the history, a
     # scan of the audit trail that grows with the data)
-    status = reg.graph.read("admission.get_application", id=app_id)[0]["status"]
+    read = reg.repo(AdmissionRepository).get_application(app_id)
+    assert read is not None
+    status = read["status"]
     demo.stats[status] += 1
     site_groups: dict[str, set[str]] = {}
     site_ids = [s["id"] for s in app["sites"]]
-    for row in reg.graph.read("admission.admissions_of_sites", site_ids=site_ids):
+    for row in reg.repo(AdmissionRepository).admissions_of_sites(site_ids):
         site_groups.setdefault(row["site_id"], set()).add(row["status"])
     for statuses in site_groups.values():
         demo.stats["follow_ons_open"] += "awaiting_follow_on" in statuses
@@ -943,7 +949,7 @@ def _decide(
             "version": app["version"],
         }
     ).model_dump()
-    admission.decide_application(demo.reg, lead, app["id"], body)
+    decide_application(demo.reg, lead, app["id"], body)
     demo.stats["overridden"] += bool(rules_to_override)
 
 
@@ -952,14 +958,14 @@ def _admit_follow_ons(demo: DemoRun, app: dict[str, Any]) -> None:
     carriers = sorted({s["responsible_carrier"] for s in app["sites"]} - {app["lead_carrier"]})
     for carrier in carriers:
         officer = demo.officer(carrier)
-        for task in admission.list_follow_ons(demo.reg, officer, "open"):
+        for task in list_follow_ons(demo.reg, officer, "open"):
             if task["application_id"] == app["id"]:
-                admission.admit_follow_on(demo.reg, officer, task["id"])
+                admit_follow_on(demo.reg, officer, task["id"])
 
 
 def _admitted_sites(demo: DemoRun, app: dict[str, Any]) -> list[dict[str, Any]]:
     lead = demo.officer(app["lead_carrier"])
-    current = admission.get_application(demo.reg, lead, app["id"])
+    current = get_application(demo.reg, lead, app["id"])
     return [s for s in current["sites"] if s["admission_status"] == "admitted"]
 
 
@@ -972,11 +978,11 @@ def _suspend_and_resume(demo: DemoRun, app: dict[str, Any], since: float) -> Non
     officer = demo.officer(site["responsible_carrier"])
     suspended_at = since * rng.uniform(0.5, 0.9)
     with days_ago(suspended_at):
-        admission.change_site_admission(
+        change_site_admission(
             demo.reg, officer, site["id"], "suspend", rng.choice(words.SUSPENSION_REASONS)
         )
     with days_ago(suspended_at * rng.uniform(0.3, 0.8)):
-        admission.change_site_admission(
+        change_site_admission(
             demo.reg, officer, site["id"], "resume", rng.choice(words.RESUME_REASONS)
         )
 
@@ -990,9 +996,7 @@ def _after(
     rng = demo.rng
     if scenario is Scenario.WITHDRAWN:
         assert account is not None
-        admission.withdraw_application(
-            demo.reg, account, app["id"], rng.choice(words.WITHDRAWAL_REASONS)
-        )
+        withdraw_application(demo.reg, account, app["id"], rng.choice(words.WITHDRAWAL_REASONS))
         return
     sites = _admitted_sites(demo, app)
     if scenario is Scenario.SUSPENDED:
@@ -1000,11 +1004,11 @@ def _after(
     for site in sites:
         officer = demo.officer(site["responsible_carrier"])
         if scenario is Scenario.SUSPENDED:
-            admission.change_site_admission(
+            change_site_admission(
                 demo.reg, officer, site["id"], "suspend", rng.choice(words.SUSPENSION_REASONS)
             )
         else:
-            admission.change_site_admission(
+            change_site_admission(
                 demo.reg, officer, site["id"], "revoke", rng.choice(words.REVOCATION_REASONS)
             )
 
@@ -1019,16 +1023,14 @@ def _review_due_admissions(demo: DemoRun) -> None:
     today = clock.today()
     for carrier in demo.geo.regional:
         officer = demo.officer(carrier)
-        rows = demo.reg.graph.read(
-            "admission.admissions_due", carrier=carrier, until=today.isoformat()
-        )
+        rows = demo.reg.repo(AdmissionRepository).admissions_due(carrier, today.isoformat())
         for row in rows:
             if rng.random() >= 0.5:
                 continue
             due_ago = (today - clock.parse(row["review_due"] + "T12:00:00").date()).days
             with days_ago(max(0.5, due_ago - rng.uniform(-20, min(due_ago, 30)))):
                 try:
-                    admission.review_site_admission(
+                    review_site_admission(
                         demo.reg,
                         officer,
                         row["site_id"],

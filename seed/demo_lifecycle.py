@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from registry import clock
+from registry.admission.repository import AdmissionRepository
 from registry.errors import DomainError
 from registry.lifecycle.carrier_profile import put_carrier_profile
 from registry.lifecycle.contracts import record_contract
@@ -61,7 +62,7 @@ def seed_contracts(demo: DemoRun, records: list[ProviderRecord]) -> Counter[str]
     for rec in records:
         if rec.times.decided is None:
             continue
-        rows = demo.reg.graph.read("admission.admissions_of_provider", provider_id=rec.provider_id)
+        rows = demo.reg.repo(AdmissionRepository).admissions_of_provider(rec.provider_id)
         issuers = sorted({r["issued_by"] for r in rows if r["issued_by"]})
         for carrier in issuers:
             if rng.random() < 0.15:
@@ -87,7 +88,7 @@ def seed_contracts(demo: DemoRun, records: list[ProviderRecord]) -> Counter[str]
 def seed_site_confirmations(demo: DemoRun, records: list[ProviderRecord]) -> int:
     """A15: providers with an account confirm their site data, most within the last year;
     everyone else's data ages and is flagged as stale after 12 months."""
-    from registry.admission.service import get_provider
+    from registry.admission.providers import get_provider
     from seed.demo import days_ago
 
     rng = demo.rng

@@ -10,7 +10,14 @@ from litestar.params import Parameter
 from pydantic import Field
 
 from registry import notices
-from registry.admission import service
+from registry.admission import (
+    announcements,
+    applications,
+    decisions,
+    providers,
+    site_admissions,
+    submission,
+)
 from registry.api.fields import Strict
 from registry.api.schemas import (
     AnnouncementIn,
@@ -68,7 +75,7 @@ class ProviderController(Controller):
             )
         body = data.model_dump(exclude={"user"})
         first_user = data.user.model_dump() if data.user else None
-        return service.register_provider(reg, principal, body, first_user=first_user)
+        return providers.register_provider(reg, principal, body, first_user=first_user)
 
     @get(
         "/{provider_id:str}",
@@ -77,7 +84,7 @@ class ProviderController(Controller):
         sync_to_thread=True,
     )
     def get_one(self, request: Request[Any, Any, Any], provider_id: str) -> Json:
-        return service.get_provider(registry_of(request), request.user, provider_id)
+        return providers.get_provider(registry_of(request), request.user, provider_id)
 
 
 class ApplicationController(Controller):
@@ -92,7 +99,7 @@ class ApplicationController(Controller):
         sync_to_thread=True,
     )
     def submit(self, request: Request[Any, Any, Any], data: ApplicationIn) -> Json:
-        return service.submit_application(
+        return submission.submit_application(
             registry_of(request), request.user, data.model_dump(mode="python")
         )
 
@@ -106,7 +113,7 @@ class ApplicationController(Controller):
             Literal["submitted", "decided", "refused", "withdrawn"] | None, Parameter()
         ] = None,
     ) -> list[Json]:
-        return service.list_applications(registry_of(request), request.user, status)
+        return applications.list_applications(registry_of(request), request.user, status)
 
     @get(
         "/{application_id:str}",
@@ -115,7 +122,7 @@ class ApplicationController(Controller):
         sync_to_thread=True,
     )
     def get_one(self, request: Request[Any, Any, Any], application_id: str) -> Json:
-        return service.get_application(registry_of(request), request.user, application_id)
+        return applications.get_application(registry_of(request), request.user, application_id)
 
     @post(
         "/{application_id:str}/decision",
@@ -127,7 +134,7 @@ class ApplicationController(Controller):
     def decide(
         self, request: Request[Any, Any, Any], application_id: str, data: DecisionIn
     ) -> Json:
-        return service.decide_application(
+        return decisions.decide_application(
             registry_of(request), request.user, application_id, data.model_dump()
         )
 
@@ -141,7 +148,7 @@ class ApplicationController(Controller):
     def withdraw(
         self, request: Request[Any, Any, Any], application_id: str, data: WithdrawIn
     ) -> Json:
-        return service.withdraw_application(
+        return applications.withdraw_application(
             registry_of(request), request.user, application_id, data.reason
         )
 
@@ -157,13 +164,13 @@ class FollowOnController(Controller):
         request: Request[Any, Any, Any],
         status: Annotated[Literal["open", "done", "cancelled"] | None, Parameter()] = None,
     ) -> list[Json]:
-        return service.list_follow_ons(registry_of(request), request.user, status)
+        return decisions.list_follow_ons(registry_of(request), request.user, status)
 
     @post(
         "/{task_id:str}/admit", operation_id="admitFollowOn", status_code=200, sync_to_thread=True
     )
     def admit(self, request: Request[Any, Any, Any], task_id: str) -> Json:
-        return service.admit_follow_on(registry_of(request), request.user, task_id)
+        return decisions.admit_follow_on(registry_of(request), request.user, task_id)
 
 
 class AdmissionActionController(Controller):
@@ -178,7 +185,7 @@ class AdmissionActionController(Controller):
         sync_to_thread=True,
     )
     def suspend(self, request: Request[Any, Any, Any], site_id: str, data: ReasonIn) -> Json:
-        return service.change_site_admission(
+        return site_admissions.change_site_admission(
             registry_of(request), request.user, site_id, "suspend", data.reason, data.target_groups
         )
 
@@ -189,7 +196,7 @@ class AdmissionActionController(Controller):
         sync_to_thread=True,
     )
     def resume(self, request: Request[Any, Any, Any], site_id: str, data: ReasonIn) -> Json:
-        return service.change_site_admission(
+        return site_admissions.change_site_admission(
             registry_of(request), request.user, site_id, "resume", data.reason, data.target_groups
         )
 
@@ -200,7 +207,7 @@ class AdmissionActionController(Controller):
         sync_to_thread=True,
     )
     def revoke(self, request: Request[Any, Any, Any], site_id: str, data: ReasonIn) -> Json:
-        return service.change_site_admission(
+        return site_admissions.change_site_admission(
             registry_of(request), request.user, site_id, "revoke", data.reason, data.target_groups
         )
 
@@ -211,7 +218,7 @@ class AdmissionActionController(Controller):
         sync_to_thread=True,
     )
     def review(self, request: Request[Any, Any, Any], site_id: str, data: ReviewIn) -> Json:
-        return service.review_site_admission(
+        return site_admissions.review_site_admission(
             registry_of(request), request.user, site_id, data.outcome, data.reason
         )
 
@@ -228,7 +235,9 @@ class AnnouncementController(Controller):
         sync_to_thread=True,
     )
     def create(self, request: Request[Any, Any, Any], data: AnnouncementIn) -> Json:
-        return service.create_announcement(registry_of(request), request.user, data.model_dump())
+        return announcements.create_announcement(
+            registry_of(request), request.user, data.model_dump()
+        )
 
     @get("/", operation_id="listAnnouncements", guards=[allow(*ANY_ROLE)], sync_to_thread=True)
     def list_all(
@@ -236,7 +245,7 @@ class AnnouncementController(Controller):
         request: Request[Any, Any, Any],
         open: bool = True,  # noqa: A002
     ) -> list[Json]:
-        return service.list_announcements(registry_of(request), open_only=open)
+        return announcements.list_announcements(registry_of(request), open_only=open)
 
 
 class NoticeController(Controller):

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from registry.admission import service
+from registry.admission.decisions import decide_application
+from registry.admission.site_admissions import change_site_admission
+from registry.admission.submission import submit_application
 from registry.api.schemas import ApplicationIn
 from registry.auth import Principal, Role
 from registry.bootstrap import initialise
@@ -37,10 +39,8 @@ def test_many_writes_on_a_small_pool(tmp_path: Path) -> None:
                     "email": f"a{i}@x.example",
                 },
             )
-            app = service.submit_application(
-                reg, officer, ApplicationIn.model_validate(body).model_dump()
-            )
-            decided = service.decide_application(
+            app = submit_application(reg, officer, ApplicationIn.model_validate(body).model_dump())
+            decided = decide_application(
                 reg,
                 officer,
                 app["id"],
@@ -53,8 +53,8 @@ def test_many_writes_on_a_small_pool(tmp_path: Path) -> None:
             sites.append(decided["sites"][0]["id"])
         for n in range(120):
             sid = sites[n % len(sites)]
-            service.change_site_admission(reg, officer, sid, "suspend", "Prüfung")
-            view = service.change_site_admission(reg, officer, sid, "resume", "erledigt")
+            change_site_admission(reg, officer, sid, "suspend", "Prüfung")
+            view = change_site_admission(reg, officer, sid, "resume", "erledigt")
             assert view["admission_status"] == "admitted"
         assert reg.search.sites.count() == 40
     finally:

@@ -76,7 +76,10 @@ def _prepare(data_dir: Path) -> dict[str, str]:
     """Schema, reference data and a small world made through the services (rules apply):
     staff of every role, a provider with a submitted application (to decide), and an admitted
     one (for the search)."""
-    from registry.admission import service
+    from registry.admission.applications import get_application
+    from registry.admission.decisions import decide_application
+    from registry.admission.providers import register_provider
+    from registry.admission.submission import submit_application
     from registry.api.schemas import ApplicationIn
     from registry.auth import Principal, Role
     from registry.auth.service import add_user
@@ -106,7 +109,7 @@ def _prepare(data_dir: Path) -> dict[str, str]:
             ("anbieter.offen", "Brücke Lübeck gGmbH", "23552", "Lübeck"),
             ("anbieter.zugelassen", "Lotse Kiel e. V.", "24103", "Kiel"),
         ):
-            provider = service.register_provider(
+            provider = register_provider(
                 reg,
                 None,
                 {"name": name, "legal_form": "gGmbH", "email": "info@x.example"},
@@ -120,14 +123,12 @@ def _prepare(data_dir: Path) -> dict[str, str]:
                 provider={"id": provider["id"]},
             )
             me = principal(username)
-            app = service.submit_application(
+            app = submit_application(
                 reg, me, ApplicationIn.model_validate(body).model_dump(mode="python")
             )
             out[username] = app["id"]
-        admitted = service.get_application(
-            reg, principal("officer.nord"), out["anbieter.zugelassen"]
-        )
-        service.decide_application(
+        admitted = get_application(reg, principal("officer.nord"), out["anbieter.zugelassen"])
+        decide_application(
             reg,
             principal("officer.nord"),
             admitted["id"],

@@ -124,7 +124,7 @@ def test_concurrent_writers_are_serialised(graph: GraphStore) -> None:
 
 
 def test_lists_and_dates_as_strings_round_trip(graph: GraphStore) -> None:
-    from registry.admission.service import write_announcement
+    from registry.admission.repository import AdmissionRepository
 
     carriers = [
         {"id": cid, "name": cid, "kind": "regional", "region": ""}
@@ -132,17 +132,18 @@ def test_lists_and_dates_as_strings_round_trip(graph: GraphStore) -> None:
     ]
     graph.write(lambda tx: tx.run("reference.upsert_carriers", rows=carriers))
     graph.write(
-        lambda tx: write_announcement(
-            tx,
-            id="ann-1",
-            carriers=["drv-nord", "drv-bund"],
-            target_groups=["addiction"],
-            districts=["01001"],
-            state="",
-            text="Gesucht",
-            open_until="2027-01-31",
-            now="2026-11-25T10:00:00+00:00",
-            created_by="usr-1",
+        lambda tx: AdmissionRepository(tx).create_announcement(
+            {
+                "id": "ann-1",
+                "carriers": ["drv-nord", "drv-bund"],
+                "target_groups": ["addiction"],
+                "districts": ["01001"],
+                "state": "",
+                "text": "Gesucht",
+                "open_until": "2027-01-31",
+                "now": "2026-11-25T10:00:00+00:00",
+                "created_by": "usr-1",
+            }
         )
     )
     open_rows = graph.read("admission.announcements", today="2027-01-31")

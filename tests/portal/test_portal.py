@@ -28,9 +28,9 @@ def principal_of(reg: Any, username: str) -> Any:
 
 
 def register_provider(portal: Portal, username: str, name: str) -> str:
-    from registry.admission import service
+    from registry.admission import providers
 
-    provider = service.register_provider(
+    provider = providers.register_provider(
         portal.registry,
         None,
         {"name": name, "legal_form": "gGmbH", "email": "info@anbieter.example"},
@@ -48,7 +48,7 @@ def submit(
     **over: Any,
 ) -> dict[str, Any]:
     """An application submitted through the service (setup for tests of other pages)."""
-    from registry.admission import service
+    from registry.admission.submission import submit_application
     from registry.api.schemas import ApplicationIn
     from tests.api.helpers import application, site
 
@@ -62,13 +62,13 @@ def submit(
         **over,
     )
     data = ApplicationIn.model_validate(body).model_dump(mode="python")
-    return service.submit_application(portal.registry, me, data)
+    return submit_application(portal.registry, me, data)
 
 
 def decide_all(portal: Portal, officer: str, app: dict[str, Any]) -> None:
-    from registry.admission import service
+    from registry.admission.decisions import decide_application
 
-    service.decide_application(
+    decide_application(
         portal.registry,
         principal_of(portal.registry, officer),
         app["id"],

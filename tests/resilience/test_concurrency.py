@@ -42,7 +42,7 @@ def test_a_stale_admission_change_gets_409_instead_of_overwriting(
     # into "suspended": it gets 409 and nothing is overwritten.
     from litestar.testing import TestClient
 
-    from registry.admission import service
+    from registry.admission import site_admissions as service
     from registry.app import create_app
     from registry.auth import Principal, Role
     from registry.auth.service import add_user

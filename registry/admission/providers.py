@@ -1,0 +1,145 @@
+"""A provider organisation registers (or an officer creates it), and who may read a provider
+with its sites and their admissions. Registration confers no admission (A1 starts with an
+application)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from registry import clock
+from registry.admission import workflow
+from registry.admission.model import AdmissionStatus
+from registry.admission.repository import AdmissionRepository, ProviderRepository
+from registry.audit import append_event
+from registry.auth import Principal, Role
+from registry.context import Registry
+from registry.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem
+from registry.graph.ports import Tx
+from registry.ids import new_id, sequential_id
+
+
+def create_provider(tx: Tx, provider_id: str, data: Mapping[str, Any]) -> None:
+    """Within a unit of work: the provider organisation's node."""
+    ProviderRepository.on(tx).create(
+        {
+            "id": provider_id,
+            "name": data["name"],
+            "legal_form": data["legal_form"],
+            "email": data["email"],
+            "phone": data.get("phone", ""),
+            "website": data.get("website", ""),
+        },
+        now=clock.now_iso(),
+    )
+
+
+def register_provider(
+    reg: Registry,
+    principal: Principal | None,
+    data: Mapping[str, Any],
+    *,
+    first_user: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """A provider organisation registers itself (with its first user), or an officer/admin
+    creates it. Self-registration creates the organisation and its provider account only; it
+    confers no admission."""
+    if principal is not None and principal.role not in (Role.ADMISSIONS_OFFICER, Role.ADMIN):
+        raise Forbidden("Anbieter werden von Zulassungsstellen oder der Administration angelegt.")
+    provider_id = new_id("prv")
+    user_fields: dict[str, str] | None = None
+    if first_user is not None:
+        from registry.auth import hash_password, password_problems
+
+        problems = [Problem("user.password", p) for p in password_problems(first_user["password"])]
+        if problems:
+            raise InvalidInput(problems)
+        if reg.graph.read("users.by_username", username=first_user["username"]):
+            raise InvalidInput.one("user.username", "Der Benutzername ist vergeben.")
+        user_fields = {
+            "id": new_id("usr"),
+            "username": first_user["username"],
+            "password_hash": hash_password(first_user["password"]),
+        }
+
+    def work(tx: Tx) -> None:
+        create_provider(tx, provider_id, data)
+        if user_fields:
+            if tx.run("users.by_username", username=user_fields["username"]):
+                raise Conflict("Der Benutzername ist vergeben.")
+            tx.run(
+                "users.create",
+                **user_fields,
+                role="provider",
+                carrier="",
+                provider=provider_id,
+                now=clock.now_iso(),
+            )
+            tx.run("users.link_provider", id=user_fields["id"], provider=provider_id)
+        append_event(
+            tx,
+            id=sequential_id("evt"),
+            at=clock.now().isoformat(),
+            actor=principal.user_id if principal else (user_fields or {}).get("id", "self"),
+            carrier=(principal.carrier or "") if principal else "",
+            subject_type="provider",
+            subject_id=provider_id,
+            action="provider.registered",
+            reason="",
+            data=json.dumps({"name": data["name"]}, ensure_ascii=False),
+        )
+
+    reg.graph.write(work)
+    return get_provider(reg, None, provider_id)
+
+
+def may_read_provider(principal: Principal | None, provider_id: str) -> bool:
+    if principal is None:
+        return True
+    if principal.role is Role.PROVIDER:
+        return principal.provider == provider_id
+    return principal.role in (
+        Role.ADMISSIONS_OFFICER,
+        Role.CASE_MANAGER,
+        Role.NETWORK_STRATEGIST,
+        Role.ADMIN,
+    )
+
+
+def get_provider(reg: Registry, principal: Principal | None, provider_id: str) -> dict[str, Any]:
+    """The provider with its sites, each with the status of its admissions per group."""
+    providers = reg.repo(ProviderRepository)
+    row = providers.get(provider_id)
+    if row is None or not may_read_provider(principal, provider_id):
+        raise NotFound("Anbieter nicht gefunden")
+    out: dict[str, Any] = dict(row)
+    by_site: dict[str, dict[str, str]] = {}
+    for a in reg.repo(AdmissionRepository).admissions_of_provider(provider_id):
+        by_site.setdefault(a["site_id"], {})[a["target_group"]] = a["status"]
+    out["sites"] = [
+        {
+            "id": s["id"],
+            "name": s["name"],
+            "address": {
+                "street": s["street"],
+                "postal_code": s["postal_code"],
+                "place": s["place"],
+            },
+            "district_key": s["district_key"],
+            "responsible_carrier": s["responsible_carrier"],
+            "catchment_radius_km": s["catchment_radius_km"],
+            "outreach_radius_km": s["outreach_radius_km"],
+            "languages": s["languages"],
+            "barrier_free": s["barrier_free"],
+            "public_transport": s["public_transport"],
+            "confirmed_on": s["confirmed_on"] or None,
+            "details": json.loads(s["details"] or "{}"),
+            "target_group_status": by_site.get(s["id"], {}),
+            "admission_status": workflow.site_status(
+                AdmissionStatus(v) for v in by_site.get(s["id"], {}).values()
+            ).value,
+        }
+        for s in providers.sites_of_provider(provider_id)
+    ]
+    return out

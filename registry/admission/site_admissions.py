@@ -1,0 +1,200 @@
+"""An admissions officer suspends, resumes or revokes a site's admission (A9) or reviews it
+(A14); the provider's withdrawal (``applications.withdraw_application``) is saved the same way.
+Every change is checked against what was read (A11), audited (A10) and notified (A8)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from registry import clock
+from registry.admission import workflow
+from registry.admission.common import (
+    actor_of,
+    admission_of,
+    admission_rows,
+    application_facts,
+    application_row,
+    periods_of,
+    reached_carriers,
+    rules,
+    write_events,
+    write_notices,
+)
+from registry.admission.model import (
+    AdmissionAction,
+    AdmissionStatus,
+    ApplicationFacts,
+    LifecycleOutcome,
+)
+from registry.admission.repository import (
+    AdmissionRepository,
+    AdmissionRow,
+    ApplicationRow,
+    ProviderRepository,
+    SiteRow,
+)
+from registry.auth import Principal, Role
+from registry.context import Registry
+from registry.directory.projection import enqueue, try_drain
+from registry.errors import Conflict, NotFound
+from registry.graph.ports import Tx
+
+
+def _site_context(
+    reg: Registry, principal: Principal, site_id: str
+) -> tuple[SiteRow, ApplicationRow, list[AdmissionRow]]:
+    """The site, the application its admissions rest on and its admissions, for an officer of
+    its responsible carrier or of a carrier that issued one of them."""
+    sites = reg.repo(ProviderRepository).sites([site_id])
+    if not sites:
+        raise NotFound("Standort nicht gefunden")
+    site = sites[0]
+    adm_rows = reg.repo(AdmissionRepository).admissions_of_sites([site_id])
+    involved = (
+        principal.role is Role.ADMISSIONS_OFFICER
+        and principal.carrier is not None
+        and (
+            site["responsible_carrier"] == principal.carrier
+            or any(r["issued_by"] == principal.carrier for r in adm_rows)
+        )
+    )
+    if not involved:
+        raise NotFound("Standort nicht gefunden")
+    if not adm_rows:
+        raise Conflict("Für diesen Standort gibt es keine Zulassung.")
+    return site, application_row(reg, adm_rows[0]["application_id"]), adm_rows
+
+
+def change_site_admission(
+    reg: Registry,
+    principal: Principal,
+    site_id: str,
+    action: str,
+    reason: str,
+    target_groups: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """A9: suspend, resume or revoke a site's admission (all or some target groups)."""
+    _, app, adm_rows = _site_context(reg, principal, site_id)
+    facts = application_facts(reg, app)
+    with rules:
+        outcome = workflow.change_admissions(
+            AdmissionAction(action),
+            facts,
+            [admission_of(r) for r in adm_rows],
+            actor_of(principal),
+            reason,
+            clock.now(),
+            target_groups=target_groups,
+            reached_carriers=reached_carriers(reg, [s for s in facts.sites if s.id == site_id]),
+            periods=periods_of(reg),
+        )
+    save_admission_changes(reg, app, facts, outcome, adm_rows, reason, site_id)
+    return site_admission_view(reg, site_id)
+
+
+def review_site_admission(
+    reg: Registry, principal: Principal, site_id: str, outcome_name: str, reason: str
+) -> dict[str, Any]:
+    """A14: the periodic review confirms, suspends or revokes."""
+    _, app, adm_rows = _site_context(reg, principal, site_id)
+    facts = application_facts(reg, app)
+    with rules:
+        outcome = workflow.review_admissions(
+            outcome_name,
+            facts,
+            [admission_of(r) for r in adm_rows],
+            actor_of(principal),
+            reason,
+            clock.now(),
+            reached_carriers=reached_carriers(reg, [s for s in facts.sites if s.id == site_id]),
+            periods=periods_of(reg),
+        )
+    save_admission_changes(reg, app, facts, outcome, adm_rows, reason, site_id)
+    return site_admission_view(reg, site_id)
+
+
+def save_admission_changes(
+    reg: Registry,
+    app: ApplicationRow,
+    facts: ApplicationFacts,
+    outcome: LifecycleOutcome,
+    adm_rows: list[AdmissionRow],
+    reason: str,
+    *site_ids: str,
+    cancel_follow_ons: Sequence[str] = (),
+) -> None:
+    """Save what the rules decided from ``adm_rows``, in one unit of work, unless another
+    change committed since they were read (A11)."""
+    previous = {(r["site_id"], r["target_group"]): r for r in adm_rows}
+    reasons = {(a.site_id, a.target_group): reason for a in outcome.changed}
+    data = json.dumps(json.loads(app["data"]), ensure_ascii=False, sort_keys=True)
+
+    def work(tx: Tx) -> None:
+        admissions = reg.repo(AdmissionRepository, tx)
+        # A11 for admissions: the outcome was computed from `adm_rows`, read before this unit
+        # of work; if another change committed since, writing it would overwrite that change
+        # (e.g. a stale "suspended" over a committed "revoked"). Writes are serialised, so
+        # reading here sees every committed change.
+        read_sites = sorted({r["site_id"] for r in adm_rows})
+        current = {
+            (r["site_id"], r["target_group"]): r["status"]
+            for r in admissions.admissions_of_sites(read_sites)
+        }
+        if any(current.get(key) != row["status"] for key, row in previous.items()):
+            raise Conflict("Die Zulassung wurde inzwischen geändert; bitte neu laden (A11).")
+        if outcome.changed:
+            admissions.upsert_admissions(
+                admission_rows(
+                    outcome.changed,
+                    provider_id=app["provider_id"],
+                    application_of={s.id: app["id"] for s in facts.sites},
+                    reasons=reasons,
+                    previous=previous,
+                )
+            )
+        status = outcome.application_status
+        if (
+            status is not None
+            and status.value != app["status"]
+            and not admissions.update_application(
+                app["id"],
+                version=app["version"],
+                status=status.value,
+                decided_at=app["decided_at"],
+                data=data,
+            )
+        ):
+            raise Conflict("Der Antrag wurde inzwischen geändert; bitte neu laden (A11).")
+        for task_id in cancel_follow_ons:  # in the same unit of work: never half-withdrawn
+            admissions.close_follow_on(task_id, status="cancelled", now=clock.now().isoformat())
+        write_events(tx, outcome.events, app["id"])
+        write_notices(tx, outcome.notices)
+        enqueue(tx, "site", site_ids or [s.id for s in facts.sites])
+
+    reg.graph.write(work)
+    try_drain(reg)
+
+
+def site_admission_view(reg: Registry, site_id: str) -> dict[str, Any]:
+    rows = reg.repo(AdmissionRepository).admissions_of_sites([site_id])
+    statuses = {r["target_group"]: r["status"] for r in rows}
+    return {
+        "site_id": site_id,
+        "admission_status": workflow.site_status(
+            AdmissionStatus(s) for s in statuses.values()
+        ).value,
+        "target_group_status": statuses,
+        "admissions": [
+            {
+                "target_group": r["target_group"],
+                "status": r["status"],
+                "issued_by": r["issued_by"] or None,
+                "decided_at": r["decided_at"] or None,
+                "review_due": r["review_due"] or None,
+                "reason": r["reason"],
+            }
+            for r in rows
+        ],
+    }
