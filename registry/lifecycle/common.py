@@ -1,7 +1,8 @@
 """What the lifecycle use cases share: who may act, the provider and site lookups, names.
 
-Reads of other areas' data (providers, sites, admissions) are made here only, so the use-case
-modules name no repository but their own.
+The lifecycle's reads of the admission area's data (providers, sites, case managers,
+admissions, follow-ons, applications) go through its repositories
+(:mod:`registry.admission.repository`) from here.
 """
 
 from __future__ import annotations
@@ -10,10 +11,19 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, time
 
 from registry.admission.model import AdmissionStatus
+from registry.admission.repository import (
+    AdmissionRepository,
+    AdmissionRow,
+    CaseManagerRow,
+    DueSiteRow,
+    FollowOnRow,
+    ProviderDetailRow,
+    ProviderRepository,
+    SiteRow,
+)
 from registry.auth import Principal, Role
 from registry.context import Registry
 from registry.errors import Forbidden, NotFound
-from registry.graph.ports import Row
 from registry.lifecycle.repository import LifecycleRepository
 
 IN_FORCE = frozenset({AdmissionStatus.ADMITTED.value, AdmissionStatus.SUSPENDED.value})
@@ -28,14 +38,14 @@ def officer_carrier(principal: Principal) -> str:
     return principal.carrier
 
 
-def provider_row(reg: Registry, provider_id: str) -> Row:
-    rows = reg.graph.read("providers.get", id=provider_id)
-    if not rows:
+def provider_row(reg: Registry, provider_id: str) -> ProviderDetailRow:
+    row = reg.repo(ProviderRepository).get(provider_id)
+    if row is None:
         raise NotFound("Anbieter nicht gefunden")
-    return rows[0]
+    return row
 
 
-def own_provider(reg: Registry, principal: Principal, provider_id: str) -> Row:
+def own_provider(reg: Registry, principal: Principal, provider_id: str) -> ProviderDetailRow:
     """The provider acting on itself; anyone else learns nothing (404)."""
     if principal.role is not Role.PROVIDER or principal.provider != provider_id:
         raise NotFound("Anbieter nicht gefunden")
@@ -54,21 +64,45 @@ def provider_names(reg: Registry, provider_ids: Iterable[str]) -> dict[str, str]
     ids = sorted(set(provider_ids))
     if not ids:
         return {}
-    return {p["id"]: p["name"] for p in reg.graph.read("providers.get_many", ids=ids)}
+    return {p["id"]: p["name"] for p in reg.repo(ProviderRepository).get_many(ids)}
 
 
-def site_rows(reg: Registry, site_ids: Iterable[str]) -> list[Row]:
+def site_rows(reg: Registry, site_ids: Iterable[str]) -> list[SiteRow]:
     ids = sorted(set(site_ids))
-    return reg.graph.read("providers.sites", ids=ids) if ids else []
+    return reg.repo(ProviderRepository).sites(ids) if ids else []
 
 
 def site_names(reg: Registry, site_ids: Iterable[str]) -> dict[str, str]:
     return {s["id"]: s["name"] for s in site_rows(reg, site_ids)}
 
 
-def provider_admissions(reg: Registry, provider_id: str) -> list[Row]:
+def case_manager_rows(reg: Registry, provider_id: str) -> list[CaseManagerRow]:
+    """The provider's case managers (id, name, data as stored JSON, changed_at)."""
+    return reg.repo(ProviderRepository).case_managers(provider_id)
+
+
+def provider_admissions(reg: Registry, provider_id: str) -> list[AdmissionRow]:
     """Every admission of the provider's sites, whatever its state."""
-    return reg.graph.read("admission.admissions_of_provider", provider_id=provider_id)
+    return reg.repo(AdmissionRepository).admissions_of_provider(provider_id)
+
+
+def admissions_due(reg: Registry, carrier: str, until: date) -> list[DueSiteRow]:
+    """A14: the sites in the carrier's districts with an admission in force due by ``until``
+    (one row per site with its earliest review date)."""
+    return reg.repo(AdmissionRepository).admissions_due(carrier, until.isoformat())
+
+
+def open_follow_ons(reg: Registry, carrier: str) -> list[FollowOnRow]:
+    """A7: the carrier's open follow-on tasks, oldest first."""
+    return reg.repo(AdmissionRepository).follow_ons(carrier=carrier, status="open")
+
+
+def providers_of_applications(reg: Registry, carrier: str, ids: set[str]) -> dict[str, str]:
+    """The provider of each of the given applications involving the carrier."""
+    if not ids:
+        return {}
+    rows = reg.repo(AdmissionRepository).list_applications(carrier=carrier)
+    return {a["id"]: a["provider_id"] for a in rows if a["id"] in ids}
 
 
 def involved_carriers(reg: Registry, provider_id: str) -> set[str]:
@@ -77,34 +111,10 @@ def involved_carriers(reg: Registry, provider_id: str) -> set[str]:
     carriers: set[str] = set()
     for a in reg.repo(LifecycleRepository).applications_of_provider(provider_id):
         carriers.update((a["receiving_carrier"], a["lead_carrier"]))
-    for s in reg.graph.read("providers.sites_of_provider", provider_id=provider_id):
+    for s in reg.repo(ProviderRepository).sites_of_provider(provider_id):
         carriers.add(s["responsible_carrier"])
     for m in provider_admissions(reg, provider_id):
         if m["issued_by"]:
             carriers.add(m["issued_by"])
     carriers.discard("")
     return carriers
-
-
-def admissions_due(reg: Registry, carrier: str, until: date) -> list[Row]:
-    """A14: the sites in the carrier's districts with an admission in force due by ``until``
-    (one row per site with its earliest review date)."""
-    return reg.graph.read("admission.admissions_due", carrier=carrier, until=until.isoformat())
-
-
-def case_manager_rows(reg: Registry, provider_id: str) -> list[Row]:
-    """The provider's case managers (id, name, data as stored JSON, changed_at)."""
-    return reg.graph.read("providers.case_managers", provider_id=provider_id)
-
-
-def open_follow_ons(reg: Registry, carrier: str) -> list[Row]:
-    """A7: the carrier's open follow-on tasks (id, application_id, site_id, created_at)."""
-    return reg.graph.read("admission.follow_ons", carrier=carrier, status="open", application_id="")
-
-
-def providers_of_applications(reg: Registry, carrier: str, ids: set[str]) -> dict[str, str]:
-    """The provider of each of the given applications involving the carrier."""
-    if not ids:
-        return {}
-    rows = reg.graph.read("admission.list_applications", provider_id="", status="", carrier=carrier)
-    return {a["id"]: a["provider_id"] for a in rows if a["id"] in ids}

@@ -18,6 +18,7 @@ from typing import Any
 from registry import clock
 from registry.admission import workflow
 from registry.admission.model import Admission, AdmissionStatus, Contract
+from registry.admission.repository import ProviderRepository
 from registry.audit import record_event
 from registry.auth import Principal
 from registry.context import Registry
@@ -60,9 +61,8 @@ def record_contract(
     now = clock.now_iso()
 
     def work(tx: Tx) -> None:
-        tx.run(
-            "providers.create_contract",
-            id=contract_id,
+        reg.repo(ProviderRepository, tx).create_contract(
+            contract_id,
             carrier=carrier,
             provider_id=provider_id,
             signed_on=signed_on.isoformat(),

@@ -13,17 +13,18 @@ from typing import Any
 
 from registry import clock
 from registry.admission.common import periods_of
+from registry.admission.repository import ProviderRepository, SiteRow
 from registry.audit import record_event
 from registry.auth import Principal, Role
 from registry.context import Registry
 from registry.directory.projection import enqueue, try_drain
 from registry.errors import NotFound
-from registry.graph.ports import Row, Tx
+from registry.graph.ports import Tx
 from registry.lifecycle import rules
 from registry.lifecycle.common import day_of, site_rows
 
 
-def _own_site(reg: Registry, principal: Principal, provider_id: str, site_id: str) -> Row:
+def _own_site(reg: Registry, principal: Principal, provider_id: str, site_id: str) -> SiteRow:
     if principal.role is not Role.PROVIDER or principal.provider != provider_id:
         raise NotFound("Standort nicht gefunden")
     rows = site_rows(reg, [site_id])
@@ -57,13 +58,12 @@ def _save_site(
     today = clock.today().isoformat()
 
     def work(tx: Tx) -> None:
+        providers = reg.repo(ProviderRepository, tx)
         if details is not None:
-            tx.run(
-                "providers.update_site_details",
-                id=site_id,
-                details=json.dumps(details, ensure_ascii=False, sort_keys=True),
+            providers.update_site_details(
+                site_id, json.dumps(details, ensure_ascii=False, sort_keys=True)
             )
-        tx.run("providers.confirm_site", id=site_id, confirmed_on=today)
+        providers.confirm_site(site_id, today)
         record_event(
             tx,
             actor=principal,

@@ -16,11 +16,12 @@ from datetime import date
 from typing import Any
 
 from registry import clock
+from registry.admission.repository import CaseManagerRow, ProviderRepository
 from registry.audit import record_event
 from registry.auth import Principal, Role
 from registry.context import Registry
 from registry.errors import Conflict, InvalidInput, NotFound, Problem
-from registry.graph.ports import Row, Tx
+from registry.graph.ports import Tx
 from registry.ids import new_id
 from registry.lifecycle.common import (
     case_manager_rows,
@@ -56,7 +57,7 @@ def may_read_staff(reg: Registry, principal: Principal, provider_id: str) -> boo
     return False
 
 
-def _cm_view(row: Row) -> dict[str, Any]:
+def _cm_view(row: CaseManagerRow) -> dict[str, Any]:
     data = json.loads(row["data"] or "{}")
     out: dict[str, Any] = {"id": row["id"]}
     out.update({k: data.get(k) for k in CASE_MANAGER_FIELDS})
@@ -143,9 +144,8 @@ def add_case_manager(
     staff_after = [json.loads(r["data"] or "{}") for r in current] + [data]
 
     def change(tx: Tx) -> None:
-        tx.run(
-            "providers.create_case_manager",
-            id=cm_id,
+        reg.repo(ProviderRepository, tx).create_case_manager(
+            cm_id,
             provider_id=provider_id,
             name=data["name"],
             data=payload,
@@ -156,7 +156,7 @@ def add_case_manager(
     return _cm_view({"id": cm_id, "name": data["name"], "data": payload, "changed_at": now})
 
 
-def _find_cm(current: Sequence[Row], cm_id: str) -> Row:
+def _find_cm(current: Sequence[CaseManagerRow], cm_id: str) -> CaseManagerRow:
     for r in current:
         if r["id"] == cm_id:
             return r
@@ -186,9 +186,8 @@ def update_case_manager(
     staff_after = [data if r["id"] == cm_id else json.loads(r["data"] or "{}") for r in current]
 
     def change(tx: Tx) -> None:
-        if not tx.run(
-            "providers.update_case_manager",
-            id=cm_id,
+        if not reg.repo(ProviderRepository, tx).update_case_manager(
+            cm_id,
             provider_id=provider_id,
             name=data["name"],
             data=payload,
