@@ -156,19 +156,11 @@ def find_providers(reg: Any, me: Principal, name: str, limit: int = 20) -> list[
     A read-only lookup for the question "why is this provider not listed?": names of providers
     are public (``GET /providers/{id}`` answers everyone), and the explanation itself comes from
     ``directory.explain``. Only the roles that may search the directory call it."""
-    from registry.directory.eligibility import fold
+    from registry.admission.providers import providers_named
 
     if me.role not in (CASE_MANAGER, READER) or not me.carrier:
         raise NotFound("Anbieter nicht gefunden")
-    words = fold(name).split()
-    if not words:
-        return []
-    found = [
-        {"id": r["id"], "name": r["name"]}
-        for r in reg.graph.read("providers.list")
-        if all(w in fold(r["name"] or "") for w in words)
-    ]
-    return found[:limit]
+    return list(providers_named(reg, name, limit))
 
 
 @get("/search/providers", guards=[allow(CASE_MANAGER, READER)], sync_to_thread=True)

@@ -143,3 +143,19 @@ def get_provider(reg: Registry, principal: Principal | None, provider_id: str) -
         for s in providers.sites_of_provider(provider_id)
     ]
     return out
+
+
+def providers_named(reg: Registry, name: str, limit: int = 20) -> list[dict[str, str]]:
+    """Providers whose name contains every word of ``name`` (case and umlauts folded), by
+    name; provider names are public (``GET /providers/{id}`` answers everyone)."""
+    from registry.directory.eligibility import fold
+
+    words = fold(name).split()
+    if not words:
+        return []
+    found = [
+        {"id": r["id"], "name": r["name"]}
+        for r in reg.repo(ProviderRepository).all_providers()
+        if all(w in fold(r["name"] or "") for w in words)
+    ]
+    return found[:limit]
