@@ -28,14 +28,16 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from registry.admission.repository import AdmissionRepository, ProviderRepository
 from registry.auth import Principal, Role
 from registry.clock import now_iso
 from registry.context import Registry
 from registry.directory.projection import site_documents_from_rows
 from registry.errors import Forbidden
-from registry.graph.ports import Row
 from registry.reference import Reference, UnknownReference
 from registry.search.documents import SiteDocument
+
+Row = Mapping[str, Any]  # a provider as its repository reads it
 
 HSDS_VERSION = "3.0"
 
@@ -313,8 +315,8 @@ def export_hsds(reg: Registry, principal: Principal) -> Json:
     """Use case: the whole public directory as HSDS 3.0 (read only, all carriers)."""
     if principal.role not in EXPORT_ROLES:
         raise Forbidden()
-    sites = reg.graph.read("providers.all_sites")
-    providers = {p["id"]: p for p in reg.graph.read("providers.list")}
-    admissions = reg.graph.read("admission.all_admissions")
+    sites = reg.repo(ProviderRepository).all_sites()
+    providers = {p["id"]: p for p in reg.repo(ProviderRepository).all_providers()}
+    admissions = reg.repo(AdmissionRepository).all_admissions()
     docs = site_documents_from_rows(sites, providers, admissions)
     return build_export(docs, providers, reg.reference, now_iso())

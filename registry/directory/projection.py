@@ -12,14 +12,21 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from registry.admission.repository import (
+    AdmissionRepository,
+    AdmissionRow,
+    ProviderRepository,
+    ProviderRow,
+    SiteRow,
+)
 from registry.clock import now
 from registry.context import Registry
 from registry.directory.outbox import OutboxRepository, OutboxRow
-from registry.graph.ports import Row, Tx
+from registry.graph.ports import Tx
 from registry.network.repository import NetworkRepository
 from registry.search.documents import (
     Address,
@@ -52,7 +59,9 @@ def _day(value: str | None) -> date | None:
 
 
 def site_documents_from_rows(
-    sites: list[Row], providers: dict[str, Row], admissions: list[Row]
+    sites: Sequence[SiteRow],
+    providers: Mapping[str, ProviderRow],
+    admissions: Sequence[AdmissionRow],
 ) -> list[SiteDocument]:
     by_site: dict[str, dict[str, AdmissionState]] = {}
     for a in admissions:
@@ -61,7 +70,7 @@ def site_documents_from_rows(
         )
     docs = []
     for s in sites:
-        provider = providers.get(s["provider_id"], {})
+        provider: Mapping[str, Any] = providers.get(s["provider_id"]) or {}
         details: dict[str, Any] = json.loads(s["details"] or "{}")
         modes = details.get("counselling_modes") or {}
         docs.append(
@@ -102,10 +111,10 @@ def load_site_documents(reg: Registry, site_ids: list[str]) -> list[SiteDocument
     """Documents of the given sites as the graph has them now (indexed or not)."""
     if not site_ids:
         return []
-    sites = reg.graph.read("providers.sites", ids=site_ids)
+    sites = reg.repo(ProviderRepository).sites(site_ids)
     provider_ids = sorted({s["provider_id"] for s in sites})
-    providers = {p["id"]: p for p in reg.graph.read("providers.get_many", ids=provider_ids)}
-    admissions = reg.graph.read("admission.admissions_of_sites", site_ids=site_ids)
+    providers = {p["id"]: p for p in reg.repo(ProviderRepository).get_many(provider_ids)}
+    admissions = reg.repo(AdmissionRepository).admissions_of_sites(site_ids)
     return site_documents_from_rows(sites, providers, admissions)
 
 
@@ -225,9 +234,9 @@ def reindex(reg: Registry, progress: Callable[[int, int], None] | None = None) -
     Reads the site, provider and admission tables whole (one query each): on the embedded
     engine a filter on an id list scans the table anyway, so batches would cost a scan each.
     """
-    sites = reg.graph.read("providers.all_sites")
-    providers = {p["id"]: p for p in reg.graph.read("providers.list")}
-    admissions = reg.graph.read("admission.all_admissions")
+    sites = reg.repo(ProviderRepository).all_sites()
+    providers = {p["id"]: p for p in reg.repo(ProviderRepository).all_providers()}
+    admissions = reg.repo(AdmissionRepository).all_admissions()
     partner_ids = reg.repo(NetworkRepository).partner_site_ids()
     total = len(sites) + len(partner_ids)
     reg.graph.write(lambda tx: reg.repo(OutboxRepository, tx).clear())

@@ -8,18 +8,19 @@ place, not a name.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from registry import clock
+from registry.admission.repository import ProviderRepository
 from registry.auth import Principal, Role
 from registry.context import Registry
-from registry.directory.eligibility import Case, evaluate, rank_key
+from registry.directory.eligibility import Case, evaluate, fold, rank_key
 from registry.directory.projection import load_site_documents
 from registry.errors import Forbidden, InvalidInput, NotFound, Problem
 from registry.reach import reach_index
+from registry.reference_repository import ReferenceRepository
 from registry.search.documents import SiteDocument
 
 SEARCH_ROLES = (
@@ -157,13 +158,11 @@ def explain(
             raise InvalidInput.one("carrier", f"Unbekannter Träger »{carrier}«.")
     else:
         carrier = _search_carrier(principal, params.carrier)
-    providers = reg.graph.read("providers.get", id=provider_id)
-    if not providers:
+    provider = reg.repo(ProviderRepository).get(provider_id)
+    if provider is None:
         raise NotFound("Anbieter nicht gefunden")
     resolved = resolve_case(reg, carrier, params)
-    site_ids = [
-        s["id"] for s in reg.graph.read("providers.sites_of_provider", provider_id=provider_id)
-    ]
+    site_ids = [s["id"] for s in reg.repo(ProviderRepository).sites_of_provider(provider_id)]
     docs = load_site_documents(reg, site_ids)
     evaluations = [evaluate(d, resolved.case) for d in docs]
     ranked: dict[str, int] = {}
@@ -195,12 +194,35 @@ def explain(
                 "reasons": reasons,
             }
         )
-    return {"provider": {"id": provider_id, "name": providers[0]["name"]}, "sites": sites}
+    return {"provider": {"id": provider_id, "name": provider["name"]}, "sites": sites}
+
+
+LOOKUP_ROLES = (Role.CASE_MANAGER, Role.DIRECTORY_READER)
+
+
+def find_providers(
+    reg: Registry, principal: Principal, name: str, limit: int = 20
+) -> list[dict[str, str]]:
+    """Providers whose name contains every word typed (case and umlauts folded), by name.
+
+    A read-only lookup for the question "why is this provider not listed?" (then
+    :func:`explain`): names of providers are public (``GET /providers/{id}`` answers everyone);
+    only the roles that search the directory for a carrier ask it."""
+    if principal.role not in LOOKUP_ROLES or not principal.carrier:
+        raise NotFound("Anbieter nicht gefunden")
+    words = fold(name).split()
+    if not words:
+        return []
+    found = [
+        {"id": p["id"], "name": p["name"]}
+        for p in reg.repo(ProviderRepository).all_providers()
+        if all(w in fold(p["name"] or "") for w in words)
+    ]
+    return found[:limit]
 
 
 def carrier_contacts(reg: Registry, carrier_id: str) -> list[dict[str, str]]:
-    rows = reg.graph.read("reference.get_carrier", id=carrier_id)
-    profile = json.loads(rows[0]["profile_json"] or "{}") if rows else {}
+    profile = reg.repo(ReferenceRepository).carrier_profile(carrier_id) or {}
     contacts: list[dict[str, str]] = profile.get("contacts") or []
     return contacts
 
@@ -240,7 +262,7 @@ def overview(reg: Registry, principal: Principal, carrier_id: str | None) -> dic
         raise InvalidInput.one("carrier", f"Nur die Übersicht für {principal.carrier}.")
     carrier = reg.reference.carrier(carrier_id)
     region = {d.key for d in reg.reference.districts_by_carrier(carrier_id)}
-    site_ids = [r["id"] for r in reg.graph.read("providers.admitted_site_ids")]
+    site_ids = reg.repo(ProviderRepository).admitted_site_ids()
     docs = [d for d in load_site_documents(reg, site_ids) if d.has_admission]
     index = reach_index(reg.reference)
     labels = {t.code: t.label for t in reg.reference.target_groups}
