@@ -1,7 +1,8 @@
 """``registry check``: the graph's invariants, verified on the whole database.
 
 :func:`find_violations` is pure (plain rows in, violations out; standard library only) and is
-tested without a database. :func:`load_facts` reads the rows (queries ``check.*``) and probes the
+tested without a database. :func:`load_facts` reads the rows (through
+:class:`registry.check_repository.CheckRepository`, queries ``check.*``) and probes the
 search index; :func:`run_check` is the operator command: it first drains the outbox (as the
 server does after every commit), then loads, compares and raises :class:`InvariantsViolated`
 (exit code non-zero, every violation on its own line) if anything is wrong.
@@ -33,7 +34,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from registry.admission.site_identity import address_key  # pure
@@ -373,27 +374,12 @@ def _probe_index(reg: Registry, facts: Facts, pending: int) -> IndexFacts:
 
 def load_facts(reg: Registry, *, with_index: bool = True) -> Facts:
     """Read every fact the invariants need (and probe the index if there is one)."""
-    read = reg.graph.read
-    facts = Facts(
-        carriers=read("check.carriers"),
-        districts=read("check.districts"),
-        providers=read("check.providers"),
-        sites=read("check.sites"),
-        site_districts=read("check.site_districts"),
-        provider_sites=read("check.provider_sites"),
-        applications=read("check.applications"),
-        admissions=read("check.admissions"),
-        follow_ons=read("check.follow_ons"),
-        notices=read("check.notices"),
-        agreements=read("check.agreements"),
-        announcements=read("check.announcements"),
-        partners=read("check.partners"),
-        partner_sites=read("check.partner_sites"),
-        cardinality=read("check.cardinality"),
-    )
+    from registry.check_repository import CheckRepository
+
+    checks = reg.repo(CheckRepository)
+    facts = Facts(**checks.facts())
     if with_index and reg.search is not None:
-        pending = int(read("check.outbox_count")[0]["n"])
-        facts = Facts(**{**facts.__dict__, "index": _probe_index(reg, facts, pending)})
+        facts = replace(facts, index=_probe_index(reg, facts, checks.pending_outbox()))
     return facts
 
 
