@@ -53,6 +53,7 @@ from registry.graph.ports import Tx
 from registry.ids import new_id, sequential_id
 from registry.notices import NewNotice, NoticeRepository
 from registry.reach import reach_index
+from registry.reference_repository import ReferenceRepository
 
 # --------------------------------------------------------------------------- settings, people
 
@@ -85,7 +86,7 @@ def day(value: str | date | None) -> date | None:
 
 
 def carrier_profile(reg: Registry, carrier_id: str) -> dict[str, Any]:
-    profile = reg.repo(AdmissionRepository).carrier_profile(carrier_id)
+    profile = reg.repo(ReferenceRepository).carrier_profile(carrier_id)
     if profile is None:
         raise NotFound("Unbekannter Träger")
     return profile

@@ -211,7 +211,6 @@ class InMemoryAdmissionRepository(AdmissionRepository):
         self.admission_rows: dict[str, dict[str, Any]] = {}  # without provider and carrier
         self.follow_on_rows: dict[str, FollowOnRow] = {}
         self.announcement_rows: dict[str, AnnouncementRow] = {}
-        self.profiles: dict[str, dict[str, Any]] = {}  # carrier -> profile; any carrier known
 
     # -- applications -----------------------------------------------------------------------
 
@@ -386,11 +385,6 @@ class InMemoryAdmissionRepository(AdmissionRepository):
 
     def announcement_exists(self, announcement_id: str) -> bool:
         return announcement_id in self.announcement_rows
-
-    # -- the lead carrier's criteria settings -----------------------------------------------
-
-    def carrier_profile(self, carrier_id: str) -> dict[str, Any] | None:
-        return dict(self.profiles.get(carrier_id, {}))
 
 
 def admission_fakes(

@@ -13,7 +13,6 @@ both interfaces live in :mod:`registry.admission.in_memory`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any, TypedDict, cast
 
@@ -398,16 +397,6 @@ class AdmissionRepository(Repository):
 
     def announcement_exists(self, announcement_id: str) -> bool:
         return self._one("admission.get_announcement", id=announcement_id) is not None
-
-    # -- the lead carrier's criteria settings (Q0) ------------------------------------------
-
-    def carrier_profile(self, carrier_id: str) -> dict[str, Any] | None:
-        """A carrier's profile (contacts, criteria severities); None for an unknown carrier."""
-        row = self._one("reference.get_carrier", id=carrier_id)
-        if row is None:
-            return None
-        profile: dict[str, Any] = json.loads(row["profile_json"] or "{}")
-        return profile
 
 
 # --------------------------------------------------------------------------- providers

@@ -20,6 +20,7 @@ from registry.auth import Principal, Role
 from registry.context import Registry
 from registry.directory.outbox import InMemoryOutboxRepository, OutboxRepository
 from registry.notices import InMemoryNoticeRepository, NoticeRepository
+from registry.reference_repository import InMemoryReferenceRepository, ReferenceRepository
 from tests.api.helpers import application, site
 from tests.service.conftest import fake_registry, shared_fakes
 
@@ -107,8 +108,10 @@ def world(tmp_path: Path) -> World:
     admissions, providers = admission_fakes()
     fakes[AdmissionRepository] = admissions
     fakes[ProviderRepository] = providers
+    reg = fake_registry(tmp_path, fakes)
+    fakes[ReferenceRepository] = InMemoryReferenceRepository.of(reg.reference)
     return World(
-        reg=fake_registry(tmp_path, fakes),
+        reg=reg,
         admissions=admissions,
         providers=providers,
         audit=fakes[AuditRepository],
