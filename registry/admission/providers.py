@@ -14,6 +14,7 @@ from registry.admission.model import AdmissionStatus
 from registry.admission.repository import AdmissionRepository, ProviderRepository
 from registry.audit import append_event
 from registry.auth import Principal, Role
+from registry.auth.repository import UserRepository
 from registry.context import Registry
 from registry.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem
 from registry.graph.ports import Tx
@@ -55,7 +56,7 @@ def register_provider(
         problems = [Problem("user.password", p) for p in password_problems(first_user["password"])]
         if problems:
             raise InvalidInput(problems)
-        if reg.graph.read("users.by_username", username=first_user["username"]):
+        if reg.repo(UserRepository).by_username(first_user["username"]) is not None:
             raise InvalidInput.one("user.username", "Der Benutzername ist vergeben.")
         user_fields = {
             "id": new_id("usr"),
@@ -66,17 +67,20 @@ def register_provider(
     def work(tx: Tx) -> None:
         create_provider(tx, provider_id, data)
         if user_fields:
-            if tx.run("users.by_username", username=user_fields["username"]):
+            users = reg.repo(UserRepository, tx)
+            if users.by_username(user_fields["username"]) is not None:
                 raise Conflict("Der Benutzername ist vergeben.")
-            tx.run(
-                "users.create",
-                **user_fields,
-                role="provider",
-                carrier="",
-                provider=provider_id,
-                now=clock.now_iso(),
+            users.create(
+                {
+                    "id": user_fields["id"],
+                    "username": user_fields["username"],
+                    "password_hash": user_fields["password_hash"],
+                    "role": "provider",
+                    "carrier": "",
+                    "provider": provider_id,
+                    "created_at": clock.now_iso(),
+                }
             )
-            tx.run("users.link_provider", id=user_fields["id"], provider=provider_id)
         append_event(
             tx,
             id=sequential_id("evt"),

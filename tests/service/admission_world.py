@@ -17,6 +17,7 @@ from registry.admission.submission import submit_application
 from registry.api.schemas import ApplicationIn
 from registry.audit import AuditRepository, InMemoryAuditRepository
 from registry.auth import Principal, Role
+from registry.auth.repository import InMemoryUserRepository, UserRepository
 from registry.context import Registry
 from registry.directory.outbox import InMemoryOutboxRepository, OutboxRepository
 from registry.notices import InMemoryNoticeRepository, NoticeRepository
@@ -110,6 +111,7 @@ def world(tmp_path: Path) -> World:
     fakes[ProviderRepository] = providers
     reg = fake_registry(tmp_path, fakes)
     fakes[ReferenceRepository] = InMemoryReferenceRepository.of(reg.reference)
+    fakes[UserRepository] = InMemoryUserRepository()
     return World(
         reg=reg,
         admissions=admissions,

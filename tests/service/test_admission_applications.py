@@ -11,7 +11,7 @@ from registry.admission.applications import (
     list_applications,
     withdraw_application,
 )
-from registry.admission.providers import get_provider
+from registry.admission.providers import get_provider, register_provider
 from registry.errors import Forbidden, InvalidInput, NotFound
 from tests.service.admission_world import (
     CASE_MANAGER,
@@ -197,3 +197,21 @@ def test_the_provider_withdraws_and_open_follow_ons_are_cancelled(tmp_path: Path
     assert {"drv-nord", "drv-bund", "drv-knappschaft-bahn-see"} <= w.notified(app["id"])
     # the directory is told of both sites
     assert {r["ref_id"] for r in w.outbox.rows.values()} == {s["id"] for s in decided["sites"]}
+
+
+def test_a_provider_registers_itself_with_its_first_user_and_gets_no_admission(
+    tmp_path: Path,
+) -> None:
+    w = world(tmp_path)
+    data = {"name": "Neu gGmbH", "legal_form": "gGmbH", "email": "neu@example.org"}
+    user = {"username": "anbieter.neu", "password": "ein-langes-passwort-2026"}
+    provider = register_provider(w.reg, None, data, first_user=user)
+    # registration confers no admission (A1 starts with an application)
+    assert provider["name"] == "Neu gGmbH" and provider["sites"] == []
+    assert w.actions(provider["id"]) == ["provider.registered"]
+    with pytest.raises(InvalidInput) as taken:
+        register_provider(w.reg, None, data, first_user=user)
+    assert taken.value.problems[0].field == "user.username"
+    # officers and admins create providers; nobody else
+    with pytest.raises(Forbidden):
+        register_provider(w.reg, CASE_MANAGER, data)
