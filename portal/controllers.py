@@ -862,7 +862,7 @@ def _application_form_page(
 
 @get("/applications/new", guards=[allow(PROVIDER, OFFICER)], sync_to_thread=True)
 def application_new(request: AnyRequest, hinweis: str | None = None) -> Template:
-    from portal import drafts
+    from registry.admission import drafts
 
     reg, me = _reg(request), _me(request)
     message = _message(hinweis)
@@ -907,7 +907,7 @@ def _check_addresses(reg: Registry, form: FormData) -> dict[int, dict[str, Any]]
 
 @post("/applications/new", guards=[allow(PROVIDER, OFFICER)], status_code=200, sync_to_thread=True)
 def application_submit(request: AnyRequest, data: Form) -> Response[Any]:
-    from portal import drafts
+    from registry.admission import drafts
     from registry.api.schemas import ApplicationIn, ProviderIn
 
     reg, me = _reg(request), _me(request)
@@ -1319,7 +1319,7 @@ def _users_in_scope(reg: Registry, me: Principal) -> list[dict[str, Any]]:
     """The accounts an admin may see: all, or those of its own carrier (DOMAIN.md §9)."""
     from registry.auth.service import list_users
 
-    return list_users(reg, me)
+    return [dict(u) for u in list_users(reg, me)]
 
 
 def _users_page(

@@ -25,6 +25,7 @@ from portal import maps
 from portal.forms import Errors, Form, value, values
 from registry.api.security import allow
 from registry.auth import Principal, Role
+from registry.directory.service import find_providers
 from registry.errors import InvalidInput, NotFound, Problem
 
 OFFICER = Role.ADMISSIONS_OFFICER
@@ -148,19 +149,6 @@ COUNSELLING_MODES = {
     "phone": "telefonisch",
     "video": "per Video",
 }
-
-
-def find_providers(reg: Any, me: Principal, name: str, limit: int = 20) -> list[dict[str, Any]]:
-    """Providers whose name contains every word typed (case and umlauts folded), by name.
-
-    A read-only lookup for the question "why is this provider not listed?": names of providers
-    are public (``GET /providers/{id}`` answers everyone), and the explanation itself comes from
-    ``directory.explain``. Only the roles that may search the directory call it."""
-    from registry.admission.providers import providers_named
-
-    if me.role not in (CASE_MANAGER, READER) or not me.carrier:
-        raise NotFound("Anbieter nicht gefunden")
-    return list(providers_named(reg, name, limit))
 
 
 @get("/search/providers", guards=[allow(CASE_MANAGER, READER)], sync_to_thread=True)

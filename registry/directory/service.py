@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from registry import clock
+from registry.admission.providers import providers_named
 from registry.admission.repository import ProviderRepository
 from registry.auth import Principal, Role
 from registry.context import Registry
-from registry.directory.eligibility import Case, evaluate, fold, rank_key
+from registry.directory.eligibility import Case, evaluate, rank_key
 from registry.directory.projection import load_site_documents
 from registry.errors import Forbidden, InvalidInput, NotFound, Problem
 from registry.reach import reach_index
@@ -203,22 +204,12 @@ LOOKUP_ROLES = (Role.CASE_MANAGER, Role.DIRECTORY_READER)
 def find_providers(
     reg: Registry, principal: Principal, name: str, limit: int = 20
 ) -> list[dict[str, str]]:
-    """Providers whose name contains every word typed (case and umlauts folded), by name.
-
-    A read-only lookup for the question "why is this provider not listed?" (then
-    :func:`explain`): names of providers are public (``GET /providers/{id}`` answers everyone);
-    only the roles that search the directory for a carrier ask it."""
+    """The lookup behind "why is this provider not listed?" (then :func:`explain`): providers
+    whose name contains every word typed. Names of providers are public, but only the roles
+    that search the directory for a carrier ask here."""
     if principal.role not in LOOKUP_ROLES or not principal.carrier:
         raise NotFound("Anbieter nicht gefunden")
-    words = fold(name).split()
-    if not words:
-        return []
-    found = [
-        {"id": p["id"], "name": p["name"]}
-        for p in reg.repo(ProviderRepository).all_providers()
-        if all(w in fold(p["name"] or "") for w in words)
-    ]
-    return found[:limit]
+    return providers_named(reg, name, limit)
 
 
 def carrier_contacts(reg: Registry, carrier_id: str) -> list[dict[str, str]]:
