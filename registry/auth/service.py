@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from registry.admission.repository import ProviderRepository
 from registry.audit import record_event
 from registry.auth import (
     DUMMY_HASH,
@@ -55,7 +56,7 @@ def add_user(
     if role_value is Role.PROVIDER:
         if not provider:
             problems.append(Problem("provider", "Ein Anbieter-Konto braucht --provider."))
-        elif not reg.graph.read("providers.get", id=provider):
+        elif reg.repo(ProviderRepository).get(provider) is None:
             problems.append(Problem("provider", f"Unbekannter Anbieter {provider!r}."))
         if carrier:
             problems.append(Problem("carrier", "Ein Anbieter-Konto gehört zu keinem Träger."))

@@ -1,0 +1,293 @@
+"""Account use cases on the fakes (no database): login with lockout, tokens, log out
+everywhere, creating and listing users within an admin's scope (DOMAIN.md §9, §10)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from registry import clock
+from registry.admission.in_memory import InMemoryProviderRepository
+from registry.admission.repository import ProviderRepository
+from registry.audit import AuditRepository, InMemoryAuditRepository
+from registry.auth import Principal, Role
+from registry.auth.repository import InMemoryUserRepository, UserRepository
+from registry.auth.service import (
+    LoginFailed,
+    add_user,
+    get_user,
+    list_users,
+    login,
+    logout_everywhere,
+    principal_from_token,
+)
+from registry.context import Registry
+from registry.errors import Conflict, Forbidden, InvalidInput, NotFound
+from tests.service.conftest import fake_registry, shared_fakes
+
+PASSWORD = "richtig-langes-Passwort-1"
+
+ADMIN = Principal("u-admin", "admin", Role.ADMIN)
+ADMIN_NORD = Principal("u-admin-nord", "admin.nord", Role.ADMIN, carrier="drv-nord")
+OFFICER_NORD = Principal("u-of-nord", "officer.nord", Role.ADMISSIONS_OFFICER, "drv-nord")
+
+
+@dataclass
+class AuthWorld:
+    reg: Registry
+    users: InMemoryUserRepository
+    providers: InMemoryProviderRepository
+    audit: InMemoryAuditRepository
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[AuthWorld]:
+    fakes = shared_fakes()
+    users, providers = InMemoryUserRepository(), InMemoryProviderRepository()
+    fakes[UserRepository] = users
+    fakes[ProviderRepository] = providers
+    reg = fake_registry(tmp_path, fakes)
+    reg.settings.secret_key = "test-secret"
+    yield AuthWorld(reg, users, providers, fakes[AuditRepository])
+    clock.reset()
+
+
+def _officer(w: AuthWorld, username: str = "officer.kiel") -> str:
+    return add_user(
+        w.reg, username=username, password=PASSWORD, role="admissions_officer", carrier="drv-nord"
+    )
+
+
+def _fields(err: pytest.ExceptionInfo[InvalidInput]) -> set[str]:
+    return {p.field for p in err.value.problems}
+
+
+# --------------------------------------------------------------------------- login, lockout
+
+
+def test_login_issues_a_token_naming_the_user_and_its_scope(world: AuthWorld) -> None:
+    user_id = _officer(world)
+    token = login(world.reg, "officer.kiel", PASSWORD)
+    assert principal_from_token(world.reg, token) == Principal(
+        user_id, "officer.kiel", Role.ADMISSIONS_OFFICER, carrier="drv-nord"
+    )
+
+
+def test_unknown_user_and_wrong_password_fail_alike(world: AuthWorld) -> None:
+    _officer(world)
+    with pytest.raises(LoginFailed) as unknown:
+        login(world.reg, "niemand", PASSWORD)
+    with pytest.raises(LoginFailed) as wrong:
+        login(world.reg, "officer.kiel", PASSWORD + "x")
+    assert unknown.value.message == wrong.value.message
+    assert world.users.by_username("officer.kiel")["failed_logins"] == 1  # type: ignore[index]
+
+
+def test_repeated_failures_lock_the_account_until_the_lock_expires(world: AuthWorld) -> None:
+    user_id = _officer(world)
+    limit = world.reg.settings.login_max_failures
+    for _ in range(limit - 1):
+        with pytest.raises(LoginFailed):
+            login(world.reg, "officer.kiel", "falsch-falsch-falsch")
+    assert world.users.users[user_id]["locked_until"] == ""
+    with pytest.raises(LoginFailed):
+        login(world.reg, "officer.kiel", "falsch-falsch-falsch")
+    assert world.users.users[user_id]["failed_logins"] == limit
+    assert world.users.users[user_id]["locked_until"] > clock.now().isoformat()
+
+    with pytest.raises(LoginFailed, match="gesperrt"):  # even the right password
+        login(world.reg, "officer.kiel", PASSWORD)
+    assert world.users.users[user_id]["failed_logins"] == limit  # a locked try counts nothing
+
+    clock.shift(timedelta(minutes=world.reg.settings.login_lockout_minutes + 1))
+    assert login(world.reg, "officer.kiel", PASSWORD)
+    assert world.users.users[user_id]["failed_logins"] == 0
+    assert world.users.users[user_id]["locked_until"] == ""
+
+
+def test_a_failure_after_the_lock_expired_locks_again_at_once(world: AuthWorld) -> None:
+    user_id = _officer(world)
+    for _ in range(world.reg.settings.login_max_failures):
+        with pytest.raises(LoginFailed):
+            login(world.reg, "officer.kiel", "falsch-falsch-falsch")
+    clock.shift(timedelta(minutes=world.reg.settings.login_lockout_minutes + 1))
+    with pytest.raises(LoginFailed):
+        login(world.reg, "officer.kiel", "falsch-falsch-falsch")
+    assert world.users.users[user_id]["locked_until"] > clock.now().isoformat()
+
+
+def test_a_success_below_the_limit_forgets_earlier_failures(world: AuthWorld) -> None:
+    user_id = _officer(world)
+    for _ in range(2):
+        with pytest.raises(LoginFailed):
+            login(world.reg, "officer.kiel", "falsch-falsch-falsch")
+    login(world.reg, "officer.kiel", PASSWORD)
+    assert world.users.users[user_id]["failed_logins"] == 0
+
+
+def test_an_inactive_account_cannot_log_in_and_its_tokens_stop_working(world: AuthWorld) -> None:
+    user_id = _officer(world)
+    token = login(world.reg, "officer.kiel", PASSWORD)
+    world.users.users[user_id]["active"] = False
+    assert principal_from_token(world.reg, token) is None
+    with pytest.raises(LoginFailed):
+        login(world.reg, "officer.kiel", PASSWORD)
+    assert world.users.users[user_id]["failed_logins"] == 1
+
+
+def test_logout_everywhere_invalidates_every_token_and_is_audited(world: AuthWorld) -> None:
+    _officer(world)
+    first = login(world.reg, "officer.kiel", PASSWORD)
+    second = login(world.reg, "officer.kiel", PASSWORD)
+    me = principal_from_token(world.reg, first)
+    assert me is not None
+    logout_everywhere(world.reg, me)
+    assert principal_from_token(world.reg, first) is None
+    assert principal_from_token(world.reg, second) is None
+    assert principal_from_token(world.reg, login(world.reg, "officer.kiel", PASSWORD)) == me
+    assert world.audit.events[-1]["action"] == "user.logout_everywhere"
+
+
+def test_a_token_signed_with_another_secret_names_nobody(world: AuthWorld) -> None:
+    _officer(world)
+    token = login(world.reg, "officer.kiel", PASSWORD)
+    world.reg.settings.secret_key = "another-secret"
+    assert principal_from_token(world.reg, token) is None
+
+
+# --------------------------------------------------------------------------- creating users
+
+
+def test_a_user_is_created_with_its_membership_and_audited(world: AuthWorld) -> None:
+    user_id = add_user(
+        world.reg,
+        username="  strategist.nord ",
+        password=PASSWORD,
+        role="network_strategist",
+        carrier="drv-nord",
+        actor=ADMIN_NORD,
+    )
+    stored = world.users.users[user_id]
+    assert (stored["username"], stored["role"], stored["carrier"], stored["provider"]) == (
+        "strategist.nord",
+        "network_strategist",
+        "drv-nord",
+        "",
+    )
+    assert stored["password_hash"] != PASSWORD
+    event = world.audit.events[-1]
+    assert (event["action"], event["subject_id"], event["actor"]) == (
+        "user.created",
+        user_id,
+        ADMIN_NORD.user_id,
+    )
+
+
+def test_a_taken_username_is_a_conflict(world: AuthWorld) -> None:
+    _officer(world)
+    with pytest.raises(Conflict):
+        _officer(world)
+    assert len(world.users.users) == 1
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"role": "king", "carrier": "drv-nord"}, {"role"}),
+        ({"role": "case_manager"}, {"carrier"}),
+        ({"role": "case_manager", "carrier": "drv-atlantis"}, {"carrier"}),
+        ({"role": "case_manager", "carrier": "drv-nord", "provider": "prv-1"}, {"provider"}),
+        ({"role": "provider"}, {"provider"}),
+        ({"role": "provider", "provider": "prv-unbekannt"}, {"provider"}),
+        ({"role": "provider", "provider": "prv-1", "carrier": "drv-nord"}, {"carrier"}),
+        ({"role": "admin", "username": " "}, {"username"}),
+        ({"role": "admin", "password": "kurz"}, {"password"}),
+    ],
+)
+def test_invalid_users_name_every_field_at_fault(
+    world: AuthWorld, fields: dict[str, str], expected: set[str]
+) -> None:
+    world.providers.create(
+        {
+            "id": "prv-1",
+            "name": "Beratung Nord",
+            "legal_form": "gGmbH",
+            "email": "",
+            "phone": "",
+            "website": "",
+        },
+        now=clock.now_iso(),
+    )
+    args = {"username": "neu", "password": PASSWORD, **fields}
+    with pytest.raises(InvalidInput) as err:
+        add_user(world.reg, **args)
+    assert _fields(err) == expected
+    assert not world.users.users
+
+
+def test_a_provider_account_acts_for_an_existing_provider(world: AuthWorld) -> None:
+    world.providers.create(
+        {
+            "id": "prv-1",
+            "name": "Beratung Nord",
+            "legal_form": "gGmbH",
+            "email": "",
+            "phone": "",
+            "website": "",
+        },
+        now=clock.now_iso(),
+    )
+    user_id = add_user(
+        world.reg, username="anbieter", password=PASSWORD, role="provider", provider="prv-1"
+    )
+    me = principal_from_token(world.reg, login(world.reg, "anbieter", PASSWORD))
+    assert me == Principal(user_id, "anbieter", Role.PROVIDER, provider="prv-1")
+
+
+def test_a_carrier_admin_creates_staff_of_its_own_carrier_only(world: AuthWorld) -> None:
+    with pytest.raises(InvalidInput) as other:
+        add_user(
+            world.reg,
+            username="cm.hessen",
+            password=PASSWORD,
+            role="case_manager",
+            carrier="drv-hessen",
+            actor=ADMIN_NORD,
+        )
+    assert _fields(other) == {"carrier"}
+    with pytest.raises(Forbidden):
+        add_user(
+            world.reg,
+            username="cm.nord",
+            password=PASSWORD,
+            role="case_manager",
+            carrier="drv-nord",
+            actor=OFFICER_NORD,
+        )
+    assert not world.users.users
+
+
+def test_admins_list_and_read_the_users_of_their_scope(world: AuthWorld) -> None:
+    nord = _officer(world, "officer.nord")
+    hessen = add_user(
+        world.reg,
+        username="officer.hessen",
+        password=PASSWORD,
+        role="admissions_officer",
+        carrier="drv-hessen",
+    )
+    assert [u["username"] for u in list_users(world.reg, ADMIN)] == [
+        "officer.hessen",
+        "officer.nord",
+    ]
+    assert [u["id"] for u in list_users(world.reg, ADMIN_NORD)] == [nord]
+    assert "password_hash" not in list_users(world.reg, ADMIN)[0]
+    assert get_user(world.reg, ADMIN, hessen)["carrier"] == "drv-hessen"
+    with pytest.raises(NotFound):
+        get_user(world.reg, ADMIN_NORD, hessen)
+    with pytest.raises(Forbidden):
+        list_users(world.reg, OFFICER_NORD)
