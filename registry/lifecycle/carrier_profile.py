@@ -20,14 +20,14 @@ from registry.context import Registry
 from registry.errors import Forbidden, NotFound
 from registry.graph.ports import Tx
 from registry.lifecycle.repository import LifecycleRepository
+from registry.reference_repository import ReferenceRepository
 
 
 def load_profile(reg: Registry, carrier_id: str) -> dict[str, Any]:
     """The stored profile of a carrier (``{}`` if never set); an unknown carrier is 404."""
-    stored = reg.repo(LifecycleRepository).carrier_profile(carrier_id)
-    if stored is None:
+    profile = reg.repo(ReferenceRepository).carrier_profile(carrier_id)
+    if profile is None:
         raise NotFound("Unbekannter Träger")
-    profile: dict[str, Any] = json.loads(stored or "{}")
     return profile
 
 

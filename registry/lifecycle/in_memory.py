@@ -3,12 +3,13 @@
 Plain dicts, for use-case tests without a database (``tests/service/``). The lifecycle's queries
 walk the admission area's data (applications, sites, admissions, case managers, contracts), so
 the fake reads the dicts of the admission area's fakes it is given (one world, as in the graph);
-its own dicts hold the stored tasks and the carriers' profiles.
+its own dicts hold the stored tasks; a carrier's profile is written into the reference fake
+(``ReferenceRepository`` reads it, as ``reference.get_carrier`` does in the graph).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
 from typing import Any, cast
 
 from registry.admission.in_memory import InMemoryAdmissionRepository, admission_fakes
@@ -26,6 +27,7 @@ from registry.lifecycle.repository import (
     StaleSite,
     TaskRef,
 )
+from registry.reference_repository import InMemoryReferenceRepository
 
 IN_FORCE = ("admitted", "suspended")
 IN_FORCE_OR_AWAITING = ("admitted", "suspended", "awaiting_follow_on")
@@ -35,22 +37,17 @@ class InMemoryLifecycleRepository(LifecycleRepository):
     def __init__(
         self,
         admissions: InMemoryAdmissionRepository | None = None,
-        carriers: Iterable[str] | None = None,
+        reference: InMemoryReferenceRepository | None = None,
     ) -> None:
         # no unit of work behind a fake: the base's runner is never used
         self.admissions = admissions if admissions is not None else admission_fakes()[0]
         self.providers = self.admissions.providers
-        self.tasks: dict[str, dict[str, str]] = {}
-        self.profiles: dict[str, str] = {}  # carrier -> profile JSON
-        self._carriers = set(carriers) if carriers is not None else None
-
-    def known_carriers(self) -> set[str]:
-        """The carriers of the reference data unless the test named its own."""
-        if self._carriers is None:
+        if reference is None:
             from registry.reference import load_reference
 
-            self._carriers = {c.id for c in load_reference().carriers}
-        return self._carriers
+            reference = InMemoryReferenceRepository.of(load_reference())
+        self.reference = reference
+        self.tasks: dict[str, dict[str, str]] = {}
 
     # --- applications and admissions
 
@@ -288,13 +285,8 @@ class InMemoryLifecycleRepository(LifecycleRepository):
 
     # --- Q0 carrier profile
 
-    def carrier_profile(self, carrier_id: str) -> str | None:
-        if carrier_id not in self.known_carriers():
-            return None
-        return self.profiles.get(carrier_id, "")
-
     def set_carrier_profile(self, carrier_id: str, profile_json: str) -> bool:
-        if carrier_id not in self.known_carriers():
+        if carrier_id not in self.reference.carrier_rows:
             return False
-        self.profiles[carrier_id] = profile_json
+        self.reference.profiles[carrier_id] = json.loads(profile_json)
         return True

@@ -135,7 +135,7 @@ class OpenTaskOfKind(TypedDict):
 
 
 class LifecycleRepository(Repository):
-    """Queries of ``lifecycle.cypher`` (A13–A15, Q0 profile) and ``tasks.cypher``."""
+    """Queries of ``lifecycle.cypher`` (A13–A15, the Q0 profile's write) and ``tasks.cypher``."""
 
     # --- applications and admissions as the lifecycle sees them
 
@@ -248,12 +248,8 @@ class LifecycleRepository(Repository):
 
     # --- Q0 carrier profile
 
-    def carrier_profile(self, carrier_id: str) -> str | None:
-        """The carrier's stored profile (JSON, ``''`` if never set); None: no such carrier."""
-        row = self._one("lifecycle.carrier_profile", id=carrier_id)
-        return None if row is None else str(row["profile_json"] or "")
-
     def set_carrier_profile(self, carrier_id: str, profile_json: str) -> bool:
+        """Store a carrier's profile (it is read through the ReferenceRepository)."""
         return bool(
             self._rows("lifecycle.set_carrier_profile", id=carrier_id, profile_json=profile_json)
         )

@@ -156,11 +156,6 @@ WHERE t.status = 'open'
 SET t.status = 'dismissed'
 RETURN t.id AS id
 
-// name: carrier_profile
-// Q0: the profile the lifecycle's carrier-profile use cases and staff re-check read.
-MATCH (c:Carrier {id: $id})
-RETURN c.id AS id, c.profile_json AS profile_json
-
 // name: set_carrier_profile
 // (reference.set_carrier_profile names its parameter $profile, a reserved word in ladybug)
 MATCH (c:Carrier {id: $id})
