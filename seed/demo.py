@@ -51,6 +51,7 @@ from registry.admission.repository import AdmissionRepository, ProviderRepositor
 from registry.admission.site_admissions import change_site_admission, review_site_admission
 from registry.admission.submission import submit_application
 from registry.auth import Principal, Role
+from registry.auth.repository import UserRepository, UserRow
 from registry.context import Registry
 from registry.directory.projection import drain
 from registry.errors import DomainError
@@ -263,7 +264,7 @@ def days_ago(days: float) -> Iterator[None]:
         clock.reset()
 
 
-def _principal(row: dict[str, Any]) -> Principal:
+def _principal(row: UserRow) -> Principal:
     return Principal(
         user_id=row["id"],
         username=row["username"],
@@ -283,9 +284,9 @@ def _ensure_user(
     """The user's principal; creates the user (through the service) unless it exists."""
     from registry.auth.service import add_user
 
-    rows = demo.reg.graph.read("users.by_username", username=username)
-    if rows:
-        principal = _principal(rows[0])
+    existing = demo.reg.repo(UserRepository).by_username(username)
+    if existing is not None:
+        principal = _principal(existing)
     else:
         user_id = add_user(
             demo.reg,
@@ -322,7 +323,7 @@ def seed_demo(
     password = password or os.environ.get("REGISTRY_PASSWORD") or DEFAULT_PASSWORD
     existing = reg.repo(ProviderRepository).all_providers()
     offset = len(existing)
-    rerun = bool(reg.graph.read("users.by_username", username="anbieter.demo"))
+    rerun = reg.repo(UserRepository).by_username("anbieter.demo") is not None
     rng = random.Random(f"demo:{seed}:{offset}")
     ids.seed_ids(seed if offset == 0 else seed * 1_000_003 + offset)
     demo = DemoRun(reg, rng, password, _Geography(reg, rng))
@@ -831,7 +832,7 @@ def _seed_provider(demo: DemoRun, number: int) -> None:
     with days_ago(times.submitted):
         if number <= PROVIDER_ACCOUNTS:
             # the provider registers itself with its first account, then applies
-            if demo.reg.graph.read("users.by_username", username=username):
+            if demo.reg.repo(UserRepository).by_username(username) is not None:
                 raise RuntimeError(f"user {username} exists but its provider does not")
             created = register_provider(
                 reg, None, provider, first_user={"username": username, "password": demo.password}
