@@ -2,7 +2,7 @@
 follow-on admissions, suspension/revocation/withdrawal, reviews, announcements.
 
 Every function takes the facts it needs and returns new states, events (A10) and notices (A8);
-none does I/O. Lifecycle helpers of A13–A15 are in ``lifecycle.py``, the criteria in
+none does I/O. Lifecycle helpers of A13–A15 are in ``registry.lifecycle.rules``, the criteria in
 ``criteria.py``.
 """
 
