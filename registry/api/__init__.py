@@ -9,6 +9,7 @@ from registry.api.directory import DirectoryController
 from registry.api.hsds import HsdsController
 from registry.api.lifecycle import LIFECYCLE_HANDLERS
 from registry.api.network import NETWORK_HANDLERS
+from registry.api.quality import QUALITY_HANDLERS
 from registry.api.reference import AuthController, ReferenceController, UserController
 
 ROUTE_HANDLERS: list[Any] = [
@@ -18,6 +19,7 @@ ROUTE_HANDLERS: list[Any] = [
     *ADMISSION_HANDLERS,
     *LIFECYCLE_HANDLERS,
     *NETWORK_HANDLERS,
+    *QUALITY_HANDLERS,
     DirectoryController,
     HsdsController,
 ]

@@ -178,6 +178,24 @@ API_ACCESS: dict[str, Access] = {
     ),
     "GET /api/v1/tasks": _a(OFFICER_OR_PROVIDER),
     "POST /api/v1/tasks/{task_id}/dismiss": _a(OFFICER, Scope.CARRIER),
+    # quality assurance (A16): carriers that admitted a site of the provider, and the provider
+    "GET /api/v1/providers/{provider_id}/visits": _a(
+        OFFICER_OR_PROVIDER,
+        Scope.PROVIDER,
+        note="officers of a carrier that admitted one of its sites, and the provider itself",
+    ),
+    "POST /api/v1/providers/{provider_id}/visits": _a(OFFICER, Scope.PROVIDER),
+    "POST /api/v1/providers/{provider_id}/visits/{visit_id}/join": _a(OFFICER, Scope.PROVIDER),
+    "POST /api/v1/providers/{provider_id}/visits/{visit_id}/done": _a(OFFICER, Scope.PROVIDER),
+    "POST /api/v1/providers/{provider_id}/complaints": _a(
+        OFFICER, Scope.PROVIDER, note="counts by category and month, nothing else (422)"
+    ),
+    "PUT /api/v1/providers/{provider_id}/yearly-figures/{year}": _a(PROVIDER, Scope.PROVIDER),
+    "GET /api/v1/providers/{provider_id}/quality": _a(
+        OFFICER_OR_PROVIDER,
+        Scope.PROVIDER,
+        note="the provider sees its complaints as monthly totals, without categories",
+    ),
     # network (N1-N7, E7)
     "POST /api/v1/partners": _a(PARTNER_STAFF),
     "GET /api/v1/partners": _a(PARTNER_STAFF),

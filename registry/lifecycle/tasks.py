@@ -40,6 +40,7 @@ from registry.lifecycle.common import (
 from registry.lifecycle.repository import LifecycleRepository
 from registry.lifecycle.reviews import REVIEW_WINDOW_DAYS
 from registry.lifecycle.staff_findings import STAFF_TASK_KINDS, reconcile_staff_tasks
+from registry.quality import inbox as quality_inbox
 
 
 def _item(
@@ -238,11 +239,15 @@ def list_tasks(reg: Registry, principal: Principal) -> list[dict[str, Any]]:
     now = clock.now()
     if principal.role is Role.PROVIDER and principal.provider:
         items = stale_items(reg, provider_id=principal.provider, carrier="", now=now)
+        items += quality_inbox.provider_items(reg, principal.provider, now)  # A16
     elif principal.role is Role.ADMISSIONS_OFFICER and principal.carrier:
         reconcile_staff_tasks(reg, principal.carrier)
         items = _officer_items(reg, principal.carrier, now)
+        items += quality_inbox.carrier_items(reg, principal.carrier, now)  # A16 visits
     else:
         raise Forbidden("Aufgaben haben Zulassungsstellen und Anbieter.")
+    for item in items:
+        item.setdefault("visit_id", None)
     items.sort(key=lambda i: (not i["overdue"], i["created_at"], i["id"]))
     return items
 

@@ -269,6 +269,17 @@ def build_world(api: Api, app: Any, settings: Any) -> World:
         api.post("/api/v1/agreements", agreement_body(partner["id"]), as_="strategist.nord"), 201
     )
     ids["agreement_id"] = agreement["id"]
+    # a visit DRV Nord plans to provider A, whose site it admitted (A16)
+    visit = _ok(
+        api.post(
+            f"/api/v1/providers/{provider_a}/visits",
+            {"planned_on": (clock.today() + timedelta(days=10)).isoformat()},
+            as_="officer.nord",
+        ),
+        201,
+    )
+    ids["visit_id"] = visit["id"]
+    ids["last_year"] = str(clock.today().year - 1)
     ids["carrier_id"] = "drv-nord"
     ids["today"] = clock.today().isoformat()
     ids["in_30_days"] = (clock.today() + timedelta(days=30)).isoformat()

@@ -40,6 +40,8 @@ PARAM_OBJECT = {
     "carrier_id": "carrier_id",
     "partner_id": "partner_id",
     "agreement_id": "agreement_id",
+    "visit_id": "visit_id",
+    "year": "last_year",
     "command": "carrier_id",
     "file_path": "carrier_id",
     "path": "carrier_id",
@@ -146,6 +148,23 @@ BODIES: dict[str, Body] = {
     "POST /api/v1/agreements/{agreement_id}/terminate": lambda w: REASON,
     "POST /api/v1/unmet-needs": lambda w: {"postal_code": "23556", "target_groups": GROUPS},
     "POST /internal/admin/{command}": lambda w: {},
+    "POST /api/v1/providers/{provider_id}/visits": lambda w: {"planned_on": w.ids["in_30_days"]},
+    "POST /api/v1/providers/{provider_id}/visits/{visit_id}/done": lambda w: {
+        "done_on": w.ids["today"],
+        "finding": "Konzept umgesetzt.",
+    },
+    "POST /api/v1/providers/{provider_id}/complaints": lambda w: {
+        "month": w.ids["today"][:7],
+        "category": "waiting_time",
+        "count": 1,
+    },
+    "PUT /api/v1/providers/{provider_id}/yearly-figures/{year}": lambda w: {
+        "cases": {"addiction": 3},
+        "provision": {"in_person": 3},
+        "completed": 2,
+        "goal_reached": 1,
+        "return_to_work": 1,
+    },
 }
 # Valid portal forms for the object routes whose fields are known; a portal form posted empty
 # may be refused as invalid (422) before the object is looked up, which reveals nothing.

@@ -114,6 +114,22 @@ DETACH DELETE n
 UNWIND $rows AS r
 CREATE (n:CaseManager {id: r.id, name: r.name, data: r.data, active: r.active, changed_at: r.changed_at})
 
+// name: nodes_complaintcount
+MATCH (n:ComplaintCount)
+RETURN {id: n.id, month: n.month, category: n.category, count: n.count, recorded_at: n.recorded_at} AS props
+
+// name: count_complaintcount
+MATCH (n:ComplaintCount)
+RETURN count(n) AS n
+
+// name: wipe_complaintcount
+MATCH (n:ComplaintCount)
+DETACH DELETE n
+
+// name: restore_complaintcount
+UNWIND $rows AS r
+CREATE (n:ComplaintCount {id: r.id, month: r.month, category: r.category, count: r.count, recorded_at: r.recorded_at})
+
 // name: nodes_district
 MATCH (n:District)
 RETURN {key: n.key, name: n.name, regbez: n.regbez, population: n.population, lat: n.lat, lon: n.lon} AS props
@@ -386,6 +402,38 @@ DETACH DELETE n
 UNWIND $rows AS r
 CREATE (n:User {id: r.id, username: r.username, password_hash: r.password_hash, role: r.role, active: r.active, token_epoch: r.token_epoch, failed_logins: r.failed_logins, locked_until: r.locked_until, created_at: r.created_at})
 
+// name: nodes_visit
+MATCH (n:Visit)
+RETURN {id: n.id, planned_on: n.planned_on, note: n.note, done_on: n.done_on, finding: n.finding, created_at: n.created_at, done_at: n.done_at} AS props
+
+// name: count_visit
+MATCH (n:Visit)
+RETURN count(n) AS n
+
+// name: wipe_visit
+MATCH (n:Visit)
+DETACH DELETE n
+
+// name: restore_visit
+UNWIND $rows AS r
+CREATE (n:Visit {id: r.id, planned_on: r.planned_on, note: r.note, done_on: r.done_on, finding: r.finding, created_at: r.created_at, done_at: r.done_at})
+
+// name: nodes_yearlyreport
+MATCH (n:YearlyReport)
+RETURN {id: n.id, year: n.year, in_person: n.in_person, outreach: n.outreach, remote: n.remote, completed: n.completed, goal_reached: n.goal_reached, return_to_work: n.return_to_work, reported_at: n.reported_at} AS props
+
+// name: count_yearlyreport
+MATCH (n:YearlyReport)
+RETURN count(n) AS n
+
+// name: wipe_yearlyreport
+MATCH (n:YearlyReport)
+DETACH DELETE n
+
+// name: restore_yearlyreport
+UNWIND $rows AS r
+CREATE (n:YearlyReport {id: r.id, year: r.year, in_person: r.in_person, outreach: r.outreach, remote: r.remote, completed: r.completed, goal_reached: r.goal_reached, return_to_work: r.return_to_work, reported_at: r.reported_at})
+
 // name: rels_acknowledged
 MATCH (a:User)-[e:ACKNOWLEDGED]->(b:Notice)
 RETURN a.id AS source, b.id AS target
@@ -512,6 +560,20 @@ MATCH (a:User {id: r.source})
 MATCH (b:Announcement {id: r.target})
 CREATE (a)-[:AUTHORED]->(b)
 
+// name: rels_authored_user_complaintcount
+MATCH (a:User)-[e:AUTHORED]->(b:ComplaintCount)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_authored_user_complaintcount
+MATCH (a:User)-[e:AUTHORED]->(b:ComplaintCount)
+RETURN count(e) AS n
+
+// name: restore_rels_authored_user_complaintcount
+UNWIND $rows AS r
+MATCH (a:User {id: r.source})
+MATCH (b:ComplaintCount {id: r.target})
+CREATE (a)-[:AUTHORED]->(b)
+
 // name: rels_authored_user_portaldraft
 MATCH (a:User)-[e:AUTHORED]->(b:PortalDraft)
 RETURN a.id AS source, b.id AS target
@@ -525,6 +587,62 @@ UNWIND $rows AS r
 MATCH (a:User {id: r.source})
 MATCH (b:PortalDraft {id: r.target})
 CREATE (a)-[:AUTHORED]->(b)
+
+// name: rels_authored_user_visit
+MATCH (a:User)-[e:AUTHORED]->(b:Visit)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_authored_user_visit
+MATCH (a:User)-[e:AUTHORED]->(b:Visit)
+RETURN count(e) AS n
+
+// name: restore_rels_authored_user_visit
+UNWIND $rows AS r
+MATCH (a:User {id: r.source})
+MATCH (b:Visit {id: r.target})
+CREATE (a)-[:AUTHORED]->(b)
+
+// name: rels_authored_user_yearlyreport
+MATCH (a:User)-[e:AUTHORED]->(b:YearlyReport)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_authored_user_yearlyreport
+MATCH (a:User)-[e:AUTHORED]->(b:YearlyReport)
+RETURN count(e) AS n
+
+// name: restore_rels_authored_user_yearlyreport
+UNWIND $rows AS r
+MATCH (a:User {id: r.source})
+MATCH (b:YearlyReport {id: r.target})
+CREATE (a)-[:AUTHORED]->(b)
+
+// name: rels_cases
+MATCH (a:YearlyReport)-[e:CASES]->(b:TargetGroup)
+RETURN a.id AS source, b.code AS target, e.count AS count
+
+// name: count_rels_cases
+MATCH (a:YearlyReport)-[e:CASES]->(b:TargetGroup)
+RETURN count(e) AS n
+
+// name: restore_rels_cases
+UNWIND $rows AS r
+MATCH (a:YearlyReport {id: r.source})
+MATCH (b:TargetGroup {code: r.target})
+CREATE (a)-[:CASES {count: r.count}]->(b)
+
+// name: rels_concerns_complaintcount
+MATCH (a:ComplaintCount)-[e:CONCERNS]->(b:Provider)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_concerns_complaintcount
+MATCH (a:ComplaintCount)-[e:CONCERNS]->(b:Provider)
+RETURN count(e) AS n
+
+// name: restore_rels_concerns_complaintcount
+UNWIND $rows AS r
+MATCH (a:ComplaintCount {id: r.source})
+MATCH (b:Provider {id: r.target})
+CREATE (a)-[:CONCERNS]->(b)
 
 // name: rels_concerns_followontask_application
 MATCH (a:FollowOnTask)-[e:CONCERNS]->(b:Application)
@@ -608,6 +726,20 @@ RETURN count(e) AS n
 UNWIND $rows AS r
 MATCH (a:Task {id: r.source})
 MATCH (b:Site {id: r.target})
+CREATE (a)-[:CONCERNS]->(b)
+
+// name: rels_concerns_visit
+MATCH (a:Visit)-[e:CONCERNS]->(b:Provider)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_concerns_visit
+MATCH (a:Visit)-[e:CONCERNS]->(b:Provider)
+RETURN count(e) AS n
+
+// name: restore_rels_concerns_visit
+UNWIND $rows AS r
+MATCH (a:Visit {id: r.source})
+MATCH (b:Provider {id: r.target})
 CREATE (a)-[:CONCERNS]->(b)
 
 // name: rels_contracted
@@ -764,6 +896,20 @@ MATCH (a:Agreement {id: r.source})
 MATCH (b:AgreementVersion {id: r.target})
 CREATE (a)-[:HAS_VERSION]->(b)
 
+// name: rels_invited
+MATCH (a:Carrier)-[e:INVITED]->(b:Visit)
+RETURN a.id AS source, b.id AS target, e.since AS since
+
+// name: count_rels_invited
+MATCH (a:Carrier)-[e:INVITED]->(b:Visit)
+RETURN count(e) AS n
+
+// name: restore_rels_invited
+UNWIND $rows AS r
+MATCH (a:Carrier {id: r.source})
+MATCH (b:Visit {id: r.target})
+CREATE (a)-[:INVITED {since: r.since}]->(b)
+
 // name: rels_invited_to
 MATCH (a:Carrier)-[e:INVITED_TO]->(b:Agreement)
 RETURN a.id AS source, b.id AS target, e.since AS since
@@ -805,6 +951,20 @@ UNWIND $rows AS r
 MATCH (a:Admission {id: r.source})
 MATCH (b:Carrier {id: r.target})
 CREATE (a)-[:ISSUED_BY]->(b)
+
+// name: rels_joined
+MATCH (a:Carrier)-[e:JOINED]->(b:Visit)
+RETURN a.id AS source, b.id AS target, e.since AS since
+
+// name: count_rels_joined
+MATCH (a:Carrier)-[e:JOINED]->(b:Visit)
+RETURN count(e) AS n
+
+// name: restore_rels_joined
+UNWIND $rows AS r
+MATCH (a:Carrier {id: r.source})
+MATCH (b:Visit {id: r.target})
+CREATE (a)-[:JOINED {since: r.since}]->(b)
 
 // name: rels_joins
 MATCH (a:Carrier)-[e:JOINS]->(b:Announcement)
@@ -1001,6 +1161,48 @@ UNWIND $rows AS r
 MATCH (a:Carrier {id: r.source})
 MATCH (b:Agreement {id: r.target})
 CREATE (a)-[:PARTY_TO {since: r.since}]->(b)
+
+// name: rels_planned
+MATCH (a:Carrier)-[e:PLANNED]->(b:Visit)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_planned
+MATCH (a:Carrier)-[e:PLANNED]->(b:Visit)
+RETURN count(e) AS n
+
+// name: restore_rels_planned
+UNWIND $rows AS r
+MATCH (a:Carrier {id: r.source})
+MATCH (b:Visit {id: r.target})
+CREATE (a)-[:PLANNED]->(b)
+
+// name: rels_recorded_by
+MATCH (a:ComplaintCount)-[e:RECORDED_BY]->(b:Carrier)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_recorded_by
+MATCH (a:ComplaintCount)-[e:RECORDED_BY]->(b:Carrier)
+RETURN count(e) AS n
+
+// name: restore_rels_recorded_by
+UNWIND $rows AS r
+MATCH (a:ComplaintCount {id: r.source})
+MATCH (b:Carrier {id: r.target})
+CREATE (a)-[:RECORDED_BY]->(b)
+
+// name: rels_reported
+MATCH (a:Provider)-[e:REPORTED]->(b:YearlyReport)
+RETURN a.id AS source, b.id AS target
+
+// name: count_rels_reported
+MATCH (a:Provider)-[e:REPORTED]->(b:YearlyReport)
+RETURN count(e) AS n
+
+// name: restore_rels_reported
+UNWIND $rows AS r
+MATCH (a:Provider {id: r.source})
+MATCH (b:YearlyReport {id: r.target})
+CREATE (a)-[:REPORTED]->(b)
 
 // name: rels_requests
 MATCH (a:Application)-[e:REQUESTS]->(b:TargetGroup)
