@@ -21,6 +21,7 @@ from registry.api.security import allow
 from registry.auth import Role
 from registry.errors import Conflict, InvalidInput, Problem
 from registry.network.agreement_drafts import update_agreement
+from registry.network.agreement_invitations import accept_invitation, decline_invitation
 from registry.network.agreement_reading import agreements_due_for_review, get_agreement
 from registry.network.agreement_status import change_agreement_status
 from registry.network.partners import get_partner, update_partner
@@ -376,7 +377,7 @@ def _manageable(request: Any, agreement_id: str) -> dict[str, Any]:
     c = _c()
     agreement: dict[str, Any] = get_agreement(c._reg(request), c._me(request), agreement_id)
     if not agreement.get("may_manage"):
-        raise Forbidden("Diese Vereinbarung pflegen die Träger ihrer Region (Regel N4).")
+        raise Forbidden("Diese Vereinbarung bearbeiten nur ihre Vertragsparteien (Regel N4).")
     return agreement
 
 
@@ -437,6 +438,7 @@ def agreement_status(request: Any, agreement_id: str, data: Form) -> Response[An
     from registry.api.network import AgreementReasonIn
 
     c = _c()
+    _manageable(request, agreement_id)  # rule N4: parties only, before the form is read
     action = value(data, "status_action")
     errors = Errors(anchors={"status_action", "status_reason"}, default="status_action")
     if action not in STATUS_ACTIONS:
@@ -457,6 +459,32 @@ def agreement_status(request: Any, agreement_id: str, data: Form) -> Response[An
         else:
             return c.see_other(f"/agreements/{agreement_id}?hinweis={action}")
     return np_agreement_page(request, agreement_id, errors, data)
+
+
+@post(
+    "/agreements/{agreement_id:str}/accept",
+    guards=[allow(STRATEGIST)],
+    status_code=200,
+    sync_to_thread=True,
+)
+def agreement_accept(request: Any, agreement_id: str) -> Response[Any]:
+    """N4: a strategist of an invited carrier accepts; its carrier becomes a party."""
+    c = _c()
+    accept_invitation(c._reg(request), c._me(request), agreement_id)
+    return c.see_other(f"/agreements/{agreement_id}?hinweis=zugesagt")
+
+
+@post(
+    "/agreements/{agreement_id:str}/decline",
+    guards=[allow(STRATEGIST)],
+    status_code=200,
+    sync_to_thread=True,
+)
+def agreement_decline(request: Any, agreement_id: str) -> Response[Any]:
+    """N4: a strategist of an invited carrier declines; the invitation is removed."""
+    c = _c()
+    decline_invitation(c._reg(request), c._me(request), agreement_id)
+    return c.see_other("/agreements?hinweis=abgelehnt")
 
 
 def np_agreement_page(request: Any, agreement_id: str, errors: Errors, form: FormData) -> Template:
@@ -491,4 +519,6 @@ def handlers() -> Sequence[Any]:
         agreement_edit,
         agreement_update,
         agreement_status,
+        agreement_accept,
+        agreement_decline,
     ]

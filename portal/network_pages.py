@@ -236,7 +236,7 @@ def partner_create(request: Any, data: Form) -> Response[Any]:
 
 
 @get("/agreements", guards=[allow(STRATEGIST)], sync_to_thread=True)
-def agreement_list(request: Any, status: str = "") -> Template:
+def agreement_list(request: Any, status: str = "", hinweis: str = "") -> Template:
     reg_of, me_of, _, page, _ = _env()
     reg, me = reg_of(request), me_of(request)
     status = status if status in AGREEMENT_STATUS else ""
@@ -251,6 +251,10 @@ def agreement_list(request: Any, status: str = "") -> Template:
         status=status,
         statuses=AGREEMENT_STATUS,
         kinds=KINDS,
+        me_carrier=me.carrier or "",
+        message="Die Einladung ist abgelehnt; die Beteiligten sind informiert."
+        if hinweis == "abgelehnt"
+        else "",
     )
 
 
@@ -294,6 +298,8 @@ HISTORY_ACTIONS = {
     "agreement.resumed": "wieder in Kraft gesetzt",
     "agreement.terminated": "beendet",
     "agreement.expired": "abgelaufen",
+    "agreement.invitation_accepted": "Einladung angenommen",
+    "agreement.invitation_declined": "Einladung abgelehnt",
 }
 
 CONTENT_LABELS = {
@@ -329,6 +335,7 @@ def _status_actions(agreement: dict[str, Any]) -> list[tuple[str, str]]:
 def agreement_detail(request: Any, agreement_id: str, hinweis: str = "") -> Template:
     messages = {
         "angelegt": "Der Entwurf ist angelegt.",
+        "zugesagt": "Ihr Träger ist jetzt Vertragspartei dieser Vereinbarung.",
         "aktiviert": "Die Vereinbarung ist in Kraft.",
         "geaendert": "Die Änderung ist gespeichert.",
         "suspend": "Die Vereinbarung ist ausgesetzt. Die Träger der Region sind informiert.",
@@ -352,10 +359,16 @@ def agreement_activate(request: Any, agreement_id: str, data: Form) -> Response[
     try:
         activate_agreement(reg_of(request), me_of(request), agreement_id, reason)
     except InvalidInput as exc:
-        errors.notice = (
-            "Die Vereinbarung kann nicht in Kraft treten: es fehlen Inhalte (Regel N3). "
-            "Ergänzen Sie sie, oder aktivieren Sie mit einer Begründung."
-        )
+        if any(p.rule == "N4" for p in exc.problems):
+            errors.notice = (
+                "Die Vereinbarung kann nicht in Kraft treten: eine Einladung an einen Träger ist "
+                "noch offen (Regel N4). Sie tritt erst nach dessen Zusage oder Absage in Kraft."
+            )
+        else:
+            errors.notice = (
+                "Die Vereinbarung kann nicht in Kraft treten: es fehlen Inhalte (Regel N3). "
+                "Ergänzen Sie sie, oder aktivieren Sie mit einer Begründung."
+            )
         errors.extend(exc.problems)
     else:
         return see_other(f"/agreements/{agreement_id}?hinweis=aktiviert")

@@ -28,6 +28,7 @@ from registry.api.security import allow, registry_of
 from registry.auth import Role
 from registry.network import (
     agreement_drafts,
+    agreement_invitations,
     agreement_reading,
     agreement_status,
     around_report,
@@ -321,6 +322,32 @@ class AgreementController(Controller):
         override = changes.pop("override_reason", None)
         return agreement_drafts.update_agreement(
             registry_of(request), request.user, agreement_id, changes, override_reason=override
+        )
+
+    @post(
+        "/{agreement_id:str}/accept",
+        operation_id="acceptAgreementInvitation",
+        status_code=200,
+        sync_to_thread=True,
+        description="Rule N4: a strategist of an invited carrier accepts; its carrier becomes a "
+        "party. 403 without an open invitation, 404 if the agreement is not readable.",
+    )
+    def accept(self, request: Request[Any, Any, Any], agreement_id: str) -> Json:
+        return agreement_invitations.accept_invitation(
+            registry_of(request), request.user, agreement_id
+        )
+
+    @post(
+        "/{agreement_id:str}/decline",
+        operation_id="declineAgreementInvitation",
+        status_code=200,
+        sync_to_thread=True,
+        description="Rule N4: a strategist of an invited carrier declines; the invitation is "
+        "removed. 403 without an open invitation, 404 if the agreement is not readable.",
+    )
+    def decline(self, request: Request[Any, Any, Any], agreement_id: str) -> Json:
+        return agreement_invitations.decline_invitation(
+            registry_of(request), request.user, agreement_id
         )
 
     @post(

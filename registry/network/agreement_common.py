@@ -1,9 +1,12 @@
 """What every agreement use case does (N2–N5): an agreement read from and saved to the
-repository, who may read or manage it, the frame checks and the notices to carriers.
+repository, who may read or act on it, the frame checks and the notices to carriers.
 
-Agreements are the strategists' (N4). A strategist reads the agreements whose parties include
-its carrier or whose scope touches its region (federal carriers: every regional agreement;
-everyone: national ones); others are reported as not found. Creating and changing follow
+Agreements are the strategists' (N4). A strategist reads the agreements that name its carrier
+(as a party or invited) or whose scope touches its region (federal carriers: every regional
+agreement; everyone: national ones); others are reported as not found. Being informed gives no
+right to act: only a strategist of a party edits, activates, suspends, resumes or ends an
+agreement (`check_party`: the carrier's PARTY_TO, read from the graph), others get 403. Which
+scopes a carrier may make agreements for (creating one, or changing its scope) still follows
 `agreements.may_manage`: national only DRV Bund, regional the carriers of the region and both
 federal carriers.
 """
@@ -11,7 +14,7 @@ federal carriers.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from registry import clock
 from registry.auth import Principal, Role
@@ -28,6 +31,7 @@ from registry.network.model import (
     Scope,
     ScopeLevel,
 )
+from registry.network.parties import Standing
 from registry.network.repository import AgreementRow, AgreementValues, NetworkRepository
 from registry.network.shared import day, district_maps, iso, require_carrier, rule_problems
 from registry.notices import NewNotice, NoticeRepository
@@ -36,12 +40,14 @@ from registry.notices import NewNotice, NoticeRepository
 def agreement_of(row: AgreementRow) -> Agreement:
     valid_from = day(row["valid_from"])
     assert valid_from is not None
+    invited = tuple(sorted(set(row["invited"] or ())))
     return Agreement(
         id=row["id"],
         kind=AgreementKind(row["kind"]),
         purpose=Purpose(row["purpose"]),
         title=row["title"],
-        carriers=tuple(sorted(row["carriers"] or ())),
+        carriers=tuple(sorted({*(row["carriers"] or ()), *invited})),
+        invited=invited,
         partners=tuple(sorted(row["partners"] or ())),
         scope=Scope(
             ScopeLevel(row["scope_level"]),
@@ -66,7 +72,8 @@ def agreement_values(a: Agreement) -> AgreementValues:
         "kind": a.kind.value,
         "purpose": a.purpose.value,
         "title": a.title,
-        "carriers": list(a.carriers),
+        "carriers": list(a.parties),
+        "invited": list(a.invited),
         "partners": list(a.partners),
         "scope_level": a.scope.level.value,
         "scope_districts": sorted(a.scope.districts),
@@ -105,8 +112,38 @@ def may_read_agreement(reg: Registry, principal: Principal, a: Agreement) -> boo
     )
 
 
+def standing(reg: Registry, principal: Principal, agreement_id: str) -> Standing:
+    """Rule N4: how the caller's carrier stands to the agreement, from its relationships."""
+    if principal.role is not Role.NETWORK_STRATEGIST or not principal.carrier:
+        return Standing.NONE
+    row = reg.repo(NetworkRepository).carrier_standing(
+        agreement_id=agreement_id, carrier=principal.carrier
+    )
+    if row["party_to"]:
+        return Standing.PARTY
+    if row["invited_to"]:
+        return Standing.INVITED
+    return Standing.NONE
+
+
+def check_party(reg: Registry, principal: Principal, agreement_id: str) -> str:
+    """Rule N4: only a strategist of a party acts on an agreement (the caller has already been
+    allowed to read it). Returns the caller's carrier; raises Forbidden (403) otherwise."""
+    carrier = require_carrier(principal)
+    found = standing(reg, principal, agreement_id)
+    if found is Standing.PARTY:
+        return carrier
+    if found is Standing.INVITED:
+        raise Forbidden(
+            "Ihr Träger ist zu dieser Vereinbarung eingeladen: erst nach der Zusage kann er "
+            "sie bearbeiten (N4)."
+        )
+    raise Forbidden("Nur Vertragsparteien bearbeiten eine Vereinbarung (N4).")
+
+
 def check_may_manage(reg: Registry, principal: Principal, *scopes: Scope) -> str:
-    """N4: national scopes only DRV Bund; regional ones the region's carriers and both federal
+    """N4: which scopes a carrier may make agreements for (creating one, changing its scope):
+    national scopes only DRV Bund; regional ones the region's carriers and both federal
     carriers. Raises Forbidden (403) otherwise."""
     if principal.role is not Role.NETWORK_STRATEGIST:
         raise Forbidden("Vereinbarungen pflegt die strategische Netzwerkarbeit (N4).")
@@ -168,7 +205,15 @@ def notify(
                 acting_carrier=acting_carrier,
             )
         )
+    return notify_carriers(tx, reg, agreement, message, carriers)
+
+
+def notify_carriers(
+    tx: Tx, reg: Registry, agreement: Agreement, message: str, carriers: Iterable[str]
+) -> list[str]:
+    """One agreement notice for each of these carriers (e.g. the carriers newly invited)."""
     now = clock.now().isoformat()
+    told = sorted(set(carriers))
     rows: list[NewNotice] = [
         {
             "id": new_id("ntc"),
@@ -180,10 +225,10 @@ def notify(
             "message": message,
             "created_at": now,
         }
-        for carrier in sorted(carriers)
+        for carrier in told
     ]
     reg.repo(NoticeRepository, tx).create_many(rows)
-    return sorted(carriers)
+    return told
 
 
 def agreement_row(reg: Registry, agreement_id: str) -> AgreementRow:

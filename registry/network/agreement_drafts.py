@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -16,11 +17,14 @@ from registry.errors import InvalidInput
 from registry.graph.ports import Tx
 from registry.ids import new_id
 from registry.network import agreements as rules
+from registry.network import parties
 from registry.network.agreement_common import (
     agreement_values,
     check_may_manage,
+    check_party,
     frame_problems,
     notify,
+    notify_carriers,
     save,
     visible_agreement,
 )
@@ -57,12 +61,17 @@ def _agreement_from_body(agreement_id: str, body: Mapping[str, Any]) -> Agreemen
 def create_agreement(
     reg: Registry, principal: Principal, body: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """N2, N4: a new agreement, always a draft; the carriers of its region are told."""
+    """N2, N4: a new agreement, always a draft; the carriers of its region are told. The
+    creating carrier is a party; every other carrier named is invited (it accepts or declines,
+    `agreement_invitations`)."""
     agreement_id = new_id("agr")
     try:
         agreement = _agreement_from_body(agreement_id, body)
     except ValueError as exc:
         raise InvalidInput.one("scope.level", "Unbekannte Ebene", "N2") from exc
+    if principal.carrier:
+        carriers, invited = parties.at_creation(principal.carrier, agreement.carriers)
+        agreement = replace(agreement, carriers=carriers, invited=invited)
     problems = frame_problems(reg, agreement)
     if problems:
         raise InvalidInput(problems)
@@ -73,6 +82,12 @@ def create_agreement(
         f"{carrier_name(reg, carrier)} hat die Vereinbarung „{agreement.title}“ als Entwurf "
         "angelegt."
     )
+    if agreement.invited:
+        message += (
+            " Eingeladen: "
+            + ", ".join(carrier_name(reg, c) for c in agreement.invited)
+            + " (Zusage oder Absage auf der Seite der Vereinbarung, N4)."
+        )
 
     def work(tx: Tx) -> None:
         reg.repo(NetworkRepository, tx).create_agreement(
@@ -101,30 +116,45 @@ def update_agreement(
 ) -> dict[str, Any]:
     """N2–N5: a draft changes in place; an active or suspended agreement gets a new version
     (the previous one is kept as an `AgreementVersion` snapshot) that must still meet N3 unless
-    an override reason is given or was recorded."""
+    an override reason is given or was recorded. N4: only a party changes it; ``carriers`` may
+    invite further carriers and let the caller's own carrier leave, never remove another; a new
+    scope must be one the caller's carrier may make agreements for."""
     row, current = visible_agreement(reg, principal, agreement_id)
-    check_may_manage(reg, principal, current.scope)
+    carrier = check_party(reg, principal, agreement_id)
+    effective = dict(changes)
+    invited = current.invited
     with pure_rules():
+        if isinstance(changes.get("carriers"), list | tuple):
+            named, invited = parties.change_carriers(current, changes["carriers"], carrier)
+            effective["carriers"] = list(named)
         revision = rules.apply_changes(
             current,
-            changes,
+            effective,
             today=clock.today(),
             override_reason=override_reason,
             known_target_groups=target_group_codes(reg),
         )
-    updated = revision.agreement
+    updated = replace(revision.agreement, invited=invited)
     problems = frame_problems(reg, updated)
     if problems:
         raise InvalidInput(problems)
-    carrier = check_may_manage(reg, principal, current.scope, updated.scope)
     scope_changed = updated.scope != current.scope
+    if scope_changed:
+        check_may_manage(reg, principal, updated.scope)
     if revision.new_version:
         message = (
             f"{carrier_name(reg, carrier)} hat die Vereinbarung „{updated.title}“ geändert "
             f"(neue Version {updated.version})."
         )
     else:
-        message = ""  # design decision: editing a draft tells nobody
+        message = ""  # design decision: editing a draft tells nobody (but the newly invited)
+    newly_invited = sorted(set(updated.invited) - set(current.invited))
+    invitation = (
+        f"{carrier_name(reg, carrier)} lädt Ihren Träger zur Vereinbarung „{updated.title}“ "
+        "ein (Zusage oder Absage auf der Seite der Vereinbarung, N4)."
+    )
+    if message and newly_invited:
+        message += " Neu eingeladen: " + ", ".join(carrier_name(reg, c) for c in newly_invited)
 
     def work(tx: Tx) -> None:
         save(reg, tx, updated, old_rev=row["rev"], status_reason=row["status_reason"], links=True)
@@ -159,6 +189,8 @@ def update_agreement(
                 carrier,
                 extra_scopes=[current.scope] if scope_changed else [],
             )
+        if newly_invited and not message:  # a draft: only the newly invited are told
+            notify_carriers(tx, reg, updated, invitation, newly_invited)
 
     reg.graph.write(work)
     return get_agreement(reg, principal, agreement_id)

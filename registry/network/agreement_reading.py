@@ -12,13 +12,18 @@ from registry.auth import Principal, Role
 from registry.context import Registry
 from registry.errors import Forbidden
 from registry.network import agreements as rules
-from registry.network.agreement_common import agreement_of, may_read_agreement, visible_agreement
+from registry.network import parties
+from registry.network.agreement_common import (
+    agreement_of,
+    may_read_agreement,
+    standing,
+    visible_agreement,
+)
 from registry.network.agreement_expiry import expire_agreements
 from registry.network.model import Agreement, AgreementStatus
 from registry.network.repository import AgreementRow, NetworkRepository
 from registry.network.shared import (
     carrier_name,
-    district_maps,
     iso,
     require_carrier,
     target_group_codes,
@@ -36,6 +41,7 @@ def _agreement_summary(reg: Registry, row: AgreementRow, a: Agreement) -> dict[s
         "status": a.status.value,
         "version": a.version,
         "carriers": list(a.carriers),
+        "invited": list(a.invited),
         "partners": list(a.partners),
         "scope": a.scope.as_dict(),
         "valid_from": iso(a.valid_from),
@@ -83,23 +89,29 @@ def get_agreement(reg: Registry, principal: Principal, agreement_id: str) -> dic
     ]
     repo = reg.repo(NetworkRepository)
     partners = {r["id"]: r for r in repo.partners_by_ids(list(a.partners))}
-    out["parties"] = {
-        "carriers": [{"id": c, "name": carrier_name(reg, c)} for c in a.carriers],
-        "partners": [
-            {
-                "id": p,
-                "name": partners[p]["name"] if p in partners else "",
-                "type": partners[p]["type"] if p in partners else "",
-            }
-            for p in a.partners
-        ],
-    }
-    carrier = principal.carrier or ""
-    kind = reg.reference.carrier(carrier).kind if carrier else ""
-    district_carrier, district_state = district_maps(reg)
-    out["may_manage"] = bool(carrier) and rules.may_manage(
-        carrier, kind, a.scope, district_carrier=district_carrier, district_state=district_state
-    )
+    since = {(r["carrier"], r["status"]): r["since"] for r in repo.agreement_parties(a.id)}
+    # rule N4: every named carrier, a party or invited (API.md: "parties")
+    out["parties"] = [
+        {
+            "carrier": c,
+            "name": carrier_name(reg, c),
+            "status": "invited" if c in a.invited else "party",
+            "since": since.get((c, "invited" if c in a.invited else "party")) or None,
+        }
+        for c in a.carriers
+    ]
+    out["partner_details"] = [
+        {
+            "id": p,
+            "name": partners[p]["name"] if p in partners else "",
+            "type": partners[p]["type"] if p in partners else "",
+        }
+        for p in a.partners
+    ]
+    mine = standing(reg, principal, agreement_id)
+    out["my_standing"] = mine.value or None
+    out["may_manage"] = parties.may_act(mine)  # rule N4: parties act, the informed read
+    out["may_answer_invitation"] = mine is parties.Standing.INVITED
     versions = []
     for v in repo.agreement_versions(agreement_id):
         snap = json.loads(v["snapshot"])

@@ -1,5 +1,6 @@
 """Putting an agreement in force and changing its status (N3, N4): activate (with a reason
-when contents are missing), suspend, resume, terminate; the region's carriers are told."""
+when contents are missing; never while an invitation is open), suspend, resume, terminate; only
+its parties do so, and the region's carriers are told."""
 
 from __future__ import annotations
 
@@ -12,25 +13,33 @@ from registry.context import Registry
 from registry.errors import InvalidInput
 from registry.graph.ports import Tx
 from registry.network import agreements as rules
+from registry.network import parties
 from registry.network.agreement_common import (
-    check_may_manage,
+    check_party,
     frame_problems,
     notify,
     save,
     visible_agreement,
 )
 from registry.network.agreement_reading import get_agreement
-from registry.network.shared import carrier_name, iso, pure_rules, target_group_codes
+from registry.network.shared import (
+    carrier_name,
+    iso,
+    pure_rules,
+    rule_problems,
+    target_group_codes,
+)
 
 
 def activate_agreement(
     reg: Registry, principal: Principal, agreement_id: str, override_reason: str | None = None
 ) -> dict[str, Any]:
     """N3: a complete draft becomes active; an incomplete one only with a recorded reason.
-    Without one the 422 lists every missing content (field, message, rule N3)."""
+    Without one the 422 lists every missing content (field, message, rule N3). N4: only a party
+    activates, and not while a named carrier has yet to accept or decline (422)."""
     row, current = visible_agreement(reg, principal, agreement_id)
-    carrier = check_may_manage(reg, principal, current.scope)
-    problems = frame_problems(reg, current)
+    carrier = check_party(reg, principal, agreement_id)
+    problems = frame_problems(reg, current) + rule_problems(parties.open_invitations(current))
     if problems:
         raise InvalidInput(problems)
     with pure_rules():
@@ -82,7 +91,7 @@ def change_agreement_status(
     if action not in _STATUS_ACTIONS:
         raise ValueError(action)
     row, current = visible_agreement(reg, principal, agreement_id)
-    carrier = check_may_manage(reg, principal, current.scope)
+    carrier = check_party(reg, principal, agreement_id)
     with pure_rules():
         if action == "suspend":
             changed = rules.suspend(current, reason=reason)

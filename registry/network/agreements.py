@@ -528,7 +528,7 @@ def due_for_review(
     horizon = today + timedelta(days=within_days)
     due: list[ReviewDue] = []
     for agreement in agreements:
-        if carrier not in agreement.carriers:
+        if carrier not in agreement.parties:
             continue
         if agreement.status not in (AgreementStatus.ACTIVE, AgreementStatus.SUSPENDED):
             continue
@@ -697,6 +697,7 @@ def snapshot(agreement: Agreement) -> dict[str, Any]:
         "purpose": agreement.purpose.value,
         "title": agreement.title,
         "carriers": list(agreement.carriers),
+        "invited": list(agreement.invited),
         "partners": list(agreement.partners),
         "scope": agreement.scope.as_dict(),
         "valid_from": iso(agreement.valid_from),

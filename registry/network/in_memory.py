@@ -14,6 +14,7 @@ from typing import cast
 
 from registry.network.repository import (
     AdmittedSiteRow,
+    AgreementPartyRow,
     AgreementRow,
     AgreementValues,
     AgreementVersionRow,
@@ -24,6 +25,7 @@ from registry.network.repository import (
     PartnerSiteDocumentRow,
     PartnerSiteRow,
     PartnerValues,
+    StandingRow,
     UnmetNeedRow,
 )
 
@@ -55,6 +57,7 @@ class InMemoryNetworkRepository(NetworkRepository):
         self.sites: dict[str, PartnerSiteRow] = {}
         self.agreements: dict[str, AgreementRow] = {}
         self.party_since: dict[tuple[str, str], str] = {}  # (agreement, carrier) -> since
+        self.invited_since: dict[tuple[str, str], str] = {}  # rule N4: not yet accepted
         self.versions: dict[str, list[AgreementVersionRow]] = {}
         self.version_ids: set[str] = set()
         self.admissions: list[FakeAdmission] = []
@@ -193,7 +196,7 @@ class InMemoryNetworkRepository(NetworkRepository):
             status_reason=status_reason,
         )
         if not links:  # the associations stay as they were
-            for key in ("carriers", "partners", "scope_districts", "scope_state"):
+            for key in ("carriers", "invited", "partners", "scope_districts", "scope_state"):
                 saved[key] = current[key]
         self.agreements[agreement["id"]] = saved
         if links:
@@ -202,11 +205,15 @@ class InMemoryNetworkRepository(NetworkRepository):
 
     def _parties(self, agreement: AgreementValues, now: str) -> None:
         aid = agreement["id"]
-        for key in [k for k in self.party_since if k[0] == aid]:
-            if key[1] not in agreement["carriers"]:
-                del self.party_since[key]
-        for carrier in agreement["carriers"]:
-            self.party_since.setdefault((aid, carrier), now)
+        for since, listed in (
+            (self.party_since, agreement["carriers"]),
+            (self.invited_since, agreement["invited"]),
+        ):
+            for key in [k for k in since if k[0] == aid]:
+                if key[1] not in listed:
+                    del since[key]
+            for carrier in listed:
+                since.setdefault((aid, carrier), now)
 
     def add_agreement_version(
         self,
@@ -232,6 +239,21 @@ class InMemoryNetworkRepository(NetworkRepository):
     def get_agreement(self, agreement_id: str) -> AgreementRow | None:
         found = self.agreements.get(agreement_id)
         return _copy_agreement(found) if found is not None else None
+
+    def carrier_standing(self, *, agreement_id: str, carrier: str) -> StandingRow:
+        return {
+            "party_to": agreement_id if (agreement_id, carrier) in self.party_since else "",
+            "invited_to": agreement_id if (agreement_id, carrier) in self.invited_since else "",
+        }
+
+    def agreement_parties(self, agreement_id: str) -> list[AgreementPartyRow]:
+        rows: list[AgreementPartyRow] = [
+            {"carrier": carrier, "status": status, "since": since}
+            for status, table in (("party", self.party_since), ("invited", self.invited_since))
+            for (aid, carrier), since in table.items()
+            if aid == agreement_id
+        ]
+        return sorted(rows, key=lambda r: r["carrier"])
 
     def list_agreements(self, *, status: str = "") -> list[AgreementRow]:
         found = sorted(
@@ -404,6 +426,6 @@ def _copy_agreement(a: AgreementRow) -> AgreementRow:
 
 
 def _copy_lists(row: dict[str, object]) -> dict[str, object]:
-    for key in ("carriers", "partners", "scope_districts"):
-        row[key] = list(dict.fromkeys(cast(list[str], row[key])))
+    for key in ("carriers", "invited", "partners", "scope_districts"):
+        row[key] = list(dict.fromkeys(cast(list[str], row.get(key) or [])))
     return row

@@ -226,6 +226,10 @@ class Agreement:
     (or suspended) agreement. `activated_on` is the date the current version took effect (first
     activation, or the date of the latest new version); `next_review` is derived from the contents
     (see `agreements.next_review_date`) and stored so the due-for-review list can be queried.
+
+    Rule N4: `carriers` names every carrier of the agreement, `invited` those of them that have
+    not yet accepted (their strategists accept or decline, `parties.py`); the others are its
+    parties, the only carriers that act on it.
     """
 
     id: str
@@ -243,6 +247,12 @@ class Agreement:
     override_reason: str | None = None
     next_review: date | None = None
     activated_on: date | None = None
+    invited: tuple[str, ...] = ()
+
+    @property
+    def parties(self) -> tuple[str, ...]:
+        """The named carriers that are parties (not merely invited), in `carriers`' order."""
+        return tuple(c for c in self.carriers if c not in self.invited)
 
 
 # --- unmet need (rule N7) ------------------------------------------------------------------------

@@ -85,13 +85,16 @@ class PartnerSiteDocumentRow(TypedDict):
 
 class AgreementValues(TypedDict):
     """An agreement as written; dates are ISO text ('' for none), ``contents`` JSON text.
-    ``scope_districts`` apply to level "districts", ``scope_state`` to level "state"."""
+    ``scope_districts`` apply to level "districts", ``scope_state`` to level "state".
+    ``carriers`` are its parties (PARTY_TO), ``invited`` the carriers named on it that have not
+    yet accepted (INVITED_TO, rule N4); no carrier is in both."""
 
     id: str
     kind: str
     purpose: str
     title: str
     carriers: list[str]
+    invited: list[str]
     partners: list[str]
     scope_level: str
     scope_districts: list[str]
@@ -115,6 +118,22 @@ class AgreementRow(AgreementValues):
     rev: str
     changed_at: str
     status_reason: str
+
+
+class StandingRow(TypedDict):
+    """How one carrier stands to one agreement (``carrier_standing``): the agreement's id where
+    the carrier is a party or invited, '' where not."""
+
+    party_to: str
+    invited_to: str
+
+
+class AgreementPartyRow(TypedDict):
+    """A carrier named on an agreement: ``status`` "party" or "invited", ``since`` ISO time."""
+
+    carrier: str
+    status: str
+    since: str
 
 
 class AgreementVersionRow(TypedDict):
@@ -288,13 +307,17 @@ class NetworkRepository(Repository):
         return True
 
     def _link_agreement(self, agreement: AgreementValues, now: str) -> None:
-        """Parties (PARTY_TO; one that stays keeps its ``since``), partners (WITH_PARTNER)
-        and scope (COVERS districts or a state) become exactly the listed ones."""
+        """Parties (PARTY_TO) and invitations (INVITED_TO; one that stays keeps its
+        ``since``), partners (WITH_PARTNER) and scope (COVERS districts or a state) become
+        exactly the listed ones. An accepted invitation becomes a party from ``now``."""
         aid, state = agreement["id"], agreement["scope_state"]
+        invited = agreement["invited"]
+        self._rows("network.unlink_agreement_invitations", id=aid, invited=invited)
         self._rows("network.unlink_agreement_carriers", id=aid, carriers=agreement["carriers"])
         self._rows(
             "network.link_agreement_carriers", id=aid, carriers=agreement["carriers"], now=now
         )
+        self._rows("network.link_agreement_invitations", id=aid, invited=invited, now=now)
         self._rows("network.unlink_agreement_partners", id=aid, partners=agreement["partners"])
         self._rows("network.link_agreement_partners", id=aid, partners=agreement["partners"])
         districts = agreement["scope_districts"]
@@ -328,6 +351,19 @@ class NetworkRepository(Repository):
 
     def get_agreement(self, agreement_id: str) -> AgreementRow | None:
         return cast(AgreementRow | None, self._one("network.get_agreement", id=agreement_id))
+
+    def carrier_standing(self, *, agreement_id: str, carrier: str) -> StandingRow:
+        """Rule N4: whether the carrier is a party to the agreement or invited to it, read from
+        the carrier's own relationships (one traversal)."""
+        row = self._one("network.carrier_standing", id=agreement_id, carrier=carrier)
+        if row is None:  # no such carrier
+            return {"party_to": "", "invited_to": ""}
+        return {"party_to": str(row["party_to"]), "invited_to": str(row["invited_to"])}
+
+    def agreement_parties(self, agreement_id: str) -> list[AgreementPartyRow]:
+        """Every carrier named on the agreement with its status and since when, by carrier."""
+        rows = self._rows("network.agreement_parties", id=agreement_id)
+        return sorted(cast(list[AgreementPartyRow], rows), key=lambda r: r["carrier"])
 
     def list_agreements(self, *, status: str = "") -> list[AgreementRow]:
         """All agreements ('' for any status), newest first."""

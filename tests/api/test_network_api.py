@@ -228,7 +228,9 @@ def test_agreement_lifecycle_walkthrough(api: Api) -> None:
     draft = r.json()
     agreement_id = draft["id"]
     assert draft["status"] == "draft"
-    assert draft["parties"]["partners"][0]["name"] == "Jobcenter Hansestadt"
+    assert draft["partner_details"][0]["name"] == "Jobcenter Hansestadt"
+    # rule N4 (API.md): the creating carrier is a party
+    assert [(p["carrier"], p["status"]) for p in draft["parties"]] == [("drv-nord", "party")]
 
     # rule N4: creating notifies the region's carriers and both federal carriers, not the actor
     assert len(agreement_notices(api, "strategist.bund", agreement_id)) == 1

@@ -46,6 +46,10 @@ def _agreement(api: Api, partner_id: str, *, activate: bool = True, **over: Any)
     )
     assert r.status_code == 201, r.text
     agreement_id: str = r.json()["id"]
+    for carrier in r.json()["invited"]:  # rule N4: the invited carriers accept first
+        strategist = "strategist." + carrier.removeprefix("drv-")
+        accepted = api.post(f"/api/v1/agreements/{agreement_id}/accept", as_=strategist)
+        assert accepted.status_code == 200, accepted.text
     if activate:
         r = api.post(f"/api/v1/agreements/{agreement_id}/activate", as_="strategist.nord")
         assert r.status_code == 200, r.text

@@ -122,6 +122,7 @@ def _agreement(**over: object) -> AgreementValues:
         "purpose": "general",
         "title": "Kooperation Lübeck",
         "carriers": ["drv-nord"],
+        "invited": [],
         "partners": ["ptn-1"],
         "scope_level": "districts",
         "scope_districts": [LUEBECK],
@@ -246,6 +247,65 @@ def test_agreements_with_parties_scope_and_versions(store: Store) -> None:
     )
     assert reads.around_agreements(district="06412", target_group="addiction") == []
     assert reads.around_agreements(district=KIEL, target_group="oncology") == []
+
+
+def test_invitations_and_the_standing_of_a_carrier(store: Store) -> None:
+    # rule N4: named carriers are parties (PARTY_TO) or invited (INVITED_TO); accepting moves
+    # a carrier from one to the other, declining removes the invitation; a carrier's standing
+    # is read from its own relationships
+    store.write(lambda r: r.create_partner(_partner(), sites=[_site("ps-1", LUEBECK)], now=NOW))
+    draft = _agreement(status="draft", invited=["drv-bund", "drv-hessen"])
+    store.write(
+        lambda r: r.create_agreement(draft, created_by_carrier="drv-nord", rev="r1", now=NOW)
+    )
+    reads = store.read()
+    got = reads.get_agreement("agr-1")
+    assert got is not None
+    assert (got["carriers"], sorted(got["invited"])) == (["drv-nord"], ["drv-bund", "drv-hessen"])
+    assert reads.carrier_standing(agreement_id="agr-1", carrier="drv-nord") == {
+        "party_to": "agr-1",
+        "invited_to": "",
+    }
+    assert reads.carrier_standing(agreement_id="agr-1", carrier="drv-bund") == {
+        "party_to": "",
+        "invited_to": "agr-1",
+    }
+    nobody = {"party_to": "", "invited_to": ""}
+    assert reads.carrier_standing(agreement_id="agr-1", carrier="drv-westfalen") == nobody
+    assert reads.carrier_standing(agreement_id="agr-2", carrier="drv-nord") == nobody
+    assert [(p["carrier"], p["status"], p["since"]) for p in reads.agreement_parties("agr-1")] == [
+        ("drv-bund", "invited", NOW),
+        ("drv-hessen", "invited", NOW),
+        ("drv-nord", "party", NOW),
+    ]
+    # drv-bund accepts, drv-hessen declines; a status save without links keeps them all
+    later = "2026-03-03T10:00:00+00:00"
+    answered = _agreement(status="draft", carriers=["drv-nord", "drv-bund"], invited=[])
+    args = {"rev": "r2", "now": later, "status_reason": ""}
+    assert store.write(lambda r: r.save_agreement(answered, old_rev="r1", links=True, **args))
+    store.write(
+        lambda r: r.save_agreement(
+            _agreement(status="draft", carriers=[], invited=[]),
+            old_rev="r2",
+            rev="r3",
+            now=later,
+            status_reason="",
+        )
+    )
+    reads = store.read()
+    got = reads.get_agreement("agr-1")
+    assert got is not None
+    assert (sorted(got["carriers"]), got["invited"]) == (["drv-bund", "drv-nord"], [])
+    assert reads.carrier_standing(agreement_id="agr-1", carrier="drv-bund")["party_to"] == "agr-1"
+    assert reads.carrier_standing(agreement_id="agr-1", carrier="drv-hessen") == nobody
+    assert [(p["carrier"], p["status"], p["since"]) for p in reads.agreement_parties("agr-1")] == [
+        ("drv-bund", "party", later),
+        ("drv-nord", "party", NOW),
+    ]
+    # the parties' due-for-review list and the walk of GET /network/around see parties only
+    assert [
+        a["id"] for a in reads.agreements_of_carrier(carrier="drv-bund", statuses=["draft"])
+    ] == ["agr-1"]
 
 
 def test_unmet_need_and_admitted_sites(store: Store) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from registry import clock
-from tests.portal.conftest import Portal
+from tests.portal.conftest import PASSWORD, Portal
 from tests.portal.test_portal import decide_all, principal_of, register_provider, submit
 
 HOSTILE = "<script>alert(1)</script>"
@@ -23,10 +23,20 @@ def world(portal: Portal) -> dict[str, Any]:
     """A provider admitted in Kiel for addiction, a partner in Kiel serving addiction with an
     agreement in force for Kiel (parties DRV Nord and DRV Bund)."""
     from registry.network.agreement_drafts import create_agreement
+    from registry.network.agreement_invitations import accept_invitation
     from registry.network.agreement_status import activate_agreement
     from registry.network.partners import create_partner
 
+    from registry.auth.service import add_user
+
     reg = portal.registry
+    add_user(
+        reg,
+        username="strategist.bund",
+        password=PASSWORD,
+        role="network_strategist",
+        carrier="drv-bund",
+    )
     register_provider(portal, "anbieter.around", "Suchtlotse Kiel gGmbH")
     app = submit(
         portal, "anbieter.around", "drv-nord", [("Kiel Förde", "24103", "Kiel")], ["addiction"]
@@ -65,6 +75,8 @@ def world(portal: Portal) -> dict[str, Any]:
             "contents": {"roles": "Rollen sind verteilt."},
         },
     )
+    # rule N4: DRV Bund is invited and accepts before the agreement takes effect
+    accept_invitation(reg, principal_of(reg, "strategist.bund"), agreement["id"])
     activate_agreement(reg, strategist, agreement["id"], override_reason="Pilotphase")
     return {"partner": partner["id"], "agreement": agreement["id"]}
 

@@ -39,6 +39,11 @@ STAFF_USERS = {
     "strategist.nord": ("network_strategist", "drv-nord"),
     "strategist.hessen": ("network_strategist", "drv-hessen"),
     "strategist.bund": ("network_strategist", "drv-bund"),
+    # rule N4, the relationship cases: an agreement of DRV Westfalen about NRW inviting DRV
+    # Knappschaft-Bahn-See; DRV Rheinland is a carrier of the same region but no party
+    "strategist.westfalen": ("network_strategist", "drv-westfalen"),
+    "strategist.rheinland": ("network_strategist", "drv-rheinland"),
+    "strategist.kbs": ("network_strategist", "drv-knappschaft-bahn-see"),
     "admin": ("admin", None),
     "admin.nord": ("admin", "drv-nord"),
     "admin.hessen": ("admin", "drv-hessen"),

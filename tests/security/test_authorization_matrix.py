@@ -20,9 +20,12 @@ from registry.api.access import (
     ALL_ROLES,
     API_ACCESS,
     PORTAL_ACCESS,
+    Relation,
+    Standing,
     guard_roles,
     route_keys,
 )
+from registry.auth import Role
 from tests.api.helpers import application, case_manager, site
 from tests.security.conftest import CALLERS, GROUPS, NEED, Caller, World, agreement_body
 from tests.security.conftest import partner_body as make_partner
@@ -363,3 +366,68 @@ def test_carrier_admins_cannot_reach_beyond_their_carrier(world: World) -> None:
     assert len(api.get("/api/v1/users", as_="admin").json()) > len(users)
     r = api.put("/api/v1/carriers/drv-hessen/profile", {"contacts": []}, as_="admin.nord")
     assert r.status_code == 403
+
+
+# Rule N4, the relationship cases: who may act on an agreement follows from how the caller's
+# carrier stands to it (PARTY_TO, INVITED_TO), not from its region. A fresh agreement of DRV
+# Westfalen about the state of NRW for every route, inviting DRV Knappschaft-Bahn-See: DRV
+# Rheinland works in the same region (informed, no party), DRV Bund is informed as a federal
+# carrier, DRV Hessen is neither named nor informed.
+STANDING_CALLERS = [
+    (Standing.PARTY, "strategist.westfalen"),
+    (Standing.REGION, "strategist.rheinland"),
+    (Standing.FEDERAL, "strategist.bund"),
+    (Standing.STRANGER, "strategist.hessen"),
+    (Standing.INVITED, "strategist.kbs"),
+]
+RELATIONSHIP_ROUTES = sorted(key for key, access in ACCESS.items() if access.by_standing)
+
+
+def _nrw_agreement(world: World) -> str:
+    body = {
+        **agreement_body(world.ids["partner_id"], title=f"Kooperation NRW {world.unique()}"),
+        "carriers": ["drv-westfalen", "drv-knappschaft-bahn-see"],
+        "scope": {"level": "state", "state": "Nordrhein-Westfalen"},
+    }
+    r = world.api.post("/api/v1/agreements", body, as_="strategist.westfalen")
+    assert r.status_code == 201, r.text
+    parties = {(p["carrier"], p["status"]) for p in r.json()["parties"]}
+    assert parties == {("drv-westfalen", "party"), ("drv-knappschaft-bahn-see", "invited")}
+    return str(r.json()["id"])
+
+
+def test_relationship_cases_cover_every_agreement_route() -> None:
+    # every route on one agreement declares its outcome by standing, for every standing
+    on_agreement = {key for key in ACCESS if "{agreement_id}" in key}
+    assert set(RELATIONSHIP_ROUTES) == on_agreement
+    for key in RELATIONSHIP_ROUTES:
+        assert set(ACCESS[key].by_standing) == set(Standing), key
+
+
+@pytest.mark.parametrize("key", RELATIONSHIP_ROUTES)
+def test_agreement_routes_by_relationship(world: World, key: str) -> None:
+    # rule N4: parties act, the invited answer, the informed (same region, federal) only read,
+    # strangers get 404; party vs non-party in the same region, invited vs party
+    access = ACCESS[key]
+    saved = world.ids["agreement_id"]
+    world.ids["agreement_id"] = _nrw_agreement(world)
+    mismatches = []
+    try:
+        for standing, username in STANDING_CALLERS:
+            caller = Caller(
+                f"strategist.{standing.value}",
+                username,
+                Role.NETWORK_STRATEGIST,
+                Relation.OTHER,
+            )
+            expected = access.by_standing[standing]
+            response = call(world, key, caller)
+            got = outcome(key, response)
+            if got != expected:
+                mismatches.append(
+                    f"{standing.value} ({username}): expected {expected}, got {got}: "
+                    f"{response.text[:160]}"
+                )
+    finally:
+        world.ids["agreement_id"] = saved
+    assert not mismatches, "\n".join(mismatches)

@@ -49,8 +49,9 @@ def test_a_new_agreement_is_a_draft_and_the_region_is_told(tmp_path: Path) -> No
     assert (agreement["status"], agreement["version"]) == ("draft", 1)
     assert agreement["created_by_carrier"] == "drv-nord"
     assert agreement["may_manage"] is True
-    assert [c["id"] for c in agreement["parties"]["carriers"]] == ["drv-nord"]
-    assert agreement["parties"]["partners"][0]["name"] == "Schuldnerberatung Lübeck"
+    # rule N4: the creating carrier is a party
+    assert [(c["carrier"], c["status"]) for c in agreement["parties"]] == [("drv-nord", "party")]
+    assert agreement["partner_details"][0]["name"] == "Schuldnerberatung Lübeck"
     assert w.notified(agreement_id) == TOLD_OF_LUEBECK
     assert [h["action"] for h in agreement["history"]] == ["agreement.created"]
 
@@ -131,11 +132,14 @@ def test_changing_an_agreement_in_force_keeps_the_previous_version(tmp_path: Pat
 def test_who_reads_and_who_manages(tmp_path: Path) -> None:
     w = world(tmp_path)
     agreement_id = _draft(w)
-    # N4: a carrier outside the region and not a party does not see it; a federal one does
+    # N4: a carrier outside the region and not a party does not see it; a federal one does,
+    # informed but not acting (only parties act)
     with pytest.raises(NotFound):
         get_agreement(w.reg, STRATEGIST_HESSEN, agreement_id)
     assert [a["id"] for a in list_agreements(w.reg, STRATEGIST_HESSEN)] == []
-    assert get_agreement(w.reg, STRATEGIST_BUND, agreement_id)["may_manage"] is True
+    assert get_agreement(w.reg, STRATEGIST_BUND, agreement_id)["may_manage"] is False
+    with pytest.raises(Forbidden):
+        update_agreement(w.reg, STRATEGIST_BUND, agreement_id, {"title": "Übernommen"})
     with pytest.raises(Forbidden):
         list_agreements(w.reg, CM_NORD)
     # regional agreements elsewhere are not drv-nord's to make

@@ -3,6 +3,7 @@
 //   (:Carrier)-[:WORKS_WITH]->(:Partner)-[:SERVES]->(:TargetGroup)
 //   (:Partner)-[:HAS_SITE]->(:PartnerSite)-[:LOCATED_IN]->(:District)
 //   (:Carrier)-[:PARTY_TO {since}]->(:Agreement)-[:WITH_PARTNER]->(:Partner)
+//   (:Carrier)-[:INVITED_TO {since}]->(:Agreement)   (rule N4: named, not yet accepted)
 //   (:Agreement)-[:COVERS]->(:District|:State), (:Agreement)-[:CREATED_BY]->(:Carrier)
 //   (:Agreement)-[:HAS_VERSION]->(:AgreementVersion)<-[:AUTHORED]-(:User)
 //   (:UnmetNeed)-[:ASSIGNED_TO]->(:Carrier), -[:LOCATED_IN]->(:District), -[:SEEKS]->(:TargetGroup)
@@ -145,7 +146,8 @@ RETURN s.id AS id, p.id AS partner_id, s.name AS name, s.street AS street,
 ORDER BY partner_id, name, id
 
 // --- agreements (N2-N5) -----------------------------------------------------------------------
-// Every read of an agreement returns the same columns; the lists come from PARTY_TO,
+// Every read of an agreement returns the same columns; the lists come from PARTY_TO (carriers:
+// the parties), INVITED_TO (invited: named carriers that have not yet accepted, rule N4),
 // WITH_PARTNER and COVERS, the state (its name, '' if none) from COVERS to a State, the
 // creating carrier ('' if none) from CREATED_BY.
 
@@ -187,6 +189,35 @@ MATCH (a:Agreement {id: $id})
 MATCH (c:Carrier {id: cid})
 MERGE (c)-[x:PARTY_TO]->(a)
 ON CREATE SET x.since = $now
+
+// The open invitations become exactly $invited (rule N4); one that stays keeps its `since`.
+// name: unlink_agreement_invitations
+MATCH (c:Carrier)-[x:INVITED_TO]->(a:Agreement {id: $id})
+WHERE NOT c.id IN $invited
+DELETE x
+
+// name: link_agreement_invitations
+UNWIND $invited AS cid
+MATCH (a:Agreement {id: $id})
+MATCH (c:Carrier {id: cid})
+MERGE (c)-[x:INVITED_TO]->(a)
+ON CREATE SET x.since = $now
+
+// How one carrier stands to one agreement (rule N4): one traversal from the carrier over its
+// PARTY_TO and INVITED_TO ('' where there is none). Parties act; the invited accept or decline.
+// name: carrier_standing
+MATCH (c:Carrier {id: $carrier})
+OPTIONAL MATCH (c)-[p:PARTY_TO]->(a:Agreement {id: $id})
+OPTIONAL MATCH (c)-[i:INVITED_TO]->(b:Agreement {id: $id})
+RETURN coalesce(a.id, '') AS party_to, coalesce(b.id, '') AS invited_to
+
+// Every carrier named on an agreement with its standing and since when, by carrier.
+// name: agreement_parties
+MATCH (c:Carrier)-[x:PARTY_TO]->(a:Agreement {id: $id})
+RETURN c.id AS carrier, 'party' AS status, coalesce(x.since, '') AS since
+UNION ALL
+MATCH (c:Carrier)-[x:INVITED_TO]->(a:Agreement {id: $id})
+RETURN c.id AS carrier, 'invited' AS status, coalesce(x.since, '') AS since
 
 // name: unlink_agreement_partners
 MATCH (a:Agreement {id: $id})-[x:WITH_PARTNER]->(p:Partner)
@@ -230,12 +261,15 @@ OPTIONAL MATCH (a)-[:CREATED_BY]->(cb:Carrier)
 WITH a, coalesce(st.name, '') AS scope_state, coalesce(cb.id, '') AS created_by_carrier
 OPTIONAL MATCH (c:Carrier)-[:PARTY_TO]->(a)
 WITH a, scope_state, created_by_carrier, collect(c.id) AS carriers
+OPTIONAL MATCH (i:Carrier)-[:INVITED_TO]->(a)
+WITH a, scope_state, created_by_carrier, carriers, collect(i.id) AS invited
 OPTIONAL MATCH (a)-[:WITH_PARTNER]->(p:Partner)
-WITH a, scope_state, created_by_carrier, carriers, collect(p.id) AS partners
+WITH a, scope_state, created_by_carrier, carriers, invited, collect(p.id) AS partners
 OPTIONAL MATCH (a)-[:COVERS]->(d:District)
-WITH a, scope_state, created_by_carrier, carriers, partners, collect(d.key) AS scope_districts
+WITH a, scope_state, created_by_carrier, carriers, invited, partners,
+     collect(d.key) AS scope_districts
 RETURN a.id AS id, a.kind AS kind, a.purpose AS purpose, a.title AS title,
-       carriers, partners, a.scope_level AS scope_level,
+       carriers, invited, partners, a.scope_level AS scope_level,
        scope_districts, scope_state,
        a.valid_from AS valid_from, a.valid_until AS valid_until, a.contents AS contents,
        a.status AS status, a.version AS version, a.override_reason AS override_reason,
@@ -251,12 +285,15 @@ OPTIONAL MATCH (a)-[:CREATED_BY]->(cb:Carrier)
 WITH a, coalesce(st.name, '') AS scope_state, coalesce(cb.id, '') AS created_by_carrier
 OPTIONAL MATCH (c:Carrier)-[:PARTY_TO]->(a)
 WITH a, scope_state, created_by_carrier, collect(c.id) AS carriers
+OPTIONAL MATCH (i:Carrier)-[:INVITED_TO]->(a)
+WITH a, scope_state, created_by_carrier, carriers, collect(i.id) AS invited
 OPTIONAL MATCH (a)-[:WITH_PARTNER]->(p:Partner)
-WITH a, scope_state, created_by_carrier, carriers, collect(p.id) AS partners
+WITH a, scope_state, created_by_carrier, carriers, invited, collect(p.id) AS partners
 OPTIONAL MATCH (a)-[:COVERS]->(d:District)
-WITH a, scope_state, created_by_carrier, carriers, partners, collect(d.key) AS scope_districts
+WITH a, scope_state, created_by_carrier, carriers, invited, partners,
+     collect(d.key) AS scope_districts
 RETURN a.id AS id, a.kind AS kind, a.purpose AS purpose, a.title AS title,
-       carriers, partners, a.scope_level AS scope_level,
+       carriers, invited, partners, a.scope_level AS scope_level,
        scope_districts, scope_state,
        a.valid_from AS valid_from, a.valid_until AS valid_until, a.contents AS contents,
        a.status AS status, a.version AS version, a.override_reason AS override_reason,
@@ -274,12 +311,15 @@ OPTIONAL MATCH (a)-[:CREATED_BY]->(cb:Carrier)
 WITH a, coalesce(st.name, '') AS scope_state, coalesce(cb.id, '') AS created_by_carrier
 OPTIONAL MATCH (c:Carrier)-[:PARTY_TO]->(a)
 WITH a, scope_state, created_by_carrier, collect(c.id) AS carriers
+OPTIONAL MATCH (i:Carrier)-[:INVITED_TO]->(a)
+WITH a, scope_state, created_by_carrier, carriers, collect(i.id) AS invited
 OPTIONAL MATCH (a)-[:WITH_PARTNER]->(p:Partner)
-WITH a, scope_state, created_by_carrier, carriers, collect(p.id) AS partners
+WITH a, scope_state, created_by_carrier, carriers, invited, collect(p.id) AS partners
 OPTIONAL MATCH (a)-[:COVERS]->(d:District)
-WITH a, scope_state, created_by_carrier, carriers, partners, collect(d.key) AS scope_districts
+WITH a, scope_state, created_by_carrier, carriers, invited, partners,
+     collect(d.key) AS scope_districts
 RETURN a.id AS id, a.kind AS kind, a.purpose AS purpose, a.title AS title,
-       carriers, partners, a.scope_level AS scope_level,
+       carriers, invited, partners, a.scope_level AS scope_level,
        scope_districts, scope_state,
        a.valid_from AS valid_from, a.valid_until AS valid_until, a.contents AS contents,
        a.status AS status, a.version AS version, a.override_reason AS override_reason,
@@ -295,12 +335,15 @@ OPTIONAL MATCH (a)-[:CREATED_BY]->(cb:Carrier)
 WITH a, coalesce(st.name, '') AS scope_state, coalesce(cb.id, '') AS created_by_carrier
 OPTIONAL MATCH (c:Carrier)-[:PARTY_TO]->(a)
 WITH a, scope_state, created_by_carrier, collect(c.id) AS carriers
+OPTIONAL MATCH (i:Carrier)-[:INVITED_TO]->(a)
+WITH a, scope_state, created_by_carrier, carriers, collect(i.id) AS invited
 OPTIONAL MATCH (a)-[:WITH_PARTNER]->(p:Partner)
-WITH a, scope_state, created_by_carrier, carriers, collect(p.id) AS partners
+WITH a, scope_state, created_by_carrier, carriers, invited, collect(p.id) AS partners
 OPTIONAL MATCH (a)-[:COVERS]->(d:District)
-WITH a, scope_state, created_by_carrier, carriers, partners, collect(d.key) AS scope_districts
+WITH a, scope_state, created_by_carrier, carriers, invited, partners,
+     collect(d.key) AS scope_districts
 RETURN a.id AS id, a.kind AS kind, a.purpose AS purpose, a.title AS title,
-       carriers, partners, a.scope_level AS scope_level,
+       carriers, invited, partners, a.scope_level AS scope_level,
        scope_districts, scope_state,
        a.valid_from AS valid_from, a.valid_until AS valid_until, a.contents AS contents,
        a.status AS status, a.version AS version, a.override_reason AS override_reason,
@@ -317,12 +360,15 @@ OPTIONAL MATCH (a)-[:CREATED_BY]->(cb:Carrier)
 WITH a, coalesce(st.name, '') AS scope_state, coalesce(cb.id, '') AS created_by_carrier
 OPTIONAL MATCH (c:Carrier)-[:PARTY_TO]->(a)
 WITH a, scope_state, created_by_carrier, collect(c.id) AS carriers
+OPTIONAL MATCH (i:Carrier)-[:INVITED_TO]->(a)
+WITH a, scope_state, created_by_carrier, carriers, collect(i.id) AS invited
 OPTIONAL MATCH (a)-[:WITH_PARTNER]->(p:Partner)
-WITH a, scope_state, created_by_carrier, carriers, collect(p.id) AS partners
+WITH a, scope_state, created_by_carrier, carriers, invited, collect(p.id) AS partners
 OPTIONAL MATCH (a)-[:COVERS]->(d:District)
-WITH a, scope_state, created_by_carrier, carriers, partners, collect(d.key) AS scope_districts
+WITH a, scope_state, created_by_carrier, carriers, invited, partners,
+     collect(d.key) AS scope_districts
 RETURN a.id AS id, a.kind AS kind, a.purpose AS purpose, a.title AS title,
-       carriers, partners, a.scope_level AS scope_level,
+       carriers, invited, partners, a.scope_level AS scope_level,
        scope_districts, scope_state,
        a.valid_from AS valid_from, a.valid_until AS valid_until, a.contents AS contents,
        a.status AS status, a.version AS version, a.override_reason AS override_reason,
