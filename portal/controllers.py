@@ -1524,12 +1524,13 @@ _ROUTES: list[Any] = [
 
 
 def _all_routes() -> list[Any]:
-    from portal import directory_pages, lifecycle_pages, network_more, network_pages
+    from portal import directory_pages, lifecycle_pages, network_more, network_pages, quality_pages
 
     return [
         *_ROUTES,
         *directory_pages.handlers(),
         *lifecycle_pages.handlers(),
+        *quality_pages.handlers(),
         *network_more.handlers(),
         *network_pages.handlers(),
     ]

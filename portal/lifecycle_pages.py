@@ -212,6 +212,9 @@ def _reviews_page(
         d["provider_name"] = provider.get("name", d["provider_id"])
         site = next((s for s in provider.get("sites", []) if s["id"] == d["site_id"]), None)
         d["site"] = site
+    from portal.quality_pages import review_records  # A16: the quality record of each provider
+
+    quality = review_records(reg, me, [d["provider_id"] for d in due])
     return c.page(
         request,
         "reviews.html",
@@ -220,6 +223,7 @@ def _reviews_page(
         due=due,
         within_days=within_days,
         outcomes=REVIEW_OUTCOMES,
+        quality=quality,
         form=form or {},
         errors=errors or Errors(),
         message=message,

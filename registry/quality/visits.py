@@ -266,3 +266,15 @@ def list_visits(reg: Registry, principal: Principal, provider_id: str) -> list[d
         visit_view(reg, v, for_provider=not carrier)
         for v in reg.repo(QualityRepository).visits(provider_id)
     ]
+
+
+def invitable_carriers(
+    reg: Registry, principal: Principal, provider_id: str
+) -> list[dict[str, str]]:
+    """The other carriers that admitted a site of the provider (whom a visit can invite)."""
+    carrier = admitting_officer(reg, principal, provider_id)
+    return [
+        {"id": c, "name": carrier_name(reg, c)}
+        for c in reg.repo(QualityRepository).admitting_carriers(provider_id)
+        if c != carrier
+    ]
