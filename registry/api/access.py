@@ -30,6 +30,17 @@ class Scope(StrEnum):
     PROVIDER = "provider"  # an object of one provider: other providers are refused
 
 
+class Standing(StrEnum):
+    """How a strategist's carrier stands to an agreement (rule N4; the relationship cases of the
+    matrix, ``test_agreement_routes_by_relationship``)."""
+
+    PARTY = "party"  # (:Carrier)-[:PARTY_TO]->(:Agreement)
+    INVITED = "invited"  # (:Carrier)-[:INVITED_TO]->(:Agreement)
+    REGION = "region"  # not named; a regional carrier of a region the scope touches (informed)
+    FEDERAL = "federal"  # not named; a federal carrier (informed of every agreement)
+    STRANGER = "stranger"  # not named, its region untouched: the agreement is not revealed
+
+
 class Relation(StrEnum):
     """How a caller relates to the object of a route (DOMAIN.md §9)."""
 
@@ -77,6 +88,8 @@ class Access:
     For ``PROVIDER``, another provider gets 404; carrier staff are scoped like ``CARRIER`` when
     ``staff_scoped``, else every carrier's staff in ``roles`` may call it.
     ``exceptions``: outcomes that differ from these defaults, by (role, relation).
+    ``by_standing``: for routes on one agreement, the outcome for a strategist by how its
+    carrier stands to the agreement (rule N4: parties act, the invited answer, the informed read).
     """
 
     roles: frozenset[Role]
@@ -85,6 +98,7 @@ class Access:
     staff_scoped: bool = True
     out_of_scope: int = 404
     exceptions: Mapping[tuple[Role, Relation], int] = field(default_factory=dict)
+    by_standing: Mapping[Standing, int | str] = field(default_factory=dict)
     note: str = ""
 
     def expected(self, role: Role | None, relation: Relation | None) -> int | str:
@@ -113,6 +127,58 @@ class Access:
 
 def _a(roles: frozenset[Role], scope: Scope = Scope.NONE, **kw: Any) -> Access:
     return Access(roles=roles, scope=scope, **kw)
+
+
+# Rule N4: every strategist that may read an agreement (named on it, or informed because its
+# region is touched, federal carriers always) reads it; only parties act on it; only an invited
+# carrier answers its invitation; a carrier neither named nor informed gets 404.
+_AGREEMENT_READ: Mapping[Standing, int | str] = {
+    Standing.PARTY: "ok",
+    Standing.INVITED: "ok",
+    Standing.REGION: "ok",
+    Standing.FEDERAL: "ok",
+    Standing.STRANGER: 404,
+}
+_AGREEMENT_ACT: Mapping[Standing, int | str] = {
+    **_AGREEMENT_READ,
+    Standing.INVITED: 403,
+    Standing.REGION: 403,
+    Standing.FEDERAL: 403,
+}
+_AGREEMENT_ANSWER: Mapping[Standing, int | str] = {
+    **_AGREEMENT_ACT,
+    Standing.PARTY: 403,
+    Standing.INVITED: "ok",
+}
+
+
+def _read_agreement() -> Access:
+    return _a(STRATEGIST, Scope.CARRIER, federal_sees=True, by_standing=_AGREEMENT_READ)
+
+
+def _act_on_agreement(note: str = "") -> Access:
+    """The matrix's agreement is DRV Nord's: DRV Bund is informed (403), DRV Hessen a stranger."""
+    return _a(
+        STRATEGIST,
+        Scope.CARRIER,
+        federal_sees=True,
+        exceptions={(Role.NETWORK_STRATEGIST, Relation.FEDERAL): 403},
+        by_standing=_AGREEMENT_ACT,
+        note=note or "parties only (N4); the informed read, strangers get 404",
+    )
+
+
+def _answer_invitation() -> Access:
+    return _a(
+        STRATEGIST,
+        Scope.CARRIER,
+        exceptions={
+            (Role.NETWORK_STRATEGIST, Relation.OWN): 403,
+            (Role.NETWORK_STRATEGIST, Relation.FEDERAL): 403,
+        },
+        by_standing=_AGREEMENT_ANSWER,
+        note="only a strategist of an invited carrier (N4); the matrix's agreement invites none",
+    )
 
 
 _PUBLIC = _a(frozenset(), Scope.PUBLIC)
@@ -205,31 +271,27 @@ API_ACCESS: dict[str, Access] = {
         PARTNER_STAFF,
         Scope.CARRIER,
         out_of_scope=403,
-        note="readable by all carriers, changed by those working with it (N1)",
+        note="readable by all carriers, changed by those working with it (N1); a carrier adds "
+        "or removes only itself from its carriers (N4, 422 naming the field)",
     ),
     "POST /api/v1/agreements": _a(
         STRATEGIST,
         Scope.CARRIER,
         federal_sees=True,
         out_of_scope=403,
-        note="a regional scope is managed by its carriers and the federal ones (N4)",
+        note="a regional scope is made by its carriers and the federal ones (N4); the creator "
+        "is a party, other carriers named are invited",
     ),
     "GET /api/v1/agreements": _a(STRATEGIST),
     "GET /api/v1/agreements/due-for-review": _a(STRATEGIST),
-    "GET /api/v1/agreements/{agreement_id}": _a(STRATEGIST, Scope.CARRIER, federal_sees=True),
-    "PATCH /api/v1/agreements/{agreement_id}": _a(STRATEGIST, Scope.CARRIER, federal_sees=True),
-    "POST /api/v1/agreements/{agreement_id}/activate": _a(
-        STRATEGIST, Scope.CARRIER, federal_sees=True
-    ),
-    "POST /api/v1/agreements/{agreement_id}/suspend": _a(
-        STRATEGIST, Scope.CARRIER, federal_sees=True
-    ),
-    "POST /api/v1/agreements/{agreement_id}/resume": _a(
-        STRATEGIST, Scope.CARRIER, federal_sees=True
-    ),
-    "POST /api/v1/agreements/{agreement_id}/terminate": _a(
-        STRATEGIST, Scope.CARRIER, federal_sees=True
-    ),
+    "GET /api/v1/agreements/{agreement_id}": _read_agreement(),
+    "PATCH /api/v1/agreements/{agreement_id}": _act_on_agreement(),
+    "POST /api/v1/agreements/{agreement_id}/activate": _act_on_agreement(),
+    "POST /api/v1/agreements/{agreement_id}/suspend": _act_on_agreement(),
+    "POST /api/v1/agreements/{agreement_id}/resume": _act_on_agreement(),
+    "POST /api/v1/agreements/{agreement_id}/terminate": _act_on_agreement(),
+    "POST /api/v1/agreements/{agreement_id}/accept": _answer_invitation(),
+    "POST /api/v1/agreements/{agreement_id}/decline": _answer_invitation(),
     "GET /api/v1/coverage": _a(STRATEGIST | ADMIN),
     "GET /api/v1/network/around": _a(
         frozenset({Role.CASE_MANAGER, Role.NETWORK_STRATEGIST}),
@@ -286,8 +348,10 @@ PORTAL_ACCESS: dict[str, Access] = {
     "GET /agreements": _a(STRATEGIST),
     "GET /agreements/new": _a(STRATEGIST),
     "POST /agreements/new": _a(STRATEGIST),
-    "GET /agreements/{agreement_id}": _a(STRATEGIST, Scope.CARRIER, federal_sees=True),
-    "POST /agreements/{agreement_id}/activate": _a(STRATEGIST, Scope.CARRIER, federal_sees=True),
+    "GET /agreements/{agreement_id}": _read_agreement(),
+    "POST /agreements/{agreement_id}/activate": _act_on_agreement(),
+    "POST /agreements/{agreement_id}/accept": _answer_invitation(),
+    "POST /agreements/{agreement_id}/decline": _answer_invitation(),
     "GET /coverage": _a(STRATEGIST | ADMIN),
     "GET /network/around": _a(frozenset({Role.CASE_MANAGER, Role.NETWORK_STRATEGIST})),
     "GET /admissions": _a(OFFICER),
@@ -321,9 +385,9 @@ PORTAL_ACCESS: dict[str, Access] = {
         frozenset({Role.CASE_MANAGER, Role.NETWORK_STRATEGIST}), Scope.CARRIER, out_of_scope=403
     ),
     "GET /agreements/due": _a(STRATEGIST),
-    "GET /agreements/{agreement_id}/edit": _a(STRATEGIST, Scope.CARRIER, federal_sees=True),
-    "POST /agreements/{agreement_id}/edit": _a(STRATEGIST, Scope.CARRIER, federal_sees=True),
-    "POST /agreements/{agreement_id}/status": _a(STRATEGIST, Scope.CARRIER, federal_sees=True),
+    "GET /agreements/{agreement_id}/edit": _act_on_agreement(),
+    "POST /agreements/{agreement_id}/edit": _act_on_agreement(),
+    "POST /agreements/{agreement_id}/status": _act_on_agreement(),
     # quality assurance (A16), as in the API
     "GET /providers/{provider_id}/quality": API_ACCESS[
         "GET /api/v1/providers/{provider_id}/quality"
