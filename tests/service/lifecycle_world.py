@@ -13,6 +13,7 @@ from typing import Any
 from registry.auth import Principal, Role
 from registry.lifecycle.in_memory import InMemoryLifecycleRepository
 from registry.lifecycle.repository import LifecycleRepository
+from registry.quality.repository import InMemoryQualityRepository, QualityRepository
 from registry.reference_repository import ReferenceRepository
 from tests.api.helpers import case_manager, site
 from tests.service import admission_world
@@ -73,6 +74,8 @@ def world(tmp_path: Path) -> World:
     reference = base.reg.fakes[ReferenceRepository]
     lifecycle = InMemoryLifecycleRepository(base.admissions, reference)
     base.reg.fakes[LifecycleRepository] = lifecycle
+    # the inbox also lists A16 items (visits, yearly reports): none here, the quality tests'
+    base.reg.fakes[QualityRepository] = InMemoryQualityRepository()
     return World(**vars(base), lifecycle=lifecycle)
 
 
