@@ -6,7 +6,7 @@ import math
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from registry.directory.eligibility import (
@@ -445,3 +445,15 @@ def test_distance_is_the_project_distance() -> None:
     # rule E4 (distance of the result)
     doc = site(km=17.3)
     assert evaluate(doc, case()).distance_km == distance_km(HOME[0], HOME[1], doc.lat, doc.lon)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text())
+def test_fold_drops_exactly_the_combining_characters(text: str) -> None:
+    # rule E3: the fast path for Latin text folds exactly like the per-character definition
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    slow = "".join(c for c in decomposed if not unicodedata.combining(c))
+    expected = slow.replace("ae", "a").replace("oe", "o").replace("ue", "u")
+    assert fold(text) == expected
