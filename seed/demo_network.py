@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 from registry import clock
 from registry.network.agreement_drafts import create_agreement
+from registry.network.agreement_invitations import accept_invitation
 from registry.network.agreement_status import activate_agreement, change_agreement_status
-from registry.network.partners import create_partner
+from registry.network.partners import create_partner, update_partner
 from registry.reference import District, Reference
 from seed import demo_words as words
 
@@ -247,7 +248,7 @@ def seed_partners(demo: DemoRun, providers: int) -> list[PartnerRecord]:
                 "services": list(rng.sample(services, rng.randint(1, len(services)))),
                 "target_groups": chosen_groups,
                 "contacts": [_contact(rng, org) for _ in range(rng.choice([1, 1, 2]))],
-                "carriers": others,
+                "carriers": [],
             }
         ).model_dump()
         suffix = district.carrier.removeprefix("drv-")
@@ -257,6 +258,16 @@ def seed_partners(demo: DemoRun, providers: int) -> list[PartnerRecord]:
         created_ago = rng.uniform(20, 900)
         with days_ago(created_ago):
             created = create_partner(demo.reg, author, body)
+        # rule N4: each further carrier adds only itself to the carriers working with it
+        for k, other in enumerate(others):
+            with days_ago(created_ago * (0.9 - 0.1 * k)):
+                update_partner(
+                    demo.reg,
+                    demo.strategist(other),
+                    created["id"],
+                    {"carriers": [*created["carriers"], other]},
+                )
+                created["carriers"] = [*created["carriers"], other]
         records.append(
             PartnerRecord(created["id"], kind, district, tuple(chosen_groups), created_ago)
         )
@@ -422,6 +433,10 @@ def seed_agreements(demo: DemoRun, partners: list[PartnerRecord], providers: int
             created = create_agreement(demo.reg, strategist, body)
         agreement_id = created["id"]
         if fate != "draft":
+            # rule N4: the invited carriers accept before the agreement can take effect
+            for invited in created["invited"]:
+                with days_ago((created_ago + activated_ago) / 2):
+                    accept_invitation(demo.reg, demo.strategist(invited), agreement_id)
             with days_ago(activated_ago):
                 activate_agreement(
                     demo.reg,

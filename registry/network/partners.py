@@ -3,7 +3,9 @@
 Partners are one shared network: case managers, network strategists and admins of any carrier
 read them. A partner is changed by the case managers and strategists of a carrier that works
 with it (listed in its ``carriers``; creating a partner adds the creator's carrier), and by
-admins (a carrier-scoped admin like its carrier's staff). Every change writes the outbox rows
+admins (a carrier-scoped admin like its carrier's staff). Rule N4: a carrier adds or removes
+only itself from ``carriers`` (422 naming the field otherwise); a carrier that does not yet
+work with a partner joins it by adding itself. Every change writes the outbox rows
 that keep the partner search (E7) current, in the same unit of work as its audit event.
 """
 
@@ -23,6 +25,7 @@ from registry.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem
 from registry.graph.ports import Tx
 from registry.ids import new_id
 from registry.network import agreements as rules
+from registry.network import parties
 from registry.network.model import Contact, Partner, PartnerSite
 from registry.network.repository import (
     NetworkRepository,
@@ -45,6 +48,18 @@ def _may_edit_partner(principal: Principal, carriers: Sequence[str]) -> bool:
     if principal.role is Role.ADMIN and not principal.carrier:
         return True
     return principal.carrier is not None and principal.carrier in carriers
+
+
+def _joins(principal: Principal, carriers: Sequence[str], changes: Mapping[str, Any]) -> bool:
+    """Rule N4: a change that only adds the caller's own carrier to the partner's carriers (a
+    carrier starts working with a partner of the shared network)."""
+    given = {k for k, v in changes.items() if v is not None}
+    return (
+        principal.role in PARTNER_EDITORS
+        and principal.carrier is not None
+        and given == {"carriers"}
+        and set(changes["carriers"]) == {*carriers, principal.carrier}
+    )
 
 
 def _contacts_json(contacts: Sequence[Mapping[str, Any]]) -> str:
@@ -197,6 +212,10 @@ def create_partner(reg: Registry, principal: Principal, body: Mapping[str, Any])
         )
     values = dict(body)
     carriers = list(values.get("carriers") or [])
+    # rule N4: a carrier adds only itself; the creator's carrier works with the new partner
+    consent = parties.partner_carrier_problems([], carriers, principal.carrier)
+    if consent:
+        raise InvalidInput(rule_problems(consent))
     if principal.carrier and principal.carrier not in carriers:
         carriers.insert(0, principal.carrier)
     values["carriers"] = carriers
@@ -232,7 +251,9 @@ def update_partner(
     list of sites: an entry with the ``id`` of a current site changes it, one without an id is
     new, and current sites not listed are removed."""
     row = _partner_row(reg, principal, partner_id)
-    if not _may_edit_partner(principal, row["carriers"] or []):
+    if not _may_edit_partner(principal, row["carriers"] or []) and not _joins(
+        principal, row["carriers"] or [], changes
+    ):
         raise Forbidden(
             "Nur Träger, die mit diesem Partner zusammenarbeiten, können ihn ändern (N1)."
         )
@@ -251,6 +272,12 @@ def update_partner(
     for key in ("name", "type", "services", "target_groups", "carriers", "contacts", "active"):
         if key in changes and changes[key] is not None:
             values[key] = changes[key]
+    # rule N4: a carrier adds or removes only itself from the carriers working with the partner
+    consent = parties.partner_carrier_problems(
+        row["carriers"] or [], values["carriers"], principal.carrier
+    )
+    if consent:
+        raise InvalidInput(rule_problems(consent))
     geo_problems: list[Problem] = []
     if changes.get("sites") is not None:
         sites, geo_problems = _geocode_sites(reg, changes["sites"], current_sites)

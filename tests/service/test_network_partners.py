@@ -38,14 +38,19 @@ def test_a_case_manager_creates_a_partner_geocoded_with_its_own_carrier(tmp_path
     assert [r["ref_id"] for r in w.outbox.rows.values()] == [site["id"]]
 
 
-def test_the_creators_carrier_joins_the_listed_ones_and_an_admin_adds_none(
+def test_the_creators_carrier_joins_others_only_by_themselves_and_an_admin_adds_none(
     tmp_path: Path,
 ) -> None:
     w = world(tmp_path)
+    # rule N4: a carrier adds only itself (issue 14: no carrier binds another)
+    with pytest.raises(InvalidInput) as refused:
+        create_partner(w.reg, CM_NORD, partner_body("Suchthilfe Lübeck", carriers=["drv-hessen"]))
+    assert [(p.field, p.rule) for p in refused.value.problems] == [("carriers", "N4")]
     listed = create_partner(
-        w.reg, CM_NORD, partner_body("Suchthilfe Lübeck", carriers=["drv-hessen"])
+        w.reg, CM_NORD, partner_body("Suchthilfe Lübeck", carriers=["drv-nord"])
     )
-    assert listed["carriers"] == ["drv-hessen", "drv-nord"]
+    assert listed["carriers"] == ["drv-nord"]
+    # an admin acting for no carrier is no carrier giving consent: it sets the list
     by_admin = create_partner(w.reg, ADMIN, partner_body("Jobcenter Kiel", carriers=["drv-bund"]))
     assert by_admin["carriers"] == ["drv-bund"]
 
