@@ -315,8 +315,10 @@ class AdmissionRepository(Repository):
             )
 
     def admissions_of_sites(self, site_ids: Sequence[str]) -> list[AdmissionRow]:
-        """By site, then target group."""
-        rows = self._rows("admission.admissions_of_sites", site_ids=list(site_ids))
+        """By site, then target group (one key lookup per site: see the query)."""
+        rows: list[Row] = []
+        for site_id in sorted(set(site_ids)):
+            rows += self._rows("admission.admissions_of_site", site_id=site_id)
         return cast(list[AdmissionRow], rows)
 
     def admissions_of_provider(self, provider_id: str) -> list[AdmissionRow]:
@@ -427,8 +429,11 @@ class ProviderRepository(Repository):
         self._rows("providers.create_site", **site, now=now)
 
     def sites(self, ids: Sequence[str]) -> list[SiteRow]:
-        """The sites among ``ids`` that exist, in no particular order."""
-        return cast(list[SiteRow], self._rows("providers.sites", ids=list(ids)))
+        """The sites among ``ids`` that exist, in no particular order (one key lookup each)."""
+        rows: list[Row] = []
+        for site_id in dict.fromkeys(ids):
+            rows += self._rows("providers.site", id=site_id)
+        return cast(list[SiteRow], rows)
 
     def sites_of_provider(self, provider_id: str) -> list[SiteRow]:
         """The provider's sites in the order they were created."""

@@ -134,10 +134,10 @@ MATCH (s:Site {id: r.site_id})
 MATCH (m:Admission {id: r.id})
 MERGE (s)-[:HAS_ADMISSION]->(m)
 
-// name: admissions_of_sites
-UNWIND $site_ids AS sid
-WITH DISTINCT sid
-MATCH (s:Site {id: sid})-[:HAS_ADMISSION]->(m:Admission)-[:FOR_GROUP]->(t:TargetGroup)
+// name: admissions_of_site
+// One site at a time: ladybug plans `UNWIND $ids … MATCH (s {id: x})-[…]->` as a join over the
+// whole relationship table (25-100 ms at 20,000 sites), one key lookup walks in ~0.1 ms.
+MATCH (s:Site {id: $site_id})-[:HAS_ADMISSION]->(m:Admission)-[:FOR_GROUP]->(t:TargetGroup)
 OPTIONAL MATCH (p:Provider)-[:OPERATES]->(s)
 OPTIONAL MATCH (s)-[:LOCATED_IN]->(sd:District)
 OPTIONAL MATCH (sd)<-[:RESPONSIBLE_FOR]-(rc:Carrier)
@@ -148,7 +148,7 @@ RETURN m.id AS id, s.id AS site_id, coalesce(p.id, '') AS provider_id,
        coalesce(rc.id, '') AS carrier, coalesce(ic.id, '') AS issued_by, m.status AS status,
        m.decided_at AS decided_at,
        m.changed_at AS changed_at, m.review_due AS review_due, m.reason AS reason
-ORDER BY site_id, target_group
+ORDER BY target_group
 
 // name: admissions_of_provider
 MATCH (p:Provider {id: $provider_id})-[:OPERATES]->(s:Site)-[:HAS_ADMISSION]->(m:Admission)

@@ -41,10 +41,9 @@ WITH s
 MATCH (d:District {key: $district_key})
 CREATE (s)-[:LOCATED_IN]->(d)
 
-// name: sites
-UNWIND $ids AS sid
-WITH DISTINCT sid
-MATCH (s:Site {id: sid})
+// name: site
+// One site by key (see admission.admissions_of_site for why not a list).
+MATCH (s:Site {id: $id})
 OPTIONAL MATCH (p:Provider)-[:OPERATES]->(s)
 OPTIONAL MATCH (s)-[:LOCATED_IN]->(d:District)
 OPTIONAL MATCH (d)<-[:RESPONSIBLE_FOR]-(c:Carrier)
