@@ -16,10 +16,17 @@ from litestar import Litestar, Request, get
 from litestar.config.response_cache import ResponseCacheConfig
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import YamlRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from registry.api.errors import EXCEPTION_HANDLERS, document_error_responses
 from registry.api.fields import reject_control_characters
+from registry.api.hardening import (
+    OfflineDocsPlugin,
+    SecurityHeaders,
+    guard_json_body,
+    security_headers,
+)
 from registry.api.security import TokenAuthMiddleware, registry_of
 from registry.context import Registry, open_registry
 from registry.settings import Settings, get_settings
@@ -112,6 +119,12 @@ def _write_admin_channel(settings: Settings) -> str:
     return token
 
 
+async def _before_request(request: Request[Any, Any, Any]) -> None:
+    """NUL and control characters in queries: 422; unreadable or too deeply nested JSON: 400."""
+    reject_control_characters(request)
+    await guard_json_body(request)
+
+
 def create_app(settings: Settings | None = None, registry: Registry | None = None) -> Litestar:
     settings = settings or get_settings()
 
@@ -151,7 +164,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         lifespan=[lifespan],
         middleware=[DefineMiddleware(TokenAuthMiddleware, exclude=PUBLIC_PATHS)],
         exception_handlers=EXCEPTION_HANDLERS,
-        before_request=reject_control_characters,  # NUL and control characters in queries: 422
+        before_request=_before_request,
         request_max_body_size=settings.max_body_bytes,
         template_config=portal_template_config(),
         csrf_config=portal_csrf_config(settings),
@@ -166,10 +179,17 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
                 }
             ),
             security=[{"bearer": []}],
+            # served from the package: a page rendered from the schema, JSON and YAML; no
+            # script from a public CDN (offline, and nothing the CSP would have to allow)
+            render_plugins=[OfflineDocsPlugin(), YamlRenderPlugin()],
         ),
         debug=False,
         logging_config=None,  # JSON logging: registry.observability (configured by serve)
         after_exception=[log_exception],
     )
     document_error_responses(app)  # 401/403/404/409/413/422 in the OpenAPI schema
-    return install_observability(app)  # request ids, access log, metrics
+    install_observability(app)  # request ids, access log, metrics
+    # CSP, framing, nosniff, referrer and permissions policy on every response; HSTS with TLS
+    hsts = settings.hsts or settings.cookie_secure
+    app.asgi_handler = SecurityHeaders(app.asgi_handler, security_headers(hsts=hsts))
+    return app

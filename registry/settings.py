@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     training_completion_months: int = 24  # Q3
     notice_overdue_days: int = 14  # A8: unacknowledged notices show their age
     cookie_secure: bool = False  # set true behind HTTPS
+    hsts: bool = False  # Strict-Transport-Security on every response (also when cookie_secure)
     metrics_token: str = ""  # bearer token for /metrics from non-loopback clients (empty: none)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)

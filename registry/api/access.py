@@ -412,18 +412,8 @@ INFRA_ACCESS: dict[str, Access] = {
     "HEAD /static/{file_path}": _INFRA,
     **{
         f"GET /schema{suffix}": _INFRA
-        for suffix in (
-            "",
-            "/openapi.json",
-            "/openapi.yaml",
-            "/openapi.yml",
-            "/swagger",
-            "/redoc",
-            "/rapidoc",
-            "/elements",
-            "/oauth2-redirect.html",
-            "/{path}",
-        )
+        # the documentation page rendered from the schema (no CDN scripts), the schema itself
+        for suffix in ("", "/openapi.json", "/openapi.yaml", "/openapi.yml", "/{path}")
     },
 }
 

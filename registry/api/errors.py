@@ -66,12 +66,16 @@ def http_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Respons
     elif isinstance(exc, PermissionDeniedException):
         detail = exc.detail or "Für Ihre Rolle nicht erlaubt"
     if status == 400 and request.url.path.startswith("/api/"):
-        # an unreadable body (malformed JSON, numbers out of range) is invalid input (API.md)
+        # an unparsable body (malformed or too deeply nested JSON, numbers out of range): 400
+        # (API.md "Errors"), saying why
+        message = str(detail) if str(detail).startswith("Der Inhalt") else ""
         return _json(
-            422,
+            400,
             {
-                "detail": "Ungültige Eingabe",
-                "errors": [{"field": "body", "message": "Der Inhalt ist kein lesbares JSON."}],
+                "detail": "Ungültige Anfrage",
+                "errors": [
+                    {"field": "body", "message": message or "Der Inhalt ist kein lesbares JSON."}
+                ],
             },
         )
     if request.url.path.startswith("/api/") or status < 500:

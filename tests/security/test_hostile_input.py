@@ -293,11 +293,13 @@ def test_nul_and_control_characters_are_refused(world: World, bad: str) -> None:
         assert r.status_code == 422, (path, r.status_code, r.text)
 
 
-def test_malformed_json_is_invalid_input(world: World) -> None:
+def test_malformed_json_is_an_unparsable_body(world: World) -> None:
+    # API.md "Errors": 400 unparsable body (was 422 before issue 14), naming the body
     headers = {**world.api.headers("admin"), "content-type": "application/json"}
     for raw in [b"{", b"\xff\xfe", b'{"name": 1e999}', b'{"name": NaN}']:
         r = world.api.client.post("/api/v1/providers", content=raw, headers=headers)
-        assert r.status_code == 422, (raw, r.status_code, r.text)
+        assert r.status_code == 400, (raw, r.status_code, r.text)
+        assert r.json()["errors"][0]["field"] == "body"
 
 
 @pytest.mark.parametrize("radius", [1e308, -1, -1e308, "NaN", "nan", "Infinity", "-inf", 10**400])
