@@ -91,11 +91,21 @@ class _EmbeddedTx:
             raise _translate(exc) from exc
 
 
+def _owner_only(directory: Path) -> None:
+    """Issue 14: the graph's directory 0700 and its files 0600 (ladybug creates them with the
+    process umask; ``registry.context`` also narrows the umask for the files it adds later)."""
+    with contextlib.suppress(OSError):
+        directory.chmod(0o700)
+    for path in directory.rglob("*"):
+        with contextlib.suppress(OSError):
+            path.chmod(0o700 if path.is_dir() else 0o600)
+
+
 class EmbeddedGraph:
     engine = "embedded"
 
     def __init__(self, directory: Path, buffer_pool_mb: int = 512) -> None:
-        directory.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.path = directory / "registry.lbug"
         try:
             self._db = ladybug.Database(
@@ -107,6 +117,7 @@ class EmbeddedGraph:
                     f"Die eingebettete Datenbank {self.path} wird von einem anderen Prozess genutzt."
                 ) from exc
             raise
+        _owner_only(directory)
         self._write_lock = threading.Lock()
         self._commits = 0
         self._local = threading.local()
