@@ -274,7 +274,13 @@ def build_world(api: Api, app: Any, settings: Any) -> World:
         api.post("/api/v1/agreements", agreement_body(partner["id"]), as_="strategist.nord"), 201
     )
     ids["agreement_id"] = agreement["id"]
-    # a visit DRV Nord plans to provider A, whose site it admitted (A16)
+    # a visit DRV Nord plans to provider A, whose site it admitted (A16); a second site of
+    # provider A admitted by DRV Nord keeps that relationship when the matrix revokes the first
+    body = application(
+        ref, "drv-nord", [site("Lübeck A2", "23560")], GROUPS, provider={"id": provider_a}
+    )
+    second = _ok(api.post("/api/v1/applications", body, as_="provider.a"), 201)["id"]
+    _decide(api, second, "officer.nord")
     visit = _ok(
         api.post(
             f"/api/v1/providers/{provider_a}/visits",
@@ -285,6 +291,22 @@ def build_world(api: Api, app: Any, settings: Any) -> World:
     )
     ids["visit_id"] = visit["id"]
     ids["last_year"] = str(clock.today().year - 1)
+    # a joint announcement of DRV Nord naming DRV Bund, which has yet to confirm (A12, N4)
+    announcement = _ok(
+        api.post(
+            "/api/v1/announcements",
+            {
+                "carriers": ["drv-nord", "drv-bund"],
+                "target_groups": GROUPS,
+                "districts": [LUEBECK],
+                "text": "Wir suchen gemeinsam Anbieter für Suchterkrankte in Lübeck.",
+                "open_until": (clock.today() + timedelta(days=30)).isoformat(),
+            },
+            as_="officer.nord",
+        ),
+        201,
+    )
+    ids["announcement_id"] = announcement["id"]
     ids["carrier_id"] = "drv-nord"
     ids["today"] = clock.today().isoformat()
     ids["in_30_days"] = (clock.today() + timedelta(days=30)).isoformat()
