@@ -105,10 +105,6 @@ class ReferenceRepository(Repository):
             return {"carriers": 0, "districts": 0, "postal_places": 0, "target_groups": 0}
         return cast(ReferenceCounts, row)
 
-    def carriers(self) -> list[CarrierRow]:
-        """Every carrier, by id."""
-        return cast(list[CarrierRow], self._rows("reference.carriers"))
-
     def carrier(self, carrier_id: str) -> CarrierRow | None:
         return cast(CarrierRow | None, self._one("reference.get_carrier", id=carrier_id))
 
@@ -120,10 +116,6 @@ class ReferenceRepository(Repository):
             return None
         profile: dict[str, Any] = json.loads(row["profile_json"] or "{}")
         return profile
-
-    def target_groups(self) -> list[TargetGroupRow]:
-        """Every target group, by code."""
-        return cast(list[TargetGroupRow], self._rows("reference.target_groups"))
 
 
 class InMemoryReferenceRepository(ReferenceRepository):
@@ -170,9 +162,6 @@ class InMemoryReferenceRepository(ReferenceRepository):
             "target_groups": len(self.groups),
         }
 
-    def carriers(self) -> list[CarrierRow]:
-        return [self._with_profile(self.carrier_rows[k]) for k in sorted(self.carrier_rows)]
-
     def carrier(self, carrier_id: str) -> CarrierRow | None:
         row = self.carrier_rows.get(carrier_id)
         return None if row is None else self._with_profile(row)
@@ -181,6 +170,3 @@ class InMemoryReferenceRepository(ReferenceRepository):
         profile = self.profiles.get(row["id"])
         text = row["profile_json"] if profile is None else json.dumps(profile, sort_keys=True)
         return {**row, "profile_json": text}
-
-    def target_groups(self) -> list[TargetGroupRow]:
-        return [dict(self.groups[k]) for k in sorted(self.groups)]  # type: ignore[misc]

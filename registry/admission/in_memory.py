@@ -108,9 +108,6 @@ class InMemoryProviderRepository(ProviderRepository):
     def all_sites(self) -> list[SiteRow]:
         return [self._site(s) for s in self.site_rows.values()]
 
-    def all_site_ids(self) -> list[str]:
-        return sorted(self.site_rows)
-
     def admitted_site_ids(self) -> list[str]:
         if self.admissions is None:
             return []
@@ -197,10 +194,6 @@ class InMemoryProviderRepository(ProviderRepository):
             "recorded_at": now,
         }
         self.contract_rows.append((provider_id, contract))
-
-    def contracts(self, provider_id: str) -> list[ContractRow]:
-        found = [dict(c) for p, c in self.contract_rows if p == provider_id]
-        return cast(list[ContractRow], sorted(found, key=lambda c: c["signed_on"]))
 
 
 class InMemoryAdmissionRepository(AdmissionRepository):

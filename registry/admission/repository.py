@@ -443,9 +443,6 @@ class ProviderRepository(Repository):
     def all_sites(self) -> list[SiteRow]:
         return cast(list[SiteRow], self._rows("providers.all_sites"))
 
-    def all_site_ids(self) -> list[str]:
-        return [r["id"] for r in self._rows("providers.all_site_ids")]
-
     def admitted_site_ids(self) -> list[str]:
         """Sites with at least one admission in status admitted, by id."""
         return [r["id"] for r in self._rows("providers.admitted_site_ids")]
@@ -517,7 +514,3 @@ class ProviderRepository(Repository):
             model_contract_version=model_contract_version,
             now=now,
         )
-
-    def contracts(self, provider_id: str) -> list[ContractRow]:
-        """The provider's contracts, by date signed."""
-        return cast(list[ContractRow], self._rows("providers.contracts", provider_id=provider_id))

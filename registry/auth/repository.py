@@ -71,10 +71,6 @@ class UserRepository(Repository):
         if user["provider"]:
             self._rows("users.link_provider", id=user["id"], provider=user["provider"])
 
-    def set_password(self, user_id: str, password_hash: str) -> None:
-        """A new password; the token epoch moves on, so earlier tokens stop working."""
-        self._rows("users.set_password", id=user_id, password_hash=password_hash)
-
     def record_login_failure(self, user_id: str, locked_until: str) -> int:
         """One more failed login (and the lock, ``''`` for none); the count of failures."""
         rows = self._rows("users.record_login_failure", id=user_id, locked_until=locked_until)
@@ -123,11 +119,6 @@ class InMemoryUserRepository(UserRepository):
             "failed_logins": 0,
             "locked_until": "",
         }
-
-    def set_password(self, user_id: str, password_hash: str) -> None:
-        if user_id in self.users:
-            self.users[user_id]["password_hash"] = password_hash
-            self.users[user_id]["token_epoch"] += 1
 
     def record_login_failure(self, user_id: str, locked_until: str) -> int:
         user = self.users.get(user_id)

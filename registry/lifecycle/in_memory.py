@@ -20,7 +20,6 @@ from registry.lifecycle.repository import (
     LifecycleRepository,
     NewTask,
     OpenTask,
-    OpenTaskOfKind,
     PendingContract,
     ProviderApplication,
     StaffTaskState,
@@ -244,10 +243,6 @@ class InMemoryLifecycleRepository(LifecycleRepository):
         t["status"] = "dismissed"
         return True
 
-    def create_task(self, task: NewTask) -> None:
-        stored: dict[str, str] = {k: str(v) for k, v in task.items()}
-        self.tasks[task["id"]] = {**stored, "status": "open"}
-
     def _open(self, t: dict[str, str]) -> OpenTask:
         return cast(OpenTask, {k: t[k] for k in OpenTask.__annotations__})
 
@@ -262,26 +257,6 @@ class InMemoryLifecycleRepository(LifecycleRepository):
             )
         ]
         return [self._open(t) for t in sorted(found, key=lambda t: (t["created_at"], t["id"]))]
-
-    def open_of_kind(self, provider_id: str, kind: str) -> list[OpenTaskOfKind]:
-        return [
-            {
-                "id": t["id"],
-                "carrier": t["carrier"],
-                "rule": t["rule"],
-                "site_id": t["site_id"],
-                "application_id": t["application_id"],
-                "message": t["message"],
-            }
-            for t in self.tasks.values()
-            if t["provider_id"] == provider_id and t["status"] == "open" and t["kind"] == kind
-        ]
-
-    def close_task(self, task_id: str) -> bool:
-        if task_id not in self.tasks:
-            return False
-        self.tasks[task_id]["status"] = "done"
-        return True
 
     # --- Q0 carrier profile
 

@@ -218,33 +218,10 @@ class LifecycleRepository(Repository):
         """Dismiss an open task; False if it was not open."""
         return bool(self._rows("lifecycle.dismiss_task", id=task_id))
 
-    def create_task(self, task: NewTask) -> None:
-        """One task with carrier, provider and application (``tasks.create``)."""
-        self._rows(
-            "tasks.create",
-            id=task["id"],
-            kind=task["kind"],
-            rule=task["rule"],
-            message=task["message"],
-            now=task["created_at"],
-            due_on=task["due_on"],
-            carrier=task["carrier"],
-            provider_id=task["provider_id"],
-            application_id=task["application_id"],
-            site_id=task["site_id"],
-        )
-
     def open_for(self, carrier: str, provider_id: str = "") -> list[OpenTask]:
         """The carrier's open tasks and (with ``provider_id``) the provider's own."""
         rows = self._rows("tasks.open_for", carrier=carrier, provider_id=provider_id)
         return cast(list[OpenTask], rows)
-
-    def open_of_kind(self, provider_id: str, kind: str) -> list[OpenTaskOfKind]:
-        rows = self._rows("tasks.open_of_kind", provider_id=provider_id, kind=kind)
-        return cast(list[OpenTaskOfKind], rows)
-
-    def close_task(self, task_id: str) -> bool:
-        return bool(self._rows("tasks.close", id=task_id))
 
     # --- Q0 carrier profile
 

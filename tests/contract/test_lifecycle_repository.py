@@ -352,14 +352,6 @@ def test_stored_tasks(store: Store) -> None:
     (again,) = store.read().lifecycle.open_for("drv-nord")
     assert (again["id"], again["message"]) == ("tsk-1", "wieder da")
 
-    store.write(
-        lambda r: r.lifecycle.create_task(_task("tsk-2", kind="stale_data", site_id="ste-1"))
-    )
-    (of_kind,) = store.read().lifecycle.open_of_kind("prv-1", "stale_data")
-    assert (of_kind["id"], of_kind["carrier"], of_kind["site_id"]) == ("tsk-2", "drv-nord", "ste-1")
-    assert store.write(lambda r: r.lifecycle.close_task("tsk-2")) is True
-    assert store.read().lifecycle.open_of_kind("prv-1", "stale_data") == []
-
 
 def test_the_carrier_profile_written_here_is_read_as_reference(store: Store) -> None:
     profile = {"contacts": [], "criteria": {"Q5": "advisory"}}

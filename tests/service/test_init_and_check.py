@@ -23,7 +23,7 @@ def test_init_loads_the_reference_data_and_reports_it(tmp_path: Path) -> None:
     assert f"{len(ref.carriers)} Träger" in message
     assert f"{len(ref.districts)} Kreise" in message
     assert f"{len(ref.target_groups)} Zielgruppen" in message
-    assert {c["id"] for c in fake.carriers()} == {c.id for c in ref.carriers}
+    assert set(fake.carrier_rows) == {c.id for c in ref.carriers}
     assert initialise(reg).split(" (")[0] == message.split(" (")[0]  # idempotent
 
 

@@ -2,21 +2,6 @@
 CREATE (e:Event {id: $id, at: $at, actor: $actor, carrier: $carrier, subject_type: $subject_type,
                  subject_id: $subject_id, action: $action, reason: $reason, data: $data})
 
-// name: for_subject
-MATCH (e:Event)
-WHERE e.subject_id = $subject_id
-RETURN e.id AS id, e.at AS at, e.actor AS actor, e.carrier AS carrier, e.action AS action,
-       e.reason AS reason, e.data AS data
-ORDER BY e.at, e.id
-
-// name: for_subjects
-MATCH (e:Event)
-WHERE e.subject_id IN $subject_ids
-RETURN e.id AS id, e.at AS at, e.actor AS actor, e.carrier AS carrier, e.action AS action,
-       e.subject_type AS subject_type, e.subject_id AS subject_id,
-       e.reason AS reason, e.data AS data
-ORDER BY e.at, e.id
-
 // name: link_application
 MATCH (a:Application {id: $subject_id})
 MATCH (e:Event {id: $id})

@@ -36,11 +36,3 @@ WITH n
 MATCH (u:User {id: $user})
 MERGE (u)-[:ACKNOWLEDGED]->(n)
 RETURN n.id AS id
-
-// name: for_subject
-MATCH (n:Notice)
-WHERE n.subject_id = $subject_id
-OPTIONAL MATCH (n)-[:ASSIGNED_TO]->(c:Carrier)
-RETURN n.id AS id, coalesce(c.id, '') AS carrier, n.kind AS kind, n.message AS message,
-       n.created_at AS created_at
-ORDER BY created_at, id

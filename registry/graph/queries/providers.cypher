@@ -113,17 +113,6 @@ CREATE (c)-[:CONTRACTED {id: $id, signed_on: $signed_on,
                          model_contract_version: $model_contract_version,
                          recorded_at: $now}]->(p)
 
-// name: contracts
-MATCH (c:Carrier)-[k:CONTRACTED]->(:Provider {id: $provider_id})
-RETURN k.id AS id, c.id AS carrier, k.signed_on AS signed_on,
-       k.model_contract_version AS model_contract_version, k.recorded_at AS recorded_at
-ORDER BY k.signed_on
-
-// name: all_site_ids
-MATCH (s:Site)
-RETURN s.id AS id
-ORDER BY s.id
-
 // name: admitted_site_ids
 MATCH (s:Site)-[:HAS_ADMISSION]->(m:Admission)
 WHERE m.status = 'admitted'

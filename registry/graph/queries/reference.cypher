@@ -70,16 +70,6 @@ MATCH (p:PostalPlace) WITH carriers, districts, count(p) AS postal_places
 MATCH (t:TargetGroup)
 RETURN carriers, districts, postal_places, count(t) AS target_groups
 
-// name: carriers
-MATCH (c:Carrier)
-RETURN c.id AS id, c.name AS name, c.kind AS kind, c.region AS region, c.profile_json AS profile_json
-ORDER BY c.id
-
 // name: get_carrier
 MATCH (c:Carrier {id: $id})
 RETURN c.id AS id, c.name AS name, c.kind AS kind, c.region AS region, c.profile_json AS profile_json
-
-// name: target_groups
-MATCH (t:TargetGroup)
-RETURN t.code AS code, t.label AS label, t.description AS description
-ORDER BY t.code

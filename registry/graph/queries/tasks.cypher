@@ -1,24 +1,6 @@
 // Stored tasks: (t:Task)-[:ASSIGNED_TO]->(:Carrier) when a carrier's officers own it;
 // (t)-[:CONCERNS]->(:Provider|:Application|:Site) for what it is about (issue 12).
 
-// name: create
-// Carrier, provider and application are given for every task this creates; the optional site
-// comes last so a task without one keeps its other edges.
-CREATE (t:Task {id: $id, kind: $kind, rule: $rule, message: $message,
-                created_at: $now, due_on: $due_on, status: 'open'})
-WITH t
-MATCH (c:Carrier {id: $carrier})
-CREATE (t)-[:ASSIGNED_TO]->(c)
-WITH t
-MATCH (p:Provider {id: $provider_id})
-CREATE (t)-[:CONCERNS]->(p)
-WITH t
-MATCH (a:Application {id: $application_id})
-CREATE (t)-[:CONCERNS]->(a)
-WITH t
-MATCH (s:Site {id: $site_id})
-CREATE (t)-[:CONCERNS]->(s)
-
 // name: open_for
 // The carrier's open tasks, and (with $provider_id) the provider's own that no carrier owns.
 OPTIONAL MATCH (:Carrier {id: $carrier})<-[:ASSIGNED_TO]-(t1:Task)
@@ -40,17 +22,3 @@ RETURN t.id AS id, coalesce(c.id, '') AS carrier, coalesce(p.id, '') AS provider
        coalesce(s.id, '') AS site_id, t.message AS message, t.created_at AS created_at,
        t.due_on AS due_on
 ORDER BY created_at, id
-
-// name: open_of_kind
-MATCH (p:Provider {id: $provider_id})<-[:CONCERNS]-(t:Task)
-WHERE t.status = 'open' AND t.kind = $kind
-OPTIONAL MATCH (t)-[:ASSIGNED_TO]->(c:Carrier)
-OPTIONAL MATCH (t)-[:CONCERNS]->(a:Application)
-OPTIONAL MATCH (t)-[:CONCERNS]->(s:Site)
-RETURN t.id AS id, coalesce(c.id, '') AS carrier, t.rule AS rule, coalesce(s.id, '') AS site_id,
-       coalesce(a.id, '') AS application_id, t.message AS message
-
-// name: close
-MATCH (t:Task {id: $id})
-SET t.status = 'done'
-RETURN t.id AS id

@@ -39,11 +39,6 @@ MATCH (p:Provider {id: $provider})
 MERGE (u)-[:ACTS_FOR]->(p)
 RETURN u.id AS id
 
-// name: set_password
-MATCH (u:User {id: $id})
-SET u.password_hash = $password_hash, u.token_epoch = u.token_epoch + 1
-RETURN u.id AS id
-
 // name: record_login_failure
 MATCH (u:User {id: $id})
 SET u.failed_logins = u.failed_logins + 1, u.locked_until = $locked_until
