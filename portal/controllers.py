@@ -32,7 +32,11 @@ from portal import labels
 from portal.forms import Errors, Form, FormData, field_id, problems_of, value, values
 from portal.session import clear_session, optional_principal, safe_next, set_session
 from registry import notices as notice_service
-from registry.admission.announcements import create_announcement, list_announcements
+from registry.admission.announcements import (
+    confirm_announcement,
+    create_announcement,
+    list_announcements,
+)
 from registry.admission.applications import get_application, list_applications, withdraw_application
 from registry.admission.decisions import admit_follow_on, decide_application, list_follow_ons
 from registry.admission.providers import get_provider, register_provider
@@ -470,6 +474,8 @@ def register_submit(request: AnyRequest, data: Form) -> Response[Any]:
 # --------------------------------------------------------------------------- officer inbox
 
 MESSAGES = {
+    "beteiligung": "Die Beteiligung Ihres Trägers ist bestätigt. Die Bekanntmachung erscheint, "
+    "sobald alle genannten Träger bestätigt haben (Regeln A12, N4).",
     "eingereicht": "Ihr Antrag ist eingereicht.",
     "entschieden": "Die Entscheidung ist gespeichert.",
     "zugelassen": "Die Folgezulassung ist erteilt.",
@@ -1039,7 +1045,8 @@ def announcement_list(
     request: AnyRequest, alle: bool = False, hinweis: str | None = None
 ) -> Template:
     me = _me(request)
-    items = list_announcements(_reg(request), open_only=not alle)
+    confirming = me.carrier if me.role in (OFFICER, STRATEGIST) else None
+    items = list_announcements(_reg(request), open_only=not alle, carrier=confirming)
     items.sort(key=lambda a: a["created_at"], reverse=True)
     return page(
         request,
@@ -1048,8 +1055,21 @@ def announcement_list(
         items=items,
         show_all=alle,
         may_publish=me.role in (OFFICER, STRATEGIST),
+        my_carrier=confirming or "",
         message=_message(hinweis),
     )
+
+
+@post(
+    "/announcements/{announcement_id:str}/confirm",
+    guards=[allow(OFFICER, STRATEGIST)],
+    status_code=200,
+    sync_to_thread=True,
+)
+def announcement_confirm(request: AnyRequest, announcement_id: str) -> Response[Any]:
+    """A12, N4: a named carrier confirms its part; the last confirmation publishes it."""
+    confirm_announcement(_reg(request), _me(request), announcement_id)
+    return see_other("/announcements?hinweis=beteiligung")
 
 
 def _announcement_form(
@@ -1512,6 +1532,7 @@ _ROUTES: list[Any] = [
     notice_list,
     notice_acknowledge,
     announcement_list,
+    announcement_confirm,
     announcement_new,
     announcement_create,
     search_page,

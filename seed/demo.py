@@ -43,7 +43,7 @@ from enum import StrEnum
 from typing import Any
 
 from registry import clock, ids
-from registry.admission.announcements import create_announcement
+from registry.admission.announcements import confirm_announcement, create_announcement
 from registry.admission.applications import get_application, withdraw_application
 from registry.admission.decisions import admit_follow_on, decide_application, list_follow_ons
 from registry.admission.providers import register_provider
@@ -428,6 +428,10 @@ def _create_announcements(demo: DemoRun) -> None:
                 }
             ).model_dump()
             created = create_announcement(demo.reg, demo.strategist(author), body)
+            # rule N4: each other named carrier confirms before the announcement is published
+            for other in partners:
+                if other != author:
+                    confirm_announcement(demo.reg, demo.strategist(other), created["id"])
         demo.announcements.append(
             _Announcement(created["id"], district.state, tuple(groups), until_ago, created_ago)
         )

@@ -360,6 +360,7 @@ class InMemoryAdmissionRepository(AdmissionRepository):
         self.announcement_rows[ann["id"]] = {
             "id": ann["id"],
             "carriers": sorted(set(ann["carriers"])),
+            "pending": sorted(set(ann["carriers"]) - {ann["confirmed_carrier"]}),
             "target_groups": sorted(set(ann["target_groups"])),
             "districts": sorted(set(ann["districts"])),
             "state": ann["state"],
@@ -370,14 +371,22 @@ class InMemoryAdmissionRepository(AdmissionRepository):
 
     def announcements(self, *, open_on: str = "") -> list[AnnouncementRow]:
         found = [
-            cast(AnnouncementRow, dict(a))
+            cast(AnnouncementRow, {**a, "pending": list(a["pending"])})
             for a in self.announcement_rows.values()
             if not open_on or a["open_until"] >= open_on
         ]
         return sorted(found, key=lambda a: (a["open_until"], a["id"]))
 
     def announcement_exists(self, announcement_id: str) -> bool:
-        return announcement_id in self.announcement_rows
+        found = self.announcement_rows.get(announcement_id)
+        return found is not None and not found["pending"]
+
+    def confirm_announcement(self, announcement_id: str, carrier: str) -> bool:
+        found = self.announcement_rows.get(announcement_id)
+        if found is None or carrier not in found["carriers"]:
+            return False
+        found["pending"] = [c for c in found["pending"] if c != carrier]
+        return True
 
 
 def admission_fakes(

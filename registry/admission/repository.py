@@ -103,7 +103,9 @@ class FollowOnRow(TypedDict):
 
 
 class NewAnnouncement(TypedDict):
-    """A12: an announcement as published; ``state`` '' unless it covers a whole state."""
+    """A12: an announcement as written; ``state`` '' unless it covers a whole state. Of its
+    ``carriers`` only ``confirmed_carrier`` (the author's) has confirmed; it is published once
+    every other one has (rule N4)."""
 
     id: str
     carriers: list[str]
@@ -114,11 +116,15 @@ class NewAnnouncement(TypedDict):
     open_until: str
     now: str
     created_by: str
+    confirmed_carrier: str
 
 
 class AnnouncementRow(TypedDict):
+    """``pending``: the named carriers that have yet to confirm (none: published)."""
+
     id: str
     carriers: list[str]
+    pending: list[str]
     target_groups: list[str]
     districts: list[str]
     state: str
@@ -378,7 +384,10 @@ class AdmissionRepository(Repository):
         )
         if ann["carriers"]:
             self._rows(
-                "admission.link_announcement_carriers", id=ann["id"], carriers=ann["carriers"]
+                "admission.link_announcement_carriers",
+                id=ann["id"],
+                carriers=ann["carriers"],
+                confirmed_carrier=ann["confirmed_carrier"],
             )
         if ann["target_groups"]:
             self._rows(
@@ -398,7 +407,15 @@ class AdmissionRepository(Repository):
         return cast(list[AnnouncementRow], self._rows("admission.announcements", today=open_on))
 
     def announcement_exists(self, announcement_id: str) -> bool:
-        return self._one("admission.get_announcement", id=announcement_id) is not None
+        """Whether the announcement exists and is published (every named carrier confirmed)."""
+        row = self._one("admission.get_announcement", id=announcement_id)
+        return row is not None and int(row["pending"] or 0) == 0
+
+    def confirm_announcement(self, announcement_id: str, carrier: str) -> bool:
+        """The carrier confirms its part in the announcement (A12, N4); False if not named."""
+        return bool(
+            self._rows("admission.confirm_announcement", id=announcement_id, carrier=carrier)
+        )
 
 
 # --------------------------------------------------------------------------- providers

@@ -219,6 +219,13 @@ API_ACCESS: dict[str, Access] = {
     "POST /api/v1/admissions/{site_id}/review": _a(OFFICER, Scope.CARRIER),
     "POST /api/v1/announcements": _a(OFFICER | STRATEGIST),
     "GET /api/v1/announcements": _a(ALL_ROLES),
+    "POST /api/v1/announcements/{announcement_id}/confirm": _a(
+        OFFICER | STRATEGIST,
+        Scope.CARRIER,
+        federal_sees=True,
+        note="a carrier named on the announcement confirms its part (A12, N4); the matrix's "
+        "names DRV Nord and DRV Bund; others get 404",
+    ),
     "GET /api/v1/notices": _a(NOTICE_READERS),
     "POST /api/v1/notices/{notice_id}/acknowledge": _a(
         NOTICE_READERS,
@@ -335,6 +342,9 @@ PORTAL_ACCESS: dict[str, Access] = {
         "POST /api/v1/notices/{notice_id}/acknowledge"
     ],
     "GET /announcements": _a(ALL_ROLES),
+    "POST /announcements/{announcement_id}/confirm": API_ACCESS[
+        "POST /api/v1/announcements/{announcement_id}/confirm"
+    ],
     "GET /announcements/new": _a(OFFICER | STRATEGIST),
     "POST /announcements/new": _a(OFFICER | STRATEGIST),
     "GET /search": _a(frozenset({Role.CASE_MANAGER, Role.DIRECTORY_READER})),

@@ -245,7 +245,31 @@ class AnnouncementController(Controller):
         request: Request[Any, Any, Any],
         open: bool = True,  # noqa: A002
     ) -> list[Json]:
-        return announcements.list_announcements(registry_of(request), open_only=open)
+        return announcements.list_announcements(
+            registry_of(request), open_only=open, carrier=_confirming_carrier(request.user)
+        )
+
+    @post(
+        "/{announcement_id:str}/confirm",
+        operation_id="confirmAnnouncement",
+        status_code=200,
+        guards=[allow(OFFICER, Role.NETWORK_STRATEGIST)],
+        sync_to_thread=True,
+        description="Rules A12, N4: a named carrier confirms its part; the announcement is "
+        "published once every named carrier has. 404 for a carrier not named on it.",
+    )
+    def confirm(self, request: Request[Any, Any, Any], announcement_id: str) -> Json:
+        return announcements.confirm_announcement(
+            registry_of(request), request.user, announcement_id
+        )
+
+
+def _confirming_carrier(principal: Any) -> str | None:
+    """The carrier whose unconfirmed announcements the caller sees (its officers and
+    strategists confirm them, A12/N4); None: published ones only."""
+    if principal.role in (OFFICER, Role.NETWORK_STRATEGIST):
+        return str(principal.carrier) if principal.carrier else None
+    return None
 
 
 class NoticeController(Controller):

@@ -143,6 +143,7 @@ def test_lists_and_dates_as_strings_round_trip(graph: GraphStore) -> None:
                 "open_until": "2027-01-31",
                 "now": "2026-11-25T10:00:00+00:00",
                 "created_by": "usr-1",
+                "confirmed_carrier": "drv-nord",
             }
         )
     )
@@ -152,3 +153,12 @@ def test_lists_and_dates_as_strings_round_trip(graph: GraphStore) -> None:
     assert [sorted(r["carriers"]) for r in open_rows] == [["drv-bund", "drv-nord"]]
     assert [r["open_until"] for r in open_rows] == ["2027-01-31"]
     assert closed_rows == []
+    # A12 with N4: the author's carrier has confirmed, DRV Bund not yet; published once it has
+    assert [r["pending"] for r in open_rows] == [["drv-bund"]]
+    assert not AdmissionRepository(graph).announcement_exists("ann-1")
+    assert not graph.write(
+        lambda tx: AdmissionRepository(tx).confirm_announcement("ann-1", "drv-hessen")
+    )
+    assert graph.write(lambda tx: AdmissionRepository(tx).confirm_announcement("ann-1", "drv-bund"))
+    assert graph.read("admission.announcements", today="")[0]["pending"] == []
+    assert AdmissionRepository(graph).announcement_exists("ann-1")

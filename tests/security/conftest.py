@@ -291,6 +291,22 @@ def build_world(api: Api, app: Any, settings: Any) -> World:
     )
     ids["visit_id"] = visit["id"]
     ids["last_year"] = str(clock.today().year - 1)
+    # a joint announcement of DRV Nord naming DRV Bund, which has yet to confirm (A12, N4)
+    announcement = _ok(
+        api.post(
+            "/api/v1/announcements",
+            {
+                "carriers": ["drv-nord", "drv-bund"],
+                "target_groups": GROUPS,
+                "districts": [LUEBECK],
+                "text": "Wir suchen gemeinsam Anbieter für Suchterkrankte in Lübeck.",
+                "open_until": (clock.today() + timedelta(days=30)).isoformat(),
+            },
+            as_="officer.nord",
+        ),
+        201,
+    )
+    ids["announcement_id"] = announcement["id"]
     ids["carrier_id"] = "drv-nord"
     ids["today"] = clock.today().isoformat()
     ids["in_30_days"] = (clock.today() + timedelta(days=30)).isoformat()

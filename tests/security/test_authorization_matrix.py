@@ -43,6 +43,7 @@ PARAM_OBJECT = {
     "carrier_id": "carrier_id",
     "partner_id": "partner_id",
     "agreement_id": "agreement_id",
+    "announcement_id": "announcement_id",
     "visit_id": "visit_id",
     "year": "last_year",
     "command": "carrier_id",

@@ -8,7 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from registry.admission.announcements import create_announcement, list_announcements
+from registry.admission.announcements import (
+    confirm_announcement,
+    create_announcement,
+    list_announcements,
+)
 from registry.admission.site_admissions import change_site_admission
 from registry.auth import Principal, Role
 from registry.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -55,6 +59,11 @@ def test_announcements_are_published_and_listed_while_open(tmp_path: Path) -> No
     # rule A12: carriers publish; providers see the open ones
     created = create_announcement(w.reg, strategist, body)
     assert created["carriers"] == ["drv-bund", "drv-nord"] and created["open"] is True
+    # rule N4: DRV Bund is named, and confirms before the announcement is published
+    assert (created["published"], created["pending"]) == (False, ["drv-bund"])
+    assert list_announcements(w.reg, open_only=True) == []
+    bund = Principal("u-st-bund", "strategist.bund", Role.NETWORK_STRATEGIST, "drv-bund")
+    assert confirm_announcement(w.reg, bund, created["id"])["published"] is True
     assert [a["id"] for a in list_announcements(w.reg, open_only=True)] == [created["id"]]
     # an application may name it (A12); an unknown one is refused
     provider = w.add_provider()

@@ -221,12 +221,19 @@ WITH n
 MATCH (u:User {id: $created_by})
 CREATE (u)-[:AUTHORED]->(n)
 
+// Rule A12 with N4: the author's carrier joins confirmed; every other named carrier joins
+// unconfirmed until one of its officers or strategists confirms (admission.confirm_announcement).
 // name: link_announcement_carriers
 MATCH (n:Announcement {id: $id})
 UNWIND $carriers AS cid
 MATCH (c:Carrier {id: cid})
 MERGE (c)-[j:JOINS]->(n)
-ON CREATE SET j.confirmed = true
+ON CREATE SET j.confirmed = CASE WHEN cid = $confirmed_carrier THEN true ELSE false END
+
+// name: confirm_announcement
+MATCH (c:Carrier {id: $carrier})-[j:JOINS]->(n:Announcement {id: $id})
+SET j.confirmed = true
+RETURN n.id AS id
 
 // name: link_announcement_target_groups
 MATCH (n:Announcement {id: $id})
@@ -251,19 +258,26 @@ MATCH (n:Announcement)
 WHERE $today = '' OR n.open_until >= $today
 OPTIONAL MATCH (c:Carrier)-[:JOINS]->(n)
 WITH n, collect(c.id) AS carriers
+OPTIONAL MATCH (u:Carrier)-[uj:JOINS]->(n)
+WHERE uj.confirmed = false
+WITH n, carriers, collect(u.id) AS pending
 OPTIONAL MATCH (n)-[:SEEKS]->(t:TargetGroup)
-WITH n, carriers, collect(t.code) AS target_groups
+WITH n, carriers, pending, collect(t.code) AS target_groups
 OPTIONAL MATCH (n)-[:COVERS]->(d:District)
-WITH n, carriers, target_groups, collect(d.key) AS districts
+WITH n, carriers, pending, target_groups, collect(d.key) AS districts
 OPTIONAL MATCH (n)-[:COVERS]->(s:State)
-WITH n, carriers, target_groups, districts, coalesce(min(s.name), '') AS state
-RETURN n.id AS id, carriers, target_groups, districts, state, n.text AS text,
+WITH n, carriers, pending, target_groups, districts, coalesce(min(s.name), '') AS state
+RETURN n.id AS id, carriers, pending, target_groups, districts, state, n.text AS text,
        n.open_until AS open_until, n.created_at AS created_at
 ORDER BY open_until, id
 
+// An announcement and the carriers named on it that have yet to confirm (A12: published once
+// none is left).
 // name: get_announcement
 MATCH (n:Announcement {id: $id})
-RETURN n.id AS id, n.open_until AS open_until
+OPTIONAL MATCH (u:Carrier)-[uj:JOINS]->(n)
+WHERE uj.confirmed = false
+RETURN n.id AS id, n.open_until AS open_until, count(u) AS pending
 
 // name: all_admissions
 MATCH (s:Site)-[:HAS_ADMISSION]->(m:Admission)-[:FOR_GROUP]->(t:TargetGroup)
