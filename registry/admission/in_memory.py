@@ -167,13 +167,6 @@ class InMemoryProviderRepository(ProviderRepository):
         cm.update(name=name, data=data, changed_at=now)
         return True
 
-    def remove_case_manager(self, cm_id: str, *, provider_id: str, now: str) -> bool:
-        cm = self._active_cm(cm_id, provider_id)
-        if cm is None:
-            return False
-        cm.update(active=False, changed_at=now)
-        return True
-
     # -- contracts --------------------------------------------------------------------------
 
     def create_contract(

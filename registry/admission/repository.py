@@ -504,12 +504,6 @@ class ProviderRepository(Repository):
             )
         )
 
-    def remove_case_manager(self, cm_id: str, *, provider_id: str, now: str) -> bool:
-        """The case manager leaves (kept, inactive); False if not an active one of theirs."""
-        return bool(
-            self._rows("providers.remove_case_manager", id=cm_id, provider_id=provider_id, now=now)
-        )
-
     # -- contracts (A13) --------------------------------------------------------------------
 
     def create_contract(

@@ -99,12 +99,6 @@ WHERE c.active = true
 SET c.name = $name, c.data = $data, c.changed_at = $now
 RETURN c.id AS id
 
-// name: remove_case_manager
-MATCH (:Provider {id: $provider_id})-[:EMPLOYS]->(c:CaseManager {id: $id})
-WHERE c.active = true
-SET c.active = false, c.changed_at = $now
-RETURN c.id AS id
-
 // name: create_contract
 // A13: the contract is the relationship between the carrier and the provider it admitted.
 MATCH (c:Carrier {id: $carrier})
