@@ -146,6 +146,7 @@ def case_manager_body(form: FormData, i: int) -> dict[str, Any]:
         _optional(form, f"{p}.{field}", cm, field)
     for field in ("training_started_on", "joined_on"):
         cm[field] = value(form, f"{p}.{field}") or None
+    cm["introduction_confirmed"] = checked(form, f"{p}.introduction_confirmed")
     return cm
 
 
@@ -202,5 +203,5 @@ def anchors(sites: int, cms: int, concept_codes: list[str]) -> set[str]:
         names |= {p, f"{p}.name", f"{p}.degree", f"{p}.certificates", f"{p}.languages"}
         names |= {f"{p}.{f}" for f in CM_NUMBERS}
         names |= {f"{p}.training_started_on", f"{p}.joined_on", f"{p}.target_groups"}
-        names |= {f"{p}.competence_evidence"}
+        names |= {f"{p}.competence_evidence", f"{p}.introduction_confirmed"}
     return names

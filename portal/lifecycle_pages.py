@@ -17,7 +17,17 @@ from litestar.response import Template
 from pydantic import ValidationError
 
 from portal import labels
-from portal.forms import Errors, Form, FormData, codes, number, problems_of, value, values
+from portal.forms import (
+    Errors,
+    Form,
+    FormData,
+    checked,
+    codes,
+    number,
+    problems_of,
+    value,
+    values,
+)
 from registry.api.security import allow
 from registry.auth import Principal, Role
 from registry.errors import Conflict, InvalidInput, NotFound, Problem
@@ -412,6 +422,7 @@ def cm_body(form: FormData, prefix: str = PREFIX) -> dict[str, Any]:
         body[key] = number(form, f"{prefix}.{key}") or 0
     for key in CM_DATES:
         body[key] = value(form, f"{prefix}.{key}") or None
+    body["introduction_confirmed"] = checked(form, f"{prefix}.introduction_confirmed")
     body["certificates"] = values(form, f"{prefix}.certificates")
     body["target_groups"] = values(form, f"{prefix}.target_groups")
     body["languages"] = codes(value(form, f"{prefix}.languages")) or ["de"]
@@ -425,6 +436,7 @@ def cm_form(cm: Mapping[str, Any], prefix: str = PREFIX) -> dict[str, Any]:
     for key in CM_NUMBERS:
         n = cm.get(key)
         form[f"{prefix}.{key}"] = "" if not n else labels.de_number(n)
+    form[f"{prefix}.introduction_confirmed"] = "on" if cm.get("introduction_confirmed") else ""
     form[f"{prefix}.certificates"] = list(cm.get("certificates") or [])
     form[f"{prefix}.target_groups"] = list(cm.get("target_groups") or [])
     form[f"{prefix}.languages"] = ", ".join(cm.get("languages") or ["de"])
@@ -433,7 +445,15 @@ def cm_form(cm: Mapping[str, Any], prefix: str = PREFIX) -> dict[str, Any]:
 
 def _cm_anchors(prefix: str = PREFIX) -> set[str]:
     names = {prefix, "staff"}
-    for key in (*CM_TEXT, *CM_NUMBERS, *CM_DATES, "certificates", "target_groups", "languages"):
+    for key in (
+        *CM_TEXT,
+        *CM_NUMBERS,
+        *CM_DATES,
+        "certificates",
+        "target_groups",
+        "languages",
+        "introduction_confirmed",
+    ):
         names.add(f"{prefix}.{key}")
     return names
 

@@ -144,6 +144,7 @@ def case_manager_facts(data: Mapping[str, Any], cm_id: str | None = None) -> Cas
         joined_on=day(data.get("joined_on")),
         target_groups=frozenset(data.get("target_groups") or ()),
         competence_evidence=str(data.get("competence_evidence") or ""),
+        introduction_confirmed=bool(data.get("introduction_confirmed")),
     )
 
 

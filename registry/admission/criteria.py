@@ -17,8 +17,9 @@ Qualification (Q2–Q4), *(design decisions)*:
   law) and a recognised case-management certificate is held (``drv-curriculum``,
   ``case-manager-dgcc``, ``case-manager-dgcc-participation``, ``disability-manager-dguv``).
 * **Provisionally qualified**: nothing is missing, but the officer must judge something: path B
-  (Q4), a ``comparable`` certificate, or case-management training started within 12 months of
-  joining and not yet overdue.
+  (Q4), a ``comparable`` certificate, a new case manager (joined less than 12 months ago) whose
+  training has not started yet, or case-management training started and not yet overdue
+  (Rahmenkonzept §4.1).
 * Everyone else is **not qualified**. A path A degree is judged by path A only (no fallback to
   path B). The case-management qualification is required on both paths (Rahmenkonzept §4.1,
   §5.2). Path B's 240-unit requirement is waived for holders of ``case-manager-dgcc``,
@@ -419,7 +420,15 @@ def assess_case_manager(
 def _training(
     cm: CaseManagerFacts, f: str, today: date, periods: Periods, add: Callable[..., None]
 ) -> None:
-    """Q3: no certificate: in-training exception (advisory) or missing (blocking)."""
+    """Q3: no certificate yet (Rahmenkonzept §4.1, docs/rules.md Q3).
+
+    * Training not started, joined less than ``training_start_months`` ago: advisory, with the
+      date by which the training must start and whether the provider confirms the intensive
+      introduction (recommended in a tandem); new staff may work before the training.
+    * Training started: advisory, with the date by which it must be completed
+      (``training_completion_months`` after its start); past that date it is blocking.
+    * Not started and joined ``training_start_months`` or more ago, or no joining date: blocking.
+    """
     who = cm.name
     missing = (
         f"{who}: Es fehlt eine Fallmanagement-Qualifikation (DRV-Weiterbildung »Fallmanagement "
@@ -427,30 +436,45 @@ def _training(
         "Manager*in oder vergleichbar)."
     )
     start = cm.training_started_on
+    latest_start = add_months(cm.joined_on, periods.training_start_months) if cm.joined_on else None
     if start is None or start > today:
-        add("Q3", "cm-qualification-missing", B, missing, f"{f}.certificates")
-        return
-    if cm.joined_on is None:
-        add(
-            "Q3",
-            "cm-training-join-date-missing",
-            B,
-            f"{who}: Weiterbildung begonnen am {_de(start)}, aber das Eintrittsdatum fehlt; "
-            "ohne es lässt sich die Ausnahme für Personen in Weiterbildung nicht prüfen.",
-            f"{f}.joined_on",
-        )
-        return
-    latest_start = add_months(cm.joined_on, periods.training_start_months)
-    if start > latest_start:
-        add(
-            "Q3",
-            "cm-training-started-late",
-            B,
-            f"{who}: Die Fallmanagement-Weiterbildung begann am {_de(start)}, später als "
-            f"{periods.training_start_months} Monate nach dem Eintritt ({_de(cm.joined_on)}); "
-            "die Qualifikation fehlt.",
-            f"{f}.training_started_on",
-        )
+        if latest_start is None:
+            add(
+                "Q3",
+                "cm-qualification-missing",
+                B,
+                missing + " Ohne Eintrittsdatum lässt sich die Übergangszeit für neue "
+                "Mitarbeitende nicht prüfen.",
+                f"{f}.certificates",
+            )
+        elif today < latest_start:
+            introduction = (
+                "Der Anbieter bestätigt die intensive Einführung (empfohlen im Tandem)."
+                if cm.introduction_confirmed
+                else "Der Anbieter hat die intensive Einführung (empfohlen im Tandem) nicht "
+                "bestätigt."
+            )
+            add(
+                "Q3",
+                "cm-training-not-yet-started",
+                A,
+                f"{who}: Neu seit {_de(cm.joined_on or today)} und noch ohne "
+                "Fallmanagement-Qualifikation; die Weiterbildung muss spätestens am "
+                f"{_de(latest_start)} beginnen. {introduction}",
+                f"{f}.introduction_confirmed",
+                due_on=latest_start,
+            )
+        else:
+            add(
+                "Q3",
+                "cm-qualification-missing",
+                B,
+                missing + f" Seit dem Eintritt ({_de(cm.joined_on or today)}) sind mehr als "
+                f"{periods.training_start_months} Monate vergangen, ohne dass die Weiterbildung "
+                "begonnen hat.",
+                f"{f}.certificates",
+                due_on=latest_start,
+            )
         return
     due = add_months(start, periods.training_completion_months)
     if today > due:
@@ -464,12 +488,18 @@ def _training(
             due_on=due,
         )
         return
+    late = (
+        f" Sie begann später als {periods.training_start_months} Monate nach dem Eintritt "
+        f"({_de(cm.joined_on)})."
+        if cm.joined_on is not None and latest_start is not None and start > latest_start
+        else ""
+    )
     add(
         "Q3",
         "cm-training-in-progress",
         A,
         f"{who}: Fallmanagement-Weiterbildung läuft seit {_de(start)}; der Abschluss ist bis "
-        f"{_de(due)} nachzuweisen.",
+        f"{_de(due)} nachzuweisen.{late}",
         f"{f}.training_started_on",
         due_on=due,
     )

@@ -245,6 +245,7 @@ class CaseManagerFacts:
     target_groups: frozenset[str] = frozenset()  # requested groups it has competence for (Q8)
     competence_evidence: str = ""
     id: str | None = None
+    introduction_confirmed: bool = False  # Q3: the provider confirms the intensive introduction
 
     @property
     def key(self) -> str:

@@ -99,6 +99,7 @@ class CaseManagerIn(Strict):
     languages: Annotated[list[LanguageCode], Field(max_length=40)] = ["de"]
     training_started_on: date | None = None
     joined_on: date | None = None
+    introduction_confirmed: bool = False
     target_groups: Annotated[list[Code], Field(max_length=20)] = []
     competence_evidence: OptLongText = ""
 
@@ -114,6 +115,7 @@ class CaseManagerPatch(Strict):
     languages: Annotated[list[LanguageCode], Field(max_length=40)] | None = None
     training_started_on: date | None = None
     joined_on: date | None = None
+    introduction_confirmed: bool | None = None
     target_groups: Annotated[list[Code], Field(max_length=20)] | None = None
     competence_evidence: OptLongText | None = None
 

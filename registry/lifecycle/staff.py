@@ -43,6 +43,7 @@ CASE_MANAGER_FIELDS = (
     "languages",
     "training_started_on",
     "joined_on",
+    "introduction_confirmed",
     "target_groups",
     "competence_evidence",
 )

@@ -258,16 +258,71 @@ def test_training_started_within_twelve_months_is_advisory_with_due_date() -> No
     assert "15.09.2027" in finding.message
 
 
-def test_training_started_late_is_blocking() -> None:
-    # rule Q3
+def test_training_started_late_is_still_advisory_and_says_so() -> None:
+    # rule Q3: whoever started the training is advisory with its completion date (§4.1)
     ben = cm(
         "Ben",
         certificates=frozenset(),
         joined_on=date(2024, 1, 1),
         training_started_on=date(2025, 6, 1),
     )
-    finding = only(check(app(case_managers=(cm(), ben))), "cm-training-started-late")
+    finding = only(check(app(case_managers=(cm(), ben))), "cm-training-in-progress")
+    assert finding.severity is Severity.ADVISORY
+    assert finding.due_on == date(2027, 6, 1)
+    assert "später als 12 Monate" in finding.message
+
+
+def test_new_staff_without_training_is_advisory_with_the_latest_start() -> None:
+    # rule Q3: joined less than 12 months ago, training not started (Rahmenkonzept §4.1)
+    ben = cm("Ben", certificates=frozenset(), joined_on=date(2025, 9, 1))
+    finding = only(check(app(case_managers=(cm(), ben))), "cm-training-not-yet-started")
+    assert finding.severity is Severity.ADVISORY
+    assert finding.due_on == date(2026, 9, 1)
+    assert "01.09.2026" in finding.message
+    assert "nicht bestätigt" in finding.message
+    assert finding.field == "case_managers[1].introduction_confirmed"
+
+
+def test_new_staff_with_confirmed_introduction_says_so() -> None:
+    # rule Q3: the provider confirms the intensive introduction (tandem)
+    ben = cm(
+        "Ben", certificates=frozenset(), joined_on=date(2025, 9, 1), introduction_confirmed=True
+    )
+    finding = only(check(app(case_managers=(cm(), ben))), "cm-training-not-yet-started")
+    assert "bestätigt die intensive Einführung" in finding.message
+
+
+def test_new_staff_counts_provisionally_for_two_case_managers() -> None:
+    # rule Q3, rule Q2: a new hire is provisional, so Q2 is advisory, not blocking
+    ben = cm("Ben", certificates=frozenset(), joined_on=date(2025, 12, 1))
+    findings = check(app(case_managers=(cm(), ben)))
+    assert {f.code for f in findings} == {
+        "cm-training-not-yet-started",
+        "qualified-count-provisional",
+    }
+    assert all(f.severity is Severity.ADVISORY for f in findings)
+
+
+def test_staff_joined_twelve_months_ago_without_training_is_blocking() -> None:
+    # rule Q3: joined 12 or more months ago and not started: blocking
+    ben = cm("Ben", certificates=frozenset(), joined_on=date(2025, 6, 1))
+    finding = only(check(app(case_managers=(cm(), ben))), "cm-qualification-missing")
     assert finding.severity is Severity.BLOCKING
+    assert finding.due_on == date(2026, 6, 1)
+
+
+def test_staff_without_joining_date_or_training_is_blocking() -> None:
+    # rule Q3: without a joining date the grace period cannot apply
+    ben = cm("Ben", certificates=frozenset(), joined_on=None)
+    assert only(check(app(case_managers=(cm(), ben))), "cm-qualification-missing").severity is (
+        Severity.BLOCKING
+    )
+
+
+def test_a_new_hire_opens_no_staff_task() -> None:
+    # rule Q3, rule A15: an advisory new-hire finding is no blocking re-check finding
+    ben = cm("Ben", certificates=frozenset(), joined_on=date(2026, 3, 1))
+    assert recheck_staff((cm(), ben), ("addiction",), [], TODAY) == []
 
 
 def test_training_past_its_due_date_is_blocking() -> None:
