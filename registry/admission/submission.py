@@ -190,7 +190,16 @@ def submit_application(
             problems.append(
                 Problem("provider.id", "Ein Anbieter stellt Anträge nur für sich selbst.", "A1")
             )
-    elif principal.role is not Role.ADMISSIONS_OFFICER:
+    elif principal.role is Role.ADMISSIONS_OFFICER:
+        if receiving != principal.carrier:
+            problems.append(
+                Problem(
+                    "receiving_carrier",
+                    "Einen Papierantrag nimmt die Zulassungsstelle nur für den eigenen Träger an.",
+                    "A1",
+                )
+            )
+    else:
         raise Forbidden("Anträge stellen Anbieter oder die Zulassungsstelle (Papierantrag).")
     provider: dict[str, Any]
     if existing_provider:
@@ -229,11 +238,20 @@ def submit_application(
         if domain_problems:
             raise InvalidInput([Problem(p.field, p.message, p.rule) for p in domain_problems])
         lead = workflow.determine_lead(receiving, ref.carrier(receiving).kind, facts_of_sites)
+    first_application = not existing_provider
     if existing_provider:
+        provider_admissions = reg.repo(AdmissionRepository).admissions_of_provider(provider["id"])
         existing = {
             (a["site_id"], a["target_group"]): AdmissionStatus(a["status"])
-            for a in reg.repo(AdmissionRepository).admissions_of_provider(provider["id"])
+            for a in provider_admissions
         }
+        # A provider registered without an application files its first one itself: that one
+        # creates its staff list. Nothing else does (the staff endpoints run A15).
+        first_application = (
+            principal.role is Role.PROVIDER
+            and not provider_admissions
+            and not reg.repo(ProviderRepository).case_managers(provider["id"])
+        )
         with rules:
             add_problems = workflow.check_additions(
                 [(s.id, g) for s in facts_of_sites for g in facts.target_groups], existing
@@ -300,7 +318,8 @@ def submit_application(
                     },
                     now=now.isoformat(),
                 )
-        sync_case_managers(providers, provider["id"], data["case_managers"])
+        if first_application:
+            create_staff_list(providers, provider["id"], data["case_managers"])
         admissions.create_application(
             {
                 "id": application_id,
@@ -356,26 +375,20 @@ def submit_application(
     return get_application(reg, principal, application_id, _skip_scope=True)
 
 
-def sync_case_managers(
+def create_staff_list(
     providers: ProviderRepository, provider_id: str, case_managers: Sequence[Mapping[str, Any]]
 ) -> None:
-    """The provider's current staff gains the case managers named in an application."""
-    current = {r["name"]: r["id"] for r in providers.case_managers(provider_id)}
+    """A provider's first application creates its staff list from the case managers it names.
+
+    Later applications (and every paper application for an existing provider) keep their staff
+    as that application's record only: the live staff list changes through the provider's staff
+    endpoints, which run A15 (issue 14, finding 3)."""
+    now = clock.now_iso()
     for cm in case_managers:
-        payload = json.dumps(cm, ensure_ascii=False, sort_keys=True)
-        if cm["name"] in current:
-            providers.update_case_manager(
-                current[cm["name"]],
-                provider_id=provider_id,
-                name=cm["name"],
-                data=payload,
-                now=clock.now_iso(),
-            )
-        else:
-            providers.create_case_manager(
-                new_id("cm"),
-                provider_id=provider_id,
-                name=cm["name"],
-                data=payload,
-                now=clock.now_iso(),
-            )
+        providers.create_case_manager(
+            new_id("cm"),
+            provider_id=provider_id,
+            name=cm["name"],
+            data=json.dumps(cm, ensure_ascii=False, sort_keys=True),
+            now=now,
+        )

@@ -215,3 +215,53 @@ def test_a_provider_registers_itself_with_its_first_user_and_gets_no_admission(
     # officers and admins create providers; nobody else
     with pytest.raises(Forbidden):
         register_provider(w.reg, CASE_MANAGER, data)
+
+
+def test_a_paper_application_names_the_officers_own_carrier_and_leaves_live_staff(
+    tmp_path: Path,
+) -> None:
+    # issue 14, finding 3: an officer files for its own carrier only (A1), and an application
+    # for an existing provider keeps its staff as its own record; the live staff list changes
+    # only through the provider's staff endpoints (A15)
+    from tests.api.helpers import case_manager
+
+    w = world(tmp_path)
+    provider = w.add_provider()
+    groups = ["addiction"]
+    first = w.submit(provider, "drv-nord", [site("Lübeck", "23556")], groups)
+    pid = provider.provider or ""
+    staff = w.providers.case_managers(pid)
+    assert sorted(c["name"] for c in staff) == ["Anna Beispiel", "Bernd Muster"]  # first: creates
+    changed = case_manager("Anna Beispiel", groups, degree="other", counselling_years=0)
+    injected = case_manager("Eingeschleust", groups)
+    with pytest.raises(InvalidInput) as bad:
+        w.submit(
+            OFFICER_HESSEN,
+            "drv-nord",
+            [site("Kiel", "24103")],
+            groups,
+            provider={"id": pid},
+            case_managers=[changed, injected],
+        )
+    assert [(p.field, p.rule) for p in bad.value.problems] == [("receiving_carrier", "A1")]
+    paper = w.submit(
+        OFFICER_HESSEN,
+        "drv-hessen",
+        [site("Kiel", "24103")],
+        groups,
+        provider={"id": pid},
+        case_managers=[changed, injected],
+    )
+    assert paper["receiving_carrier"] == "drv-hessen"
+    later = w.submit(
+        provider,
+        "drv-nord",
+        [site("Wismar", "23966")],
+        groups,
+        case_managers=[changed, injected],
+    )
+    assert w.providers.case_managers(pid) == staff  # neither rewrote the live staff
+    for app in (paper, later):  # each application keeps the staff it named
+        full = get_application(w.reg, OFFICER_HESSEN if app is paper else provider, app["id"])
+        assert [c["name"] for c in full["case_managers"]] == ["Anna Beispiel", "Eingeschleust"]
+    assert first["id"] != paper["id"]
