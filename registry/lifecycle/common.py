@@ -97,6 +97,17 @@ def open_follow_ons(reg: Registry, carrier: str) -> list[FollowOnRow]:
     return reg.repo(AdmissionRepository).follow_ons(carrier=carrier, status="open")
 
 
+def led_applications(reg: Registry, carrier: str) -> dict[str, str]:
+    """The applications ``carrier`` leads, each with its provider."""
+    rows = reg.repo(AdmissionRepository).list_applications(carrier=carrier)
+    return {a["id"]: a["provider_id"] for a in rows if a["lead_carrier"] == carrier}
+
+
+def every_open_follow_on(reg: Registry) -> list[FollowOnRow]:
+    """A7: the open follow-on tasks of every carrier, oldest first."""
+    return reg.repo(AdmissionRepository).follow_ons(status="open")
+
+
 def providers_of_applications(reg: Registry, carrier: str, ids: set[str]) -> dict[str, str]:
     """The provider of each of the given applications involving the carrier."""
     if not ids:

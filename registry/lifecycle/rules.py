@@ -3,7 +3,8 @@ changes, data confirmation. Pure functions, standard library only (and the admis
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from registry.admission.model import (
@@ -14,6 +15,7 @@ from registry.admission.model import (
     Finding,
     Periods,
     Problem,
+    Severity,
     TaskSpec,
     add_months,
 )
@@ -92,27 +94,143 @@ def is_data_stale(
     return today > confirmation_due(confirmed_on or created_on, periods)
 
 
+def issuing_carriers(lead_carrier: str, issuers: Iterable[str | None]) -> list[str]:
+    """A15: who is told of a new staff finding on an application: the lead and every carrier
+    that issued one of its admissions in force (each follow-on carrier), lead first."""
+    others = sorted({c for c in issuers if c and c != lead_carrier})
+    return ([lead_carrier] if lead_carrier else []) + others
+
+
 def staff_change_tasks(
     new_findings: Sequence[Finding],
-    lead_carrier: str,
+    carriers: Sequence[str],
     provider_id: str,
     application_id: str | None,
     now: datetime,
 ) -> list[TaskSpec]:
-    """A15: each new blocking finding after a staff change becomes a task for the lead carrier;
-    the admission stays valid until that carrier acts (suspension is never automatic)."""
+    """A15: each new blocking finding after a staff change becomes a task for **every** carrier
+    that issued an affected admission (``carriers``: :func:`issuing_carriers`), each deciding
+    on its own admissions; they stay valid until that carrier acts (suspension is never
+    automatic). One task per finding and carrier, findings first."""
     return [
         TaskSpec(
             kind="staff_finding",
             rule=f.rule,
-            carrier=lead_carrier,
+            carrier=carrier,
             provider_id=provider_id,
             message=f"Nach einer Personaländerung: {f.message}",
             created_at=now,
             application_id=application_id,
         )
         for f in new_findings
+        for carrier in carriers
     ]
+
+
+def unspoken_languages(
+    site_languages: Iterable[str], staff_languages: Iterable[Iterable[str]]
+) -> list[str]:
+    """A15: the languages a site lists that none of the provider's case managers speaks (an
+    advisory finding, never a refusal), in the site's order."""
+    spoken = {lang for langs in staff_languages for lang in langs}
+    return [lang for lang in dict.fromkeys(site_languages) if lang not in spoken]
+
+
+def language_finding(site_id: str, site_name: str, missing: Sequence[str]) -> Finding | None:
+    """A15: the advisory finding for a site's languages no case manager speaks (filed under
+    Q5, the site's suitability, since findings name a criteria rule; always advisory)."""
+    if not missing:
+        return None
+    return Finding(
+        "Q5",
+        "site-language-unspoken",
+        Severity.ADVISORY,
+        f"Standort »{site_name}«: Keine Fallmanager*in des Anbieters spricht "
+        + ", ".join(missing)
+        + " (Hinweis, kein Ablehnungsgrund).",
+        "languages",
+        subject=site_id,
+    )
+
+
+def site_change_findings(
+    before: Sequence[Finding], after: Sequence[Finding]
+) -> tuple[list[Finding], list[Finding]]:
+    """A15/Q5: after a change of a site's facts, the findings that are new (not among
+    ``before`` by identity) and those that are gone."""
+    known = {f.identity for f in before}
+    now_ids = {f.identity for f in after}
+    return (
+        [f for f in after if f.identity not in known],
+        [f for f in before if f.identity not in now_ids],
+    )
+
+
+@dataclass(frozen=True)
+class PendingFollowOn:
+    """A7: an open follow-on admission task as the lead's escalation sees it."""
+
+    id: str
+    application_id: str
+    site_id: str
+    carrier: str
+    created_at: datetime
+
+
+def escalated_follow_ons(
+    follow_ons: Iterable[PendingFollowOn],
+    led_applications: Collection[str],
+    lead_carrier: str,
+    now: datetime,
+    periods: Periods = DEFAULT_PERIODS,
+) -> list[PendingFollowOn]:
+    """A7: the open follow-on tasks of the applications ``lead_carrier`` leads that are past
+    their overdue date (``follow_on_days``): each becomes a task for the lead, which sees which
+    carrier has not yet admitted which site. Oldest first."""
+    due = [
+        f
+        for f in follow_ons
+        if f.application_id in led_applications
+        and f.carrier != lead_carrier
+        and (now - f.created_at).days > periods.follow_on_days
+    ]
+    return sorted(due, key=lambda f: (f.created_at, f.id))
+
+
+@dataclass(frozen=True)
+class IssuedAdmission:
+    """A9: one admission as the lead's suspension or revocation sees it."""
+
+    site_id: str
+    target_group: str
+    application_id: str
+    issued_by: str
+    status: str
+
+
+def follow_on_carriers_to_tell(
+    changed: Iterable[tuple[str, str]],
+    application_id: str,
+    lead_carrier: str,
+    admissions: Iterable[IssuedAdmission],
+) -> list[IssuedAdmission]:
+    """A9: when the lead suspends or revokes target groups (``changed``: (site, group) pairs it
+    changed on ``application_id``), every admission in force of the same application and group
+    issued by another carrier (a follow-on admission): that carrier gets a notice and a task to
+    decide on its own admission (never automatic)."""
+    groups = {g for _, g in changed}
+    return sorted(
+        (
+            m
+            for m in admissions
+            if m.application_id == application_id
+            and m.target_group in groups
+            and m.issued_by
+            and m.issued_by != lead_carrier
+            and m.status in {s.value for s in _IN_FORCE}
+        ),
+        key=lambda m: (m.issued_by, m.site_id, m.target_group),
+    )
 
 
 def stale_data_task(

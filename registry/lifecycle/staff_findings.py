@@ -5,8 +5,10 @@ application of the provider with admissions in force (admitted, suspended or awa
 over the target groups in force, with the lead carrier's severities (Q0). A blocking finding is
 *new* unless one with the same identity (rule, check, case manager, target group) was recorded on
 any of the provider's applications at submission, i.e. the lead already knew it. Each new finding
-is one stored ``Task`` for the lead carrier whose id is derived from (application, finding
-identity), so the same finding never makes two tasks; a task whose finding has disappeared is
+is one stored ``Task`` for **every carrier that issued an affected admission** (the lead and each
+follow-on carrier of the application, A15), each deciding on its own admissions; its id is
+derived from (application, finding identity, carrier), so the same finding never makes two tasks
+for one carrier; a task whose finding has disappeared is
 closed; a finding that comes back reopens it. An officer may dismiss a task (with a reason); it
 stays dismissed while its finding persists. Nothing is ever suspended automatically.
 
@@ -54,9 +56,13 @@ class StaffPlan:
         return not self.open_rows and not self.close_ids
 
 
-def staff_task_id(application_id: str, finding: Finding) -> str:
-    """One task per application and finding identity, whatever the number of re-checks."""
+def staff_task_id(application_id: str, finding: Finding, carrier: str = "") -> str:
+    """One task per application, finding identity and carrier, whatever the number of
+    re-checks. The lead's task keeps the id it had before follow-on carriers were told
+    (``carrier`` empty), so a task dismissed then stays dismissed."""
     key = "|".join((application_id, *(part or "" for part in finding.identity)))
+    if carrier:
+        key += "|" + carrier
     return "tsk-" + hashlib.sha256(key.encode()).hexdigest()[:20]
 
 
@@ -78,9 +84,11 @@ def plan_staff_tasks(
     datas = {a["id"]: json.loads(a["data"] or "{}") for a in apps}
     previous = [finding_from_dict(f) for d in datas.values() for f in d.get("findings") or []]
     groups_of: dict[str, set[str]] = {}
+    issuers_of: dict[str, set[str]] = {}
     for m in provider_admissions(reg, provider_id):
         if m["status"] in STAFF_SCOPE:
             groups_of.setdefault(m["application_id"], set()).add(m["target_group"])
+            issuers_of.setdefault(m["application_id"], set()).add(m["issued_by"])
     facts = [case_manager_facts(d) for d in staff]
     severities_of: dict[str, dict[str, Severity]] = {}
     considered: set[str] = set()
@@ -96,10 +104,12 @@ def plan_staff_tasks(
         if lead not in severities_of:
             severities_of[lead] = severities(reg, lead)
         new = criteria.recheck_staff(facts, groups, previous, today, severities_of[lead], periods)
-        specs = rules.staff_change_tasks(new, lead, provider_id, app["id"], now)
-        for finding, spec in zip(new, specs, strict=True):
+        carriers = rules.issuing_carriers(lead, issuers_of.get(app["id"], ()))
+        specs = rules.staff_change_tasks(new, carriers, provider_id, app["id"], now)
+        pairs = [(f, c) for f in new for c in carriers]
+        for (finding, carrier), spec in zip(pairs, specs, strict=True):
             training = finding.code == "cm-training-overdue"
-            tid = staff_task_id(app["id"], finding)
+            tid = staff_task_id(app["id"], finding, "" if carrier == lead else carrier)
             desired[tid] = {
                 "id": tid,
                 "carrier": spec.carrier,

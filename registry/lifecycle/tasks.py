@@ -6,7 +6,8 @@ items derived at read time: ``decision_pending`` (A5, overdue after
 id is the follow-on task's id), ``review_due`` (A14, in the inbox from 90 days before the review
 date, overdue once it has passed), ``stale_data`` (A15, for the provider and the site's
 responsible carrier; overdue by definition), ``contract_pending`` (A13, overdue
-``lead_decision_overdue_days`` after the first admission). Stored staff tasks are overdue after
+``lead_decision_overdue_days`` after the first admission), ``follow_on_overdue`` (A7: the lead's
+copy of a follow-on past its overdue date, naming the carrier and the site). Stored staff tasks are overdue after
 ``lead_decision_overdue_days`` (the lead should act as promptly as on a decision);
 ``training_due`` tasks are overdue at once. Derived items have stable ids ``<kind>:<reference>``.
 The lead's officer may dismiss a stored staff task with a reason.
@@ -30,6 +31,8 @@ from registry.lifecycle import rules
 from registry.lifecycle.common import (
     admissions_due,
     day_of,
+    every_open_follow_on,
+    led_applications,
     midnight,
     officer_carrier,
     open_follow_ons,
@@ -231,6 +234,53 @@ def _officer_items(reg: Registry, carrier: str, now: datetime) -> list[dict[str,
             )
         )
     items += stale_items(reg, provider_id="", carrier=carrier, now=now)
+    items += escalation_items(reg, carrier, now)
+    return items
+
+
+def escalation_items(reg: Registry, lead: str, now: datetime) -> list[dict[str, Any]]:
+    """A7: every follow-on admission of an application ``lead`` leads that is past its overdue
+    date becomes a task for the lead too, naming which carrier has not yet admitted which site
+    (``follow_on_overdue``, id ``follow_on_overdue:<follow-on id>``; overdue by definition,
+    dated from the day the follow-on became overdue). It goes when that carrier admits."""
+    periods = periods_of(reg)
+    led = led_applications(reg, lead)
+    if not led:
+        return []
+    pending = [
+        rules.PendingFollowOn(
+            f["id"], f["application_id"], f["site_id"], f["carrier"], clock.parse(f["created_at"])
+        )
+        for f in every_open_follow_on(reg)
+        if f["application_id"] in led
+    ]
+    due = rules.escalated_follow_ons(pending, set(led), lead, now, periods)
+    if not due:
+        return []
+    names = provider_names(reg, [led[f.application_id] for f in due])
+    sites = site_names(reg, [f.site_id for f in due])
+    carriers = reg.reference.carriers_by_id
+    items = []
+    for f in due:
+        provider_id = led[f.application_id]
+        carrier = carriers[f.carrier].name if f.carrier in carriers else f.carrier
+        age = workflow.age_days(f.created_at, now)
+        items.append(
+            _item(
+                id=f"follow_on_overdue:{f.id}",
+                kind="follow_on_overdue",
+                rule="A7",
+                provider_id=provider_id,
+                application_id=f.application_id,
+                site_id=f.site_id,
+                message=f"{carrier} hat den Standort »{sites.get(f.site_id, '')}« von "
+                f"»{names.get(provider_id, '')}« noch nicht zugelassen (Folgezulassung seit "
+                f"{age} Tagen offen, überfällig nach {periods.follow_on_days} Tagen).",
+                created_at=f.created_at + timedelta(days=periods.follow_on_days + 1),
+                overdue=True,
+                now=now,
+            )
+        )
     return items
 
 

@@ -139,3 +139,40 @@ def test_a_staff_change_names_known_groups_and_no_duplicate(tmp_path: Path) -> N
         add_case_manager(w.reg, a.provider, a.provider_id, case_manager("Clara Neu", ["zzz"]))
     assert [(p.field, p.rule) for p in refused.value.problems] == [("target_groups[0]", "Q8")]
     assert len(_staff(w, a)) == 2 and w.staff_tasks(a.provider_id) == []
+
+
+def test_a15_a_staff_finding_is_a_task_for_every_issuing_carrier(tmp_path: Path) -> None:
+    from registry.admission.decisions import admit_follow_on, list_follow_ons
+    from tests.service.lifecycle_world import site
+
+    w = world(tmp_path)
+    provider = w.add_provider("Beratung Nord und Hessen")
+    app = w.submit(
+        provider,
+        "drv-nord",
+        [site("Lübeck", "23556", headquarters=True), site("Kassel", "34117")],
+        ["addiction"],
+    )
+    w.decide(app, OFFICER_NORD, addiction=True)
+    (follow_on,) = list_follow_ons(w.reg, OFFICER_HESSEN, "open")
+    admit_follow_on(w.reg, OFFICER_HESSEN, follow_on["id"])
+    pid = provider.provider or ""
+    bernd = next(
+        c["id"] for c in list_case_managers(w.reg, provider, pid) if c["name"] == "Bernd Muster"
+    )
+
+    remove_case_manager(w.reg, provider, pid, bernd)
+
+    # the lead and the follow-on carrier each get the Q2 finding as a task of their own
+    tasks = w.staff_tasks(pid)
+    assert sorted((t["carrier"], t["rule"]) for t in tasks) == [
+        ("drv-hessen", "Q2"),
+        ("drv-nord", "Q2"),
+    ]
+    (hessen_item,) = [i for i in list_tasks(w.reg, OFFICER_HESSEN) if i["kind"] == "staff_finding"]
+    assert hessen_item["rule"] == "Q2" and hessen_item["provider_id"] == pid
+    # each decides on its own: Hessen dismissing its task leaves the lead's open
+    dismiss_task(w.reg, OFFICER_HESSEN, str(hessen_item["id"]), "Mit dem Anbieter geklärt.")
+    assert [i["kind"] for i in list_tasks(w.reg, OFFICER_NORD) if i["kind"] == "staff_finding"]
+    # no admission was suspended automatically
+    assert {m["status"] for m in w.admissions.admissions_of_provider(pid)} == {"admitted"}

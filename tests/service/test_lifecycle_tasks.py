@@ -127,3 +127,33 @@ def test_only_officers_and_providers_have_an_inbox(tmp_path: Path) -> None:
     w = world(tmp_path)
     with pytest.raises(Forbidden):
         list_tasks(w.reg, CASE_MANAGER)
+
+
+def test_a7_an_overdue_follow_on_is_escalated_to_the_lead(tmp_path: Path) -> None:
+    from registry.admission.decisions import admit_follow_on, list_follow_ons
+
+    w = world(tmp_path)
+    both = w.add_provider("Beratung Nord und Hessen")
+    app = w.submit(
+        both,
+        "drv-nord",
+        [site("Lübeck", "23556", headquarters=True), site("Kassel", "34117")],
+        ["addiction"],
+    )
+    w.decide(app, OFFICER_NORD, addiction=True)
+    assert "follow_on_overdue" not in _kinds(list_tasks(w.reg, OFFICER_NORD))
+
+    # rule A7: past the overdue date the lead has a task naming the carrier and the site
+    clock.shift(timedelta(days=w.reg.settings.follow_on_overdue_days + 1))
+    (item,) = [i for i in list_tasks(w.reg, OFFICER_NORD) if i["kind"] == "follow_on_overdue"]
+    (follow_on,) = list_follow_ons(w.reg, OFFICER_HESSEN, "open")
+    assert item["id"] == f"follow_on_overdue:{follow_on['id']}"
+    assert item["rule"] == "A7" and item["overdue"] is True
+    assert item["site_id"] == follow_on["site_id"] and item["application_id"] == app["id"]
+    assert "DRV Hessen" in str(item["message"]) and "Kassel" in str(item["message"])
+    # the follow-on carrier does not get the lead's copy
+    assert "follow_on_overdue" not in _kinds(list_tasks(w.reg, OFFICER_HESSEN))
+
+    # once Hessen admits the site the escalation is gone
+    admit_follow_on(w.reg, OFFICER_HESSEN, follow_on["id"])
+    assert "follow_on_overdue" not in _kinds(list_tasks(w.reg, OFFICER_NORD))
