@@ -1294,6 +1294,7 @@ def search_page(
         if result and result["total"]
         else None,
         base_query=_search_query(params),
+        query_without_text=_search_query({**params, "q": ""}),
         print_fields=parse_qsl(_search_query(params)),
         target_group_list=reg.reference.target_groups,
         language_list=sorted(labels.LANGUAGES.items(), key=lambda kv: kv[1]),

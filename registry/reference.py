@@ -84,6 +84,8 @@ class TargetGroup:
     code: str
     label: str
     description: str
+    #: everyday words for the group that free text finds (rule E3; target_group_words.json)
+    words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,8 +299,12 @@ def _load_cached(directory: Path) -> Reference:
         )
         for r in _read_csv(directory / "postal_codes.csv")
     )
+    words = {
+        str(w["code"]): tuple(str(x) for x in w["words"])
+        for w in _read_json(directory / "target_group_words.json")
+    }
     target_groups = tuple(
-        TargetGroup(t["code"], t["label"], t["description"])
+        TargetGroup(t["code"], t["label"], t["description"], words.get(t["code"], ()))
         for t in _read_json(directory / "target_groups.json")
     )
     concept_sections = tuple(
@@ -332,6 +338,8 @@ def validate(reference: Reference) -> None:
     for c in reference.carriers:
         if c.kind not in ("regional", "federal"):
             problems.append(f"carrier {c.id}: kind {c.kind!r}")
+    if any(not t.words for t in reference.target_groups):
+        problems.append("target_group_words.json: every target group needs its everyday words")
     if len(reference.districts_by_key) != len(reference.districts):
         problems.append("district keys are not unique")
     for rule in reference.carrier_rules:

@@ -16,7 +16,9 @@ Text matching (rule E3, and E7's services and free text) -- TEXT_RULE
    "gebardensprache" all fold to "gebardensprache").
 2. Tokens (`tokens`): the maximal runs of letters and digits of the folded text.
    A document's tokens come from its `search_text` (sites: provider name, site name, place,
-   description, accessibility notes; partners: name, site name, place, services).
+   description, accessibility notes, and the labels and everyday words of the site's ADMITTED
+   target groups from reference data, `documents.target_group_text`: "Sucht" finds a site
+   admitted for addiction; partners: name, site name, place, services).
 3. Query terms (`query_terms`): the tokens of each word of the query, each with a light German
    suffix stripping (`stem`): the first of the endings "ern", "en", "er", "es", "em", "e", "n",
    "s" that the token ends with is removed if at least 4 characters remain

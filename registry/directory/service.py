@@ -9,7 +9,7 @@ place, not a name.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from registry import clock
@@ -137,7 +137,7 @@ def search(
     """E1–E5: all fitting sites, nearest first, with the total count."""
     resolved = resolve_case(reg, _search_carrier(principal, params.carrier), params)
     result = reg.search.sites.search(resolved.case, page=page, page_size=page_size)
-    return {
+    answer: dict[str, Any] = {
         "total": result.total,
         "page": page,
         "page_size": page_size,
@@ -145,6 +145,15 @@ def search(
         "carrier": resolved.carrier,
         "results": [result_dict(h.doc, h.distance_km) for h in result.hits],
     }
+    if resolved.case.text:
+        answer["total_without_text"] = total_without_text(reg, resolved.case)
+    return answer
+
+
+def total_without_text(reg: Registry, case: Case) -> int:
+    """E3: how many sites fit the case without its free text (the text only narrows)."""
+    without = reg.search.sites.search(replace(case, text=""), page=1, page_size=1)
+    return without.total
 
 
 def explain(

@@ -17,6 +17,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 #: Admission status of a site for one target group, as issued by its responsible carrier.
@@ -38,6 +39,24 @@ ADMISSION_STATUSES: tuple[str, ...] = (
 )
 
 COUNSELLING_MODES: tuple[str, ...] = ("in_person", "home_visits", "phone", "video")
+
+
+@lru_cache(maxsize=4096)
+def target_group_text(codes: tuple[str, ...]) -> str:
+    """Rule E3: the labels and everyday words of the admitted target groups ``codes``, which
+    free text searches too ("Sucht", "Abhängigkeit" for addiction; the words are reference data,
+    ``seed/reference/target_group_words.json``). A site never loses a search because the case
+    manager typed what the person needs instead of the catalogue's label."""
+    from registry.reference import load_reference
+
+    groups = {t.code: t for t in load_reference().target_groups}
+    parts: list[str] = []
+    for code in codes:
+        group = groups.get(code)
+        if group is not None:
+            parts.append(group.label)
+            parts.extend(group.words)
+    return "\n".join(parts)
 
 
 def doc_key(doc_id: str) -> int:
@@ -149,6 +168,7 @@ class SiteDocument:
                 self.address.place,
                 self.description,
                 self.accessibility_notes,
+                target_group_text(self.target_groups),
             )
         )
 

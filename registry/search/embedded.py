@@ -86,7 +86,7 @@ from registry.search.ports import (
 )
 
 #: bump when the tantivy schema or the text rule changes: older generations are not opened.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: search_text holds the admitted groups' words (E3)
 _TEXT_ANALYZER = "registry_folded"
 _WRITER_HEAP = 50_000_000
 _BATCH_PROGRESS = 1000

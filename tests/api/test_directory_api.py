@@ -179,3 +179,34 @@ def test_permissions_and_bad_input(api: Api) -> None:
     assert r.status_code == 422
     r = api.get(f"{SEARCH}?postal_code=99999&target_group=addiction", as_="cm.nord")
     assert r.status_code == 404
+
+
+def test_e3_free_text_finds_the_admitted_target_groups_words(api: Api) -> None:
+    """Rule E3 (issue 15): addiction ticked and "Sucht" typed must not lose the site admitted
+    for addiction whose own texts never say "Sucht"; an empty list says how many fit without."""
+    kappa = admitted(
+        api, "Kappa Lotsen gGmbH", [site("Husum", "25813")], ["addiction", "mental-health"]
+    )
+    base = f"{SEARCH}?postal_code=25813&target_group=addiction&target_group=mental-health"
+    fitting = api.get(base, as_="cm.nord").json()["total"]
+    assert fitting >= 1
+    for typed in ("Sucht", "Abhängigkeit", "abhangigkeit", "psychisch", "Suchtberatung"):
+        body = api.get(f"{base}&q={typed}", as_="cm.nord").json()
+        found = {x["provider"]["id"] for x in body["results"]}
+        assert kappa["provider"]["id"] in found, typed  # rule E3: the groups' words
+        assert body["total_without_text"] == fitting
+    body = api.get(f"{base}&q=Gebärdensprache", as_="cm.nord").json()
+    assert body["total"] == 0  # hearing impairment is admitted at none of them
+    assert body["total_without_text"] == fitting  # rule E3: how many fit without the text
+    assert "total_without_text" not in api.get(base, as_="cm.nord").json()
+
+
+def test_e3_portal_says_how_many_fit_without_the_text(api: Api) -> None:
+    admitted(api, "Lambda Lotsen gGmbH", [site("Schleswig", "24837")], ["oncology"])
+    page = api.get(
+        "/search?postal_code=24837&target_group=oncology&q=Gebärdensprache", as_="cm.nord"
+    )
+    assert page.status_code == 200
+    assert "ohne ihn passt" in page.text and "1 Standort" in page.text
+    assert "ohne Freitext suchen" in page.text
+    assert "Ungedeckten Bedarf melden" not in page.text  # no false N7 record

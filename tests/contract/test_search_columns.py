@@ -28,7 +28,20 @@ STATUSES = ("admitted", "admitted", "admitted", "suspended", "pending", "awaitin
 LANGUAGES = ("de", "tr", "AR", "Dgs")
 NAMES = ("Alpha", "alpha", "ALPHA", "Beta", "Gamma")
 WORDS = ("Suchtberatung", "Gebärdensprache", "Beratungen", "Jugend", "Schuldner")
-QUERY_WORDS = ("Sucht", "gebardensprache", "beratung", "Sucjt", "Jug", "Schuldnre", "xyz")
+QUERY_WORDS = (
+    "Sucht",
+    "gebardensprache",
+    "beratung",
+    "Sucjt",
+    "Jug",
+    "Schuldnre",
+    "xyz",
+    # rule E3: the labels and everyday words of the admitted target groups (reference data)
+    "Abhängigkeit",
+    "psychisch",
+    "Krebs",
+    "Onkologische",
+)
 POINTS = ((50.0, 8.0), (50.1, 8.2), (49.9, 7.8))  # shared coordinates make distance ties
 
 
@@ -174,6 +187,25 @@ def test_updates_keep_the_columns_exact(
     assert all(columns.get(d.id) == d for d in docs)
     for case in queries:
         assert_same(columns, docs, case)
+
+
+@settings(max_examples=60, deadline=None)
+@given(docs=documents(), case=cases())
+def test_e3_a_groups_word_never_loses_a_site_admitted_for_it(
+    docs: list[SiteDocument], case: Case
+) -> None:
+    # rule E3: typing a word of a requested group keeps every site that fits without the text
+    from dataclasses import replace
+
+    from registry.reference import load_reference
+
+    groups = {t.code: t for t in load_reference().target_groups}
+    columns = SiteColumns.from_docs(docs)
+    without = columns.ranked(replace(case, text=""), 0, 100).total
+    for code in case.target_groups:
+        for word in (groups[code].label, *groups[code].words):
+            assert columns.ranked(replace(case, text=word), 0, 100).total == without, word
+    assert_same(columns, docs, replace(case, text=groups[case.target_groups[0]].words[0]))
 
 
 @settings(max_examples=150, deadline=None)

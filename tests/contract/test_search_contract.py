@@ -248,13 +248,46 @@ def test_language_barrier_free_public_transport(backend: SearchBackend) -> None:
     ],
 )
 def test_fuzzy_text(backend: SearchBackend, query: str, expected: list[str]) -> None:
-    # rule E3
+    # rule E3 (both sites admitted for cardiology only, whose words none of the queries hit)
+    heart = {"cardiology": "admitted"}
     backend.sites.upsert(
         [
-            site("sucht", km=1, name="Caritas", description="Suchtberatung für Erwachsene"),
-            site("gehoerlos", km=2, name="Diakonie", description="Beratung in Gebärdensprache"),
+            site("sucht", km=1, name="Caritas", description="Suchtberatung", groups=heart),
+            site(
+                "gehoerlos",
+                km=2,
+                name="Diakonie",
+                description="Beratung in Gebärdensprache",
+                groups=heart,
+            ),
         ]
     )
+    assert ids(backend, case(text=query, target_groups=("cardiology",))) == expected
+
+
+@pytest.mark.parametrize("query", ["Sucht", "Abhängigkeit", "abhangigkeit", "Gebärdensprache"])
+def test_e3_free_text_finds_admitted_groups_words_in_every_backend(
+    backend: SearchBackend, query: str
+) -> None:
+    # rule E3 (issue 15): the labels and everyday words of the ADMITTED target groups are
+    # searched by every backend, through the same search_text and text rule
+    backend.sites.upsert(
+        [
+            site(
+                "lotsen",
+                km=1,
+                name="Lotsen",
+                groups={"addiction": "admitted", "hearing-impairment": "admitted"},
+            ),
+            site(
+                "ruhend",
+                km=2,
+                name="Ruhend",
+                groups={"addiction": "admitted", "hearing-impairment": "suspended"},
+            ),
+        ]
+    )
+    expected = ["lotsen"] if query == "Gebärdensprache" else ["lotsen", "ruhend"]
     assert ids(backend, case(text=query)) == expected
 
 

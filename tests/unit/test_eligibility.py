@@ -457,3 +457,33 @@ def test_fold_drops_exactly_the_combining_characters(text: str) -> None:
     slow = "".join(c for c in decomposed if not unicodedata.combining(c))
     expected = slow.replace("ae", "a").replace("oe", "o").replace("ue", "u")
     assert fold(text) == expected
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["Sucht", "Suchtberatung", "Abhängigkeit", "abhangigkeit", "Abhängigkeitserkrankungen"],
+)
+def test_e3_free_text_finds_the_labels_and_words_of_admitted_groups(query: str) -> None:
+    # rule E3 (issue 15): a site admitted for addiction whose own texts never say "Sucht"
+    doc = site(provider_name="Lotsen Nord", description="Fallmanagement")
+    assert evaluate(doc, case(text=query)).eligible, query
+
+
+def test_e3_every_word_of_every_group_finds_a_site_admitted_for_it() -> None:
+    # rule E3: a case manager who types what the person needs never loses a fitting site
+    from registry.reference import load_reference
+
+    for group in load_reference().target_groups:
+        doc = site(provider_name="X", groups={group.code: admitted()})
+        for word in (group.label, *group.words):
+            assert evaluate(doc, case(target_groups=(group.code,), text=word)).eligible, word
+
+
+def test_e3_words_of_groups_not_admitted_are_not_searched() -> None:
+    # rule E3: only the ADMITTED target groups lend their words to the site
+    doc = site(
+        provider_name="Lotsen Nord",
+        groups={"oncology": admitted(), "addiction": AdmissionState(status="suspended")},
+    )
+    assert not evaluate(doc, case(target_groups=("oncology",), text="Sucht")).eligible
+    assert evaluate(doc, case(target_groups=("oncology",), text="Krebs")).eligible
