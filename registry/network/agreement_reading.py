@@ -154,7 +154,8 @@ def agreements_due_for_review(
     reg: Registry, principal: Principal, within_days: int = 90
 ) -> list[dict[str, Any]]:
     """N5: the caller's carrier's active or suspended agreements whose next review lies within
-    the window or is past, earliest first."""
+    the window or is past, or whose validity ends within it, earliest first, each with
+    ``"due": "review"|"ends"``."""
     carrier = require_carrier(principal)
     if principal.role is not Role.NETWORK_STRATEGIST:
         raise Forbidden()
@@ -171,7 +172,9 @@ def agreements_due_for_review(
     out = []
     for item in due:
         summary = _agreement_summary(reg, rows[item.agreement.id], item.agreement)
-        summary["next_review"] = iso(item.next_review)
+        summary["next_review"] = iso(item.next_review) or None
         summary["overdue"] = item.overdue
+        summary["due"] = item.due
+        summary["due_on"] = iso(item.on) or None
         out.append(summary)
     return out

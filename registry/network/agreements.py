@@ -512,17 +512,25 @@ def effective_next_review(agreement: Agreement) -> date | None:
 
 @dataclass(frozen=True)
 class ReviewDue:
+    """Rule N5: one agreement on the due list. `due` says which comes first in the window:
+    ``"review"`` (its next review) or ``"ends"`` (its last valid day, `valid_until`); `on` is
+    that day. `overdue`: the review lies before today."""
+
     agreement: Agreement
-    next_review: date
-    overdue: bool  # next_review lies before today
+    next_review: date | None
+    overdue: bool
+    due: str = "review"
+    on: date | None = None
 
 
 def due_for_review(
     agreements: Iterable[Agreement], carrier: str, today: date, within_days: int
 ) -> list[ReviewDue]:
     """Rule N5: the carrier's active or suspended agreements whose next review lies on or before
-    ``today + within_days`` (overdue ones included), earliest first. "The carrier's" means the
-    carrier is a party to the agreement."""
+    ``today + within_days`` (overdue ones included) OR whose validity ends in that window (its
+    last valid day on or before the horizon), earliest first, each saying which: an end on or
+    before the review is listed as ``"ends"`` (a review after the end is moot), otherwise as
+    ``"review"``. "The carrier's" means the carrier is a party to the agreement."""
     if within_days < 0:
         raise ValueError("within_days must not be negative")
     horizon = today + timedelta(days=within_days)
@@ -533,9 +541,14 @@ def due_for_review(
         if agreement.status not in (AgreementStatus.ACTIVE, AgreementStatus.SUSPENDED):
             continue
         review = effective_next_review(agreement)
-        if review is not None and review <= horizon:
-            due.append(ReviewDue(agreement, review, review < today))
-    due.sort(key=lambda item: (item.next_review, item.agreement.id))
+        review_due = review is not None and review <= horizon
+        end = agreement.valid_until
+        ends = end is not None and end <= horizon
+        if ends and end is not None and (review is None or end <= review):
+            due.append(ReviewDue(agreement, review, False, "ends", end))
+        elif review_due and review is not None:
+            due.append(ReviewDue(agreement, review, review < today, "review", review))
+    due.sort(key=lambda item: (item.on or today, item.agreement.id))
     return due
 
 

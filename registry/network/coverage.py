@@ -209,7 +209,9 @@ class ReachIndex:
 @dataclass(frozen=True)
 class ProviderSite:
     """An admitted provider site: `admitted` maps each target group with an active admission
-    (issued by the site's responsible carrier, E1) to the admission's review date (A14).
+    (issued by the site's responsible carrier, E1) to the admission's review date (A14);
+    `ends` maps a group to the admission's last valid day where it has one (an admission in this
+    registry has none today: it ends by revocation, suspension or withdrawal, not by date).
     `reached_districts`, when the caller already knows them (the same set serves the A8
     notices), skips the reach computation."""
 
@@ -220,12 +222,15 @@ class ProviderSite:
     catchment_radius_km: float
     admitted: Mapping[str, date | None] = field(default_factory=dict)
     reached_districts: frozenset[str] | None = None
+    ends: Mapping[str, date | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class CoverageRow:
     """Rule N6: one district and one target group. `gap`: neither a provider site nor a partner
-    now; `gap_opens`: not a gap now, but nothing left after the look-ahead."""
+    now; `gap_opens`: not a gap now, but nothing left once what ends in the look-ahead is gone.
+    `*_after` counts what is still valid on the horizon (only ends are losses); `*_at_risk`
+    how many of those depend on a review falling due by the horizon (a review is not an end)."""
 
     district_key: str
     district_name: str
@@ -239,6 +244,8 @@ class CoverageRow:
     partners_after: int
     gap: bool
     gap_opens: bool
+    provider_sites_at_risk: int = 0
+    partners_at_risk: int = 0
 
     def as_api(self) -> dict[str, Any]:
         """The row in the shape of `GET /coverage` (API.md), plus `gap` and `gap_opens`."""
@@ -251,6 +258,8 @@ class CoverageRow:
             "unmet_needs": self.unmet_needs,
             "provider_sites_after": self.provider_sites_after,
             "partners_after": self.partners_after,
+            "provider_sites_at_risk": self.provider_sites_at_risk,
+            "partners_at_risk": self.partners_at_risk,
             "gap": self.gap,
             "gap_opens": self.gap_opens,
         }
@@ -281,13 +290,27 @@ def _in_force(agreement: Agreement, today: date) -> bool:
     return in_force_on(agreement.status, agreement.valid_from, agreement.valid_until, today)
 
 
+def valid_on(last_valid_day: date | None, day: date) -> bool:
+    """Rules N5/N6: whether something whose last valid day is `last_valid_day` (None: no end)
+    is still valid on `day`; the last valid day itself is valid."""
+    return last_valid_day is None or last_valid_day >= day
+
+
+def review_due_by(review: date | None, horizon: date) -> bool:
+    """Rule N6: whether a review falls due on or before the horizon (an overdue one too)."""
+    return review is not None and review <= horizon
+
+
 def _survives(agreement: Agreement, horizon: date) -> bool:
-    """Whether an agreement still counts after the look-ahead: neither its end (`valid_until`,
-    the last valid day) nor its next review falls on or before the horizon."""
-    if agreement.valid_until is not None and agreement.valid_until <= horizon:
-        return False
-    review = effective_next_review(agreement)
-    return review is None or review > horizon
+    """Rule N6: whether an agreement still counts after the look-ahead: it has not ended by then
+    (`valid_until` is its last valid day, so one ending on the horizon still counts). A review
+    is not an end: see `_reviewed`."""
+    return valid_on(agreement.valid_until, horizon)
+
+
+def _reviewed(agreement: Agreement, horizon: date) -> bool:
+    """Rule N6: whether the agreement depends on a review falling due by the horizon."""
+    return review_due_by(effective_next_review(agreement), horizon)
 
 
 def compute_coverage(
@@ -310,10 +333,13 @@ def compute_coverage(
     - A partner counts (once, however many sites) for a group it lists in every district that
       one of its sites reaches with its service radius and that an agreement covers which is in
       force today (status active, `valid_from <= today <= valid_until`) and names the partner.
-    - Look-ahead, horizon = today + `lookahead_days`: an admission whose review date is on or
-      before the horizon no longer counts, nor an agreement whose end or next review is on or
-      before it. Review dates already past count as reached (design decision: an overdue review
-      is the same risk as one falling due in the window).
+    - Look-ahead, horizon = today + `lookahead_days`: `*_after` counts what is still valid on
+      the horizon: an admission or agreement whose last valid day is before the horizon is lost
+      (one ending on the horizon still counts). `*_at_risk` counts, among those, what depends on
+      a review on or before the horizon (an admission's review date; a partner whose every
+      lasting covering agreement has its next review by then). A review is not an end. Review
+      dates already past count as due (design decision: an overdue review is the same risk as
+      one falling due in the window).
     - `index`: pass a prebuilt `ReachIndex` for the same districts to save building it (it is
       only built when some site comes without `reached_districts`).
     """
@@ -332,6 +358,7 @@ def compute_coverage(
 
     providers_now: dict[tuple[str, str], int] = defaultdict(int)
     providers_after: dict[tuple[str, str], int] = defaultdict(int)
+    providers_at_risk: dict[tuple[str, str], int] = defaultdict(int)
     for site in provider_sites:
         groups = [(group, review) for group, review in site.admitted.items() if group in wanted]
         if not groups:
@@ -342,11 +369,14 @@ def compute_coverage(
                 site.lat, site.lon, site.catchment_radius_km, site.district_key
             )
         for group, review in groups:
-            stays = review is None or review > horizon
+            stays = valid_on(site.ends.get(group), horizon)
+            risky = stays and review_due_by(review, horizon)
             for key in reached:
                 providers_now[(key, group)] += 1
                 if stays:
                     providers_after[(key, group)] += 1
+                if risky:
+                    providers_at_risk[(key, group)] += 1
 
     by_partner: dict[str, list[Agreement]] = defaultdict(list)
     for agreement in agreements:
@@ -356,6 +386,7 @@ def compute_coverage(
 
     partners_now: dict[tuple[str, str], int] = defaultdict(int)
     partners_after: dict[tuple[str, str], int] = defaultdict(int)
+    partners_at_risk: dict[tuple[str, str], int] = defaultdict(int)
     for partner in partners:
         partner_agreements = by_partner.get(partner.id)
         groups_of_partner = [g for g in dict.fromkeys(partner.target_groups) if g in wanted]
@@ -379,11 +410,14 @@ def compute_coverage(
                 continue
             if not any(a.scope.covers(key, state) for a in partner_agreements):
                 continue
-            stays = any(a.scope.covers(key, state) for a in lasting)
+            keeping = [a for a in lasting if a.scope.covers(key, state)]
+            risky = bool(keeping) and all(_reviewed(a, horizon) for a in keeping)
             for group in groups_of_partner:
                 partners_now[(key, group)] += 1
-                if stays:
+                if keeping:
                     partners_after[(key, group)] += 1
+                if risky:
+                    partners_at_risk[(key, group)] += 1
 
     needs = unmet_needs or {}
     rows: list[CoverageRow] = []
@@ -407,6 +441,8 @@ def compute_coverage(
                     partners_after=after_n,
                     gap=gap,
                     gap_opens=not gap and after_p == 0 and after_n == 0,
+                    provider_sites_at_risk=providers_at_risk.get(cell, 0),
+                    partners_at_risk=partners_at_risk.get(cell, 0),
                 )
             )
     return rows

@@ -402,6 +402,21 @@ def test_agreement_permissions_by_scope(api: Api) -> None:
     assert r.status_code == 422
 
 
+def test_n5_due_list_names_an_end_in_the_window_and_n6_keeps_it_on_its_last_day(
+    api: Api,
+) -> None:
+    # rule N5 (issue 15): an agreement ending within the window is due, saying "ends"
+    partner = new_partner(api, "Suchtberatung Plön", "addiction-counselling")
+    end = (clock.today() + timedelta(days=60)).isoformat()
+    active = active_agreement(api, partner["id"], valid_until=end, title="Endet bald")
+    due = api.get("/api/v1/agreements/due-for-review?within_days=90", as_="strategist.nord")
+    assert due.status_code == 200
+    (row,) = [a for a in due.json() if a["id"] == active["id"]]
+    assert row["due"] == "ends" and row["due_on"] == end
+    shorter = api.get("/api/v1/agreements/due-for-review?within_days=59", as_="strategist.nord")
+    assert active["id"] not in [a["id"] for a in shorter.json()]
+
+
 def test_agreement_past_its_end_expires_and_stays_readable(api: Api) -> None:
     # rule N5: expired agreements stay readable
     partner = new_partner(api, "Reha-Klinik Ostsee", "rehab-facility")
@@ -490,10 +505,15 @@ def test_coverage_counts_admitted_sites_partners_and_unmet_need(api: Api) -> Non
     assert _row(rows, FRANKFURT)["gap"] is True
 
     # rule N6 look-ahead: the agreement's review (12 months) falls in 400 days, the
-    # admission's review (36 months) does not
+    # admission's review (36 months) does not; a review is not an end (issue 15): the partner
+    # still counts after the look-ahead, shown apart as at risk
     rows = api.get(f"/api/v1/coverage?target_group={group}&lookahead_days=400", as_="admin").json()
     luebeck = _row(rows, LUEBECK)
-    assert (luebeck["provider_sites_after"], luebeck["partners_after"]) == (1, 0)
+    assert (luebeck["provider_sites_after"], luebeck["partners_after"]) == (1, 1)
+    assert (luebeck["provider_sites_at_risk"], luebeck["partners_at_risk"]) == (0, 1)
+    rows = api.get(f"/api/v1/coverage?target_group={group}&lookahead_days=1200", as_="admin").json()
+    luebeck = _row(rows, LUEBECK)
+    assert luebeck["provider_sites_after"] == 1 and luebeck["provider_sites_at_risk"] == 1
 
     # §9: coverage is for strategists and admins
     assert api.get(f"/api/v1/coverage?target_group={group}", as_="cm.nord").status_code == 403

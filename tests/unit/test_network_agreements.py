@@ -535,6 +535,29 @@ def test_due_for_review_lists_due_and_overdue_of_the_carrier() -> None:
         due_for_review([], "drv-nord", TODAY, -1)
 
 
+def test_n5_due_list_covers_an_end_in_the_window_saying_which() -> None:
+    # rule N5 (issue 15): a review or an END of validity within the window; each says which
+    def active(id_: str, review: date | None, until: date | None) -> Agreement:
+        return replace(
+            activate(agreement(id=id_, carriers=("drv-nord",)), today=date(2025, 1, 1)),
+            next_review=review,
+            valid_until=until,
+        )
+
+    ending = active("e1", None, date(2025, 7, 1))  # no review at all, ends in the window
+    review_first = active("e2", date(2025, 6, 10), date(2025, 8, 1))
+    end_first = active("e3", date(2025, 8, 20), date(2025, 6, 20))
+    last_day = active("e4", None, date(2025, 8, 30))  # today + 90: its end is in the window
+    beyond = active("e5", None, date(2025, 8, 31))
+    due = due_for_review([ending, review_first, end_first, last_day, beyond], "drv-nord", TODAY, 90)
+    assert [(d.agreement.id, d.due, d.on) for d in due] == [
+        ("e2", "review", date(2025, 6, 10)),
+        ("e3", "ends", date(2025, 6, 20)),
+        ("e1", "ends", date(2025, 7, 1)),
+        ("e4", "ends", date(2025, 8, 30)),
+    ]
+
+
 # --- N4 ------------------------------------------------------------------------------------------
 
 DISTRICT_CARRIER = {

@@ -207,44 +207,74 @@ def test_coverage_counts_sites_and_partners_per_district_and_group() -> None:
         "unmet_needs": 0,
         "provider_sites_after": 1,
         "partners_after": 1,
+        "provider_sites_at_risk": 0,
+        "partners_at_risk": 0,
         "gap": False,
         "gap_opens": False,
     }
 
 
-def test_lookahead_district_c_loses_its_only_provider_for_addiction() -> None:
-    # rule N6 (look-ahead): s3's admission for addiction is due for review in 30 days
-    short = table(
-        compute_coverage(DISTRICTS, SITES, PARTNERS, AGREEMENTS, today=TODAY, lookahead_days=29)
-    )
-    assert short[("C", "addiction")] == (1, 0, 1, 0, False, False)
-    long = table(
-        compute_coverage(DISTRICTS, SITES, PARTNERS, AGREEMENTS, today=TODAY, lookahead_days=30)
-    )
-    assert long[("C", "addiction")] == (1, 0, 0, 0, False, True)
-    # Within 60 days B loses P1 (its agreement's review is due in 45 days) but keeps P2.
-    sixty = table(
-        compute_coverage(DISTRICTS, SITES, PARTNERS, AGREEMENTS, today=TODAY, lookahead_days=60)
-    )
-    assert sixty[("B", "addiction")] == (0, 2, 0, 1, False, False)
-    # s2's oncology admission is due in 10 days: B and C lose their only oncology provider.
-    assert sixty[("B", "oncology")] == (1, 0, 0, 0, False, True)
-    assert sixty[("C", "oncology")] == (1, 0, 0, 0, False, True)
-    assert sixty[("A", "oncology")] == (2, 0, 1, 0, False, False)
-    # After 400 days the Hessen-wide agreement of P2 ends too.
-    far = table(
-        compute_coverage(DISTRICTS, SITES, PARTNERS, AGREEMENTS, today=TODAY, lookahead_days=400)
-    )
-    assert far[("A", "addiction")] == (1, 1, 1, 0, False, False)
+def risk(rows: list[CoverageRow]) -> dict[tuple[str, str], tuple[int, int]]:
+    return {
+        (r.district_key, r.target_group): (r.provider_sites_at_risk, r.partners_at_risk)
+        for r in rows
+    }
 
 
-def test_overdue_admission_review_counts_now_but_not_after() -> None:
-    # rule N6 (design decision: an overdue review counts as reached in the look-ahead)
+def test_n6_a_review_in_the_lookahead_is_at_risk_not_lost() -> None:
+    # rule N6 (issue 15): s3's admission for addiction is due for review in 30 days - a review
+    # is not an end: C keeps its provider after the look-ahead, shown apart as at risk
+    short = compute_coverage(DISTRICTS, SITES, PARTNERS, AGREEMENTS, today=TODAY, lookahead_days=29)
+    assert table(short)[("C", "addiction")] == (1, 0, 1, 0, False, False)
+    assert risk(short)[("C", "addiction")] == (0, 0)
+    long = compute_coverage(DISTRICTS, SITES, PARTNERS, AGREEMENTS, today=TODAY, lookahead_days=30)
+    assert table(long)[("C", "addiction")] == (1, 0, 1, 0, False, False)
+    assert risk(long)[("C", "addiction")] == (1, 0)
+    # Within 60 days P1's agreement (B) is due for review in 45 days: still there, at risk;
+    # P2's Hessen-wide agreement ends only in 400 days and has no review in the window.
+    sixty = compute_coverage(DISTRICTS, SITES, PARTNERS, AGREEMENTS, today=TODAY, lookahead_days=60)
+    assert table(sixty)[("B", "addiction")] == (0, 2, 0, 2, False, False)
+    assert risk(sixty)[("B", "addiction")] == (0, 1)
+    # s2's oncology admission is due in 10 days: B and C keep it, at risk.
+    assert table(sixty)[("B", "oncology")] == (1, 0, 1, 0, False, False)
+    assert risk(sixty)[("B", "oncology")] == (1, 0)
+    assert risk(sixty)[("A", "oncology")] == (1, 0)
+
+
+def test_n6_an_agreement_is_still_valid_on_its_last_valid_day() -> None:
+    # rule N6 (issue 15): ag2's last valid day is day 400; on a horizon of 400 days it still
+    # counts, one day later it is lost (an end, not a review)
+    on_it = compute_coverage(
+        DISTRICTS, SITES, PARTNERS, AGREEMENTS, today=TODAY, lookahead_days=400
+    )
+    assert table(on_it)[("A", "addiction")] == (1, 1, 1, 1, False, False)
+    after = compute_coverage(
+        DISTRICTS, SITES, PARTNERS, AGREEMENTS, today=TODAY, lookahead_days=401
+    )
+    assert table(after)[("A", "addiction")] == (1, 1, 1, 0, False, False)
+
+
+def test_n6_only_an_admissions_end_date_is_a_loss() -> None:
+    # rule N6: `*_after` counts only what ends (an admission's end date, where it has one)
+    ending = ProviderSite(
+        "s9", 53.55, 10.0, "D", 10.0, {"outreach": None}, ends={"outreach": days(20)}
+    )
+    rows = compute_coverage(
+        DISTRICTS, [ending], [], [], today=TODAY, lookahead_days=19, target_groups=("outreach",)
+    )
+    assert table(rows)[("D", "outreach")] == (1, 0, 1, 0, False, False)
+    rows = compute_coverage(
+        DISTRICTS, [ending], [], [], today=TODAY, lookahead_days=21, target_groups=("outreach",)
+    )
+    assert table(rows)[("D", "outreach")] == (1, 0, 0, 0, False, True)
+
+
+def test_overdue_admission_review_counts_now_and_after_but_at_risk() -> None:
+    # rule N6 (design decision: an overdue review is a risk like one due in the look-ahead)
     site = ProviderSite("s9", 53.55, 10.0, "D", 10.0, {"outreach": days(-5)})
-    row = table(
-        compute_coverage(DISTRICTS, [site], [], [], today=TODAY, target_groups=("outreach",))
-    )[("D", "outreach")]
-    assert row == (1, 0, 0, 0, False, True)
+    rows = compute_coverage(DISTRICTS, [site], [], [], today=TODAY, target_groups=("outreach",))
+    assert table(rows)[("D", "outreach")] == (1, 0, 1, 0, False, False)
+    assert risk(rows)[("D", "outreach")] == (1, 0)
 
 
 def test_only_agreements_in_force_count_for_partners() -> None:
