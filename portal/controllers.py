@@ -159,6 +159,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
     ADMIN: [
         ("/admin/users", "Benutzer"),
         ("/admin/profile", "Trägerprofil"),
+        ("/admin/criteria", "Kriterien"),
         ("/coverage", "Abdeckung"),
         ("/overview", "Übersicht"),
     ],
@@ -1423,8 +1424,6 @@ def _profile_form(profile: Mapping[str, Any]) -> dict[str, Any]:
     for i, contact in enumerate(profile.get("contacts") or []):
         for key in ("name", "phone", "email"):
             form[f"contacts[{i}].{key}"] = contact.get(key, "")
-    for rule, severity in (profile.get("criteria") or {}).items():
-        form[f"criteria.{rule}"] = severity
     return form
 
 
@@ -1484,12 +1483,7 @@ def admin_profile_save(request: AnyRequest, carrier_id: str, data: Form) -> Resp
         row = {k: value(data, f"contacts[{i}].{k}") for k in ("name", "phone", "email")}
         if any(row.values()):
             contacts.append((i, row))
-    criteria = {
-        key.removeprefix("criteria."): value(data, key)
-        for key in data
-        if key.startswith("criteria.") and value(data, key)
-    }
-    body = {"contacts": [row for _, row in contacts], "criteria": criteria}
+    body = {"contacts": [row for _, row in contacts]}
     try:
         parsed = ProfileIn.model_validate(body)
     except ValidationError as exc:
@@ -1546,10 +1540,18 @@ _ROUTES: list[Any] = [
 
 
 def _all_routes() -> list[Any]:
-    from portal import directory_pages, lifecycle_pages, network_more, network_pages, quality_pages
+    from portal import (
+        criteria_pages,
+        directory_pages,
+        lifecycle_pages,
+        network_more,
+        network_pages,
+        quality_pages,
+    )
 
     return [
         *_ROUTES,
+        *criteria_pages.handlers(),
         *directory_pages.handlers(),
         *lifecycle_pages.handlers(),
         *quality_pages.handlers(),

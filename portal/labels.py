@@ -26,6 +26,17 @@ ADMISSION_STATUS = {
 
 SEVERITY = {"blocking": "blockierend", "advisory": "Hinweis"}
 
+#: Q0: what each criteria rule checks (the national severity setting shows these, not codes)
+CRITERIA_RULES = {
+    "Q1": "Vollständiges Konzept",
+    "Q2": "Mindestens zwei qualifizierte Fallmanager*innen",
+    "Q3": "Qualifikation (Studium, Beratungserfahrung, Fallmanagement-Weiterbildung)",
+    "Q4": "Qualifikation im Einzelfall (anderer Abschluss oder Weiterbildung)",
+    "Q5": "Räume und Erreichbarkeit der Standorte",
+    "Q6": "Dokumentation, Datenschutz, Qualitäts- und Beschwerdemanagement",
+    "Q8": "Fachkompetenz für die beantragten Zielgruppen",
+}
+
 DEGREES = {
     "social-work": "Studium Soziale Arbeit",
     "social-pedagogy": "Studium Sozialpädagogik",

@@ -31,6 +31,12 @@ class TargetGroupRow(TypedDict):
     description: str
 
 
+class CriteriaSeverityRow(TypedDict):
+    rule: str
+    severity: str  # "blocking" or "advisory"
+    changed_at: str
+
+
 class ReferenceCounts(TypedDict):
     carriers: int
     districts: int
@@ -117,6 +123,17 @@ class ReferenceRepository(Repository):
         profile: dict[str, Any] = json.loads(row["profile_json"] or "{}")
         return profile
 
+    # --- Q0: the national criteria setting
+
+    def criteria_severities(self) -> list[CriteriaSeverityRow]:
+        """Q0: the severities the national admin set, one row per rule (others: defaults)."""
+        return cast(list[CriteriaSeverityRow], self._rows("reference.criteria_severities"))
+
+    def set_criteria_severities(self, severities: dict[str, str], changed_at: str) -> None:
+        """Q0: store the national severity of each rule given."""
+        rows = [{"rule": rule, "severity": sev} for rule, sev in sorted(severities.items())]
+        self._rows("reference.set_criteria_severities", rows=rows, changed_at=changed_at)
+
 
 class InMemoryReferenceRepository(ReferenceRepository):
     """The reference data as dicts. ``profiles`` holds stored profiles by carrier (written by
@@ -129,6 +146,7 @@ class InMemoryReferenceRepository(ReferenceRepository):
         self.postal_places: dict[str, str] = {}  # id -> district key
         self.groups: dict[str, TargetGroupRow] = {}
         self.profiles: dict[str, dict[str, Any]] = {}
+        self.criteria: dict[str, CriteriaSeverityRow] = {}
 
     @classmethod
     def of(cls, ref: Reference) -> InMemoryReferenceRepository:
@@ -170,3 +188,10 @@ class InMemoryReferenceRepository(ReferenceRepository):
         profile = self.profiles.get(row["id"])
         text = row["profile_json"] if profile is None else json.dumps(profile, sort_keys=True)
         return {**row, "profile_json": text}
+
+    def criteria_severities(self) -> list[CriteriaSeverityRow]:
+        return [self.criteria[rule] for rule in sorted(self.criteria)]
+
+    def set_criteria_severities(self, severities: dict[str, str], changed_at: str) -> None:
+        for rule, severity in severities.items():
+            self.criteria[rule] = {"rule": rule, "severity": severity, "changed_at": changed_at}

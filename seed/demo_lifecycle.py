@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 
 
 def seed_carrier_profiles(demo: DemoRun) -> int:
-    """§3, Q0: each carrier's admin records its contact persons for case management; DRV Nord
-    also sets its own criteria severities (public transport stays advisory, Q4 blocking)."""
+    """§3: each carrier's admin records its contact persons for case management (the criteria
+    severities are one national setting, rule Q0: the demo keeps the defaults)."""
     from registry.api.schemas import ProfileIn
 
     rng = demo.rng
@@ -44,8 +44,7 @@ def seed_carrier_profiles(demo: DemoRun) -> int:
                     "email": f"fallmanagement@{suffix}.drv.example",
                 }
             )
-        criteria = {"Q4": "blocking"} if carrier.id == "drv-nord" else {}
-        body = ProfileIn.model_validate({"contacts": contacts, "criteria": criteria}).model_dump()
+        body = ProfileIn.model_validate({"contacts": contacts}).model_dump()
         put_carrier_profile(demo.reg, demo.users[f"admin.{suffix}"], carrier.id, body)
         done += 1
     return done

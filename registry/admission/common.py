@@ -85,16 +85,18 @@ def day(value: str | date | None) -> date | None:
     return date.fromisoformat(value[:10]) if value else None
 
 
-def carrier_profile(reg: Registry, carrier_id: str) -> dict[str, Any]:
-    profile = reg.repo(ReferenceRepository).carrier_profile(carrier_id)
-    if profile is None:
-        raise NotFound("Unbekannter Träger")
-    return profile
+def national_severities(reg: Registry) -> dict[str, Severity]:
+    """Q0: the national criteria setting over the defaults, the same for every carrier and
+    every provider (``registry.admission.national_criteria`` reads and changes it)."""
+    stored = {r["rule"]: r["severity"] for r in reg.repo(ReferenceRepository).criteria_severities()}
+    known = {rule: sev for rule, sev in stored.items() if rule in criteria.DEFAULT_SEVERITIES}
+    return criteria.effective_severities(known)
 
 
-def severities_of(reg: Registry, carrier_id: str) -> dict[str, Severity]:
-    """Q0: the lead carrier's criteria settings over the default set."""
-    return criteria.effective_severities(carrier_profile(reg, carrier_id).get("criteria") or {})
+def severities_of(reg: Registry, carrier_id: str | None = None) -> dict[str, Severity]:
+    """Q0: the severities an application is checked with: the national setting. The lead
+    carrier (``carrier_id``) no longer matters: no carrier has criteria of its own."""
+    return national_severities(reg)
 
 
 def reached_carriers(reg: Registry, sites: Iterable[SiteFacts]) -> dict[str, set[str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from registry.api.admission import ADMISSION_HANDLERS
+from registry.api.criteria import CriteriaController
 from registry.api.directory import DirectoryController
 from registry.api.hsds import HsdsController
 from registry.api.lifecycle import LIFECYCLE_HANDLERS
@@ -16,6 +17,7 @@ ROUTE_HANDLERS: list[Any] = [
     AuthController,
     ReferenceController,
     UserController,
+    CriteriaController,
     *ADMISSION_HANDLERS,
     *LIFECYCLE_HANDLERS,
     *NETWORK_HANDLERS,

@@ -257,6 +257,12 @@ API_ACCESS: dict[str, Access] = {
         Scope.PROVIDER,
         note="officers of a carrier that admitted one of its sites, and the provider itself",
     ),
+    "GET /api/v1/criteria": _a(ALL_ROLES, note="Q0: the national criteria setting"),
+    "PUT /api/v1/criteria": _a(
+        ADMIN,
+        exceptions={(Role.ADMIN, Relation.OWN): 403, (Role.ADMIN, Relation.OTHER): 403},
+        note="Q0: one national setting, changed only by a national admin",
+    ),
     "POST /api/v1/providers/{provider_id}/visits": _a(OFFICER, Scope.PROVIDER),
     "POST /api/v1/providers/{provider_id}/visits/{visit_id}/join": _a(OFFICER, Scope.PROVIDER),
     "POST /api/v1/providers/{provider_id}/visits/{visit_id}/done": _a(OFFICER, Scope.PROVIDER),
@@ -419,6 +425,8 @@ INFRA_ACCESS: dict[str, Access] = {
     "GET /metrics": _a(frozenset(), Scope.PUBLIC, note="loopback, or the metrics token"),
     "POST /internal/admin/{command}": _a(frozenset(), Scope.INTERNAL),
     "GET /static/{file_path}": _INFRA,
+    "GET /admin/criteria": _a(ADMIN),
+    "POST /admin/criteria": API_ACCESS["PUT /api/v1/criteria"],
     "HEAD /static/{file_path}": _INFRA,
     **{
         f"GET /schema{suffix}": _INFRA

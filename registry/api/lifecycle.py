@@ -39,11 +39,14 @@ SiteDetailsPatch = SiteDetails
 
 
 class CarrierProfileIn(Strict):
-    """Q0: contacts and criteria severities; rule codes and severities are checked by the
-    service, so an error names the rule (422, field ``criteria.<rule>``)."""
+    """§3: the contacts. ``criteria`` is read-only (Q0: one national setting, ``PUT
+    /api/v1/criteria``): sent back unchanged it is ignored, any other value is refused by the
+    service with 422 naming the field and rule Q0."""
 
     contacts: Annotated[list[ProfileContact], Field(max_length=20)] = []
-    criteria: Annotated[dict[Code, Annotated[str, Field(max_length=40)]], Field(max_length=20)] = {}
+    criteria: (
+        Annotated[dict[Code, Annotated[str, Field(max_length=40)]], Field(max_length=20)] | None
+    ) = None
 
 
 class DismissIn(Strict):

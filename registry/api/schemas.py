@@ -193,5 +193,6 @@ class ProfileContact(Strict):
 
 
 class ProfileIn(Strict):
+    """§3: a carrier profile holds contacts only (Q0: the criteria are one national setting)."""
+
     contacts: Annotated[list[ProfileContact], Field(max_length=20)] = []
-    criteria: dict[Code, Literal["blocking", "advisory"]] = {}

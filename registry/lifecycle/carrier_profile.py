@@ -1,8 +1,11 @@
-"""§3, Q0: a carrier's profile, its contact persons and criteria severities.
+"""§3, Q0: a carrier's profile: its contact persons.
 
-Readable by everyone. ``PUT`` replaces contacts and criteria (omitted: defaults) and is allowed
-for an admin of that carrier or an unscoped admin; an admin of another carrier gets 403 (the
-profile is readable by everyone, so there is nothing to hide).
+Readable by everyone. ``PUT`` replaces the contacts and is allowed for an admin of that carrier or
+an unscoped admin; an admin of another carrier gets 403 (the profile is readable by everyone, so
+there is nothing to hide). The profile shows the national criteria setting read-only (rule Q0:
+the criteria are the same for every carrier; ``registry.admission.national_criteria``): a
+``PUT`` may send it back unchanged, any other value is refused with 422 naming ``criteria`` and
+rule Q0.
 """
 
 from __future__ import annotations
@@ -11,9 +14,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from registry.admission import criteria
-from registry.admission.common import rules
-from registry.admission.model import Severity
+from registry.admission.common import national_severities, rules
+from registry.admission.model import Problem, RuleViolation, Severity
 from registry.audit import record_event
 from registry.auth import Principal, Role
 from registry.context import Registry
@@ -21,6 +23,12 @@ from registry.errors import Forbidden, NotFound
 from registry.graph.ports import Tx
 from registry.lifecycle.repository import LifecycleRepository
 from registry.reference_repository import ReferenceRepository
+
+CRITERIA_READ_ONLY = (
+    "Die Schweregrade der Kriterien gelten bundesweit für alle Träger gleich (Regel Q0); "
+    "ein Trägerprofil enthält nur die Ansprechpersonen. Die bundesweite Administration "
+    "pflegt die Schweregrade unter »Kriterien«."
+)
 
 
 def load_profile(reg: Registry, carrier_id: str) -> dict[str, Any]:
@@ -31,42 +39,42 @@ def load_profile(reg: Registry, carrier_id: str) -> dict[str, Any]:
     return profile
 
 
-def severities(reg: Registry, carrier_id: str) -> dict[str, Severity]:
-    """Q0: the carrier's criteria settings over the default set."""
-    return criteria.effective_severities(load_profile(reg, carrier_id).get("criteria") or {})
+def severities(reg: Registry, carrier_id: str | None = None) -> dict[str, Severity]:
+    """Q0: the national criteria setting; the same for every carrier (``carrier_id`` is not
+    consulted)."""
+    return national_severities(reg)
 
 
-def _profile_view(carrier_id: str, profile: Mapping[str, Any]) -> dict[str, Any]:
-    effective = criteria.effective_severities(profile.get("criteria") or {})
+def _profile_view(reg: Registry, carrier_id: str, profile: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "carrier": carrier_id,
         "contacts": list(profile.get("contacts") or []),
-        "criteria": {rule: severity.value for rule, severity in effective.items()},
+        "criteria": {rule: s.value for rule, s in national_severities(reg).items()},
     }
 
 
 def get_carrier_profile(reg: Registry, principal: Principal, carrier_id: str) -> dict[str, Any]:
-    """§3: a carrier's contact persons and criteria settings, readable by everyone."""
-    return _profile_view(carrier_id, load_profile(reg, carrier_id))
+    """§3: a carrier's contact persons (and, read-only, the national criteria of Q0)."""
+    return _profile_view(reg, carrier_id, load_profile(reg, carrier_id))
 
 
 def put_carrier_profile(
     reg: Registry, principal: Principal, carrier_id: str, body: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """§3, Q0: replace the contacts and criteria severities (omitted: defaults)."""
+    """§3: replace the contacts. Criteria other than the national setting: 422 (Q0)."""
     if principal.role is not Role.ADMIN:
         raise Forbidden("Das Trägerprofil pflegt die Administration.")
     existing = load_profile(reg, carrier_id)
     if principal.carrier and principal.carrier != carrier_id:
         raise Forbidden("Sie pflegen nur das Profil Ihres eigenen Trägers.")
-    settings: dict[str, str] = dict(body.get("criteria") or {})
-    with rules:
-        criteria.effective_severities(settings)
-    profile = {
-        **existing,
-        "contacts": [dict(c) for c in body.get("contacts") or []],
-        "criteria": settings,
-    }
+    sent = body.get("criteria")
+    if sent:
+        national = {rule: s.value for rule, s in national_severities(reg).items()}
+        if any(national.get(rule) != value for rule, value in dict(sent).items()):
+            with rules:
+                raise RuleViolation([Problem("criteria", CRITERIA_READ_ONLY, "Q0")])
+    profile = {k: v for k, v in existing.items() if k != "criteria"}
+    profile["contacts"] = [dict(c) for c in body.get("contacts") or []]
 
     def work(tx: Tx) -> None:
         reg.repo(LifecycleRepository, tx).set_carrier_profile(
@@ -79,8 +87,8 @@ def put_carrier_profile(
             subject_id=carrier_id,
             action="carrier.profile_changed",
             carrier=carrier_id,
-            data={"criteria": settings, "contacts": len(profile["contacts"])},
+            data={"contacts": len(profile["contacts"])},
         )
 
     reg.graph.write(work)
-    return _profile_view(carrier_id, profile)
+    return _profile_view(reg, carrier_id, profile)

@@ -68,3 +68,63 @@ def test_staff_joined_over_a_year_ago_without_training_is_blocking(api: Api) -> 
     )
     (finding,) = _q3(submit(api, body))
     assert finding["severity"] == "blocking"
+
+
+def test_criteria_are_one_national_setting_changed_by_the_national_admin(api: Api) -> None:
+    # rule Q0: one setting for every carrier; only a national admin changes it
+    national = api.get("/api/v1/criteria", as_="officer.nord").json()
+    assert national["Q5"] == "blocking" and national["Q4"] == "advisory"
+    r = api.put("/api/v1/criteria", {**national, "Q6": "advisory"}, as_="admin.nord")
+    assert r.status_code == 403
+    r = api.put("/api/v1/criteria", {**national, "Q6": "advisory"}, as_="admin")
+    assert r.status_code == 200, r.text
+    assert api.get("/api/v1/criteria", as_="cm.nord").json()["Q6"] == ("advisory")
+    # every carrier's profile shows the same national setting, read-only
+    for carrier in ("drv-nord", "drv-hessen"):
+        profile = api.get(f"/api/v1/carriers/{carrier}/profile", as_="officer.nord").json()
+        assert profile["criteria"]["Q6"] == "advisory"
+    # an application led by any carrier is checked with it, and its findings record it
+    ref = api.registry.reference
+    body = application(ref, "drv-hessen", [site("Kassel", "34117")], ["addiction"])
+    body["organisation"]["complaints_system"] = False
+    app = submit(api, body, as_="officer.hessen")
+    (q6,) = [f for f in app["findings"] if f["rule"] == "Q6"]
+    assert q6["severity"] == "advisory"
+    # a rule left out returns to its default; unknown rules and severities name Q0
+    assert api.put("/api/v1/criteria", {}, as_="admin").json()["Q6"] == "blocking"
+    r = api.put("/api/v1/criteria", {"Q9": "advisory"}, as_="admin")
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["field"] == "criteria.Q9"
+    assert r.json()["errors"][0]["rule"] == "Q0"
+    r = api.put("/api/v1/criteria", {"Q5": "lenient"}, as_="admin")
+    assert r.status_code == 422 and r.json()["errors"][0]["rule"] == "Q0"
+
+
+def test_carrier_profile_refuses_its_own_criteria(api: Api) -> None:
+    # rule Q0: a carrier admin can no longer make a criterion advisory for its applications
+    contacts = [{"name": "Frau Nord", "phone": "0451 1", "email": "fm@nord.example"}]
+    r = api.put(
+        "/api/v1/carriers/drv-nord/profile",
+        {"contacts": contacts, "criteria": {"Q5": "advisory"}},
+        as_="admin.nord",
+    )
+    assert r.status_code == 422, r.text
+    (error,) = r.json()["errors"]
+    assert error["field"] == "criteria" and error["rule"] == "Q0"
+    # sending the national setting back unchanged (a read-modify-write) is fine
+    profile = api.get("/api/v1/carriers/drv-nord/profile", as_="admin.nord").json()
+    r = api.put(
+        "/api/v1/carriers/drv-nord/profile",
+        {"contacts": contacts, "criteria": profile["criteria"]},
+        as_="admin.nord",
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["contacts"] == contacts
+    ref = api.registry.reference
+    body = application(
+        ref, "drv-nord", [site("Kiel", "24103", public_transport=True)], ["addiction"]
+    )
+    body["sites"][0]["rooms_for_relatives"] = False
+    app = submit(api, body)
+    (q5,) = [f for f in app["findings"] if f["rule"] == "Q5"]
+    assert q5["severity"] == "blocking"

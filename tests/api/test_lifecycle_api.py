@@ -397,32 +397,31 @@ def test_site_details_edit_counts_as_confirmation(api: Api) -> None:
 
 
 def test_carrier_profile_read_write_and_severity_on_new_application(api: Api) -> None:
-    # rule Q0: a carrier's admin sets severities; the severity that applied is recorded
+    # rule Q0: a carrier's admin keeps its contacts; the national admin sets the severities,
+    # the same for every carrier, and the severity that applied is recorded
     r = api.get("/api/v1/carriers/drv-nord/profile", as_="cm.nord")
     assert r.status_code == 200 and r.json()["criteria"]["Q5"] == "blocking"
     assert api.get("/api/v1/carriers/drv-unknown/profile", as_="cm.nord").status_code == 404
     body = {
         "contacts": [
             {"name": "Frau Fallmanagement", "phone": "0451 1", "email": "fm@drv-nord.example"}
-        ],
-        "criteria": {"Q5": "advisory"},
+        ]
     }
     assert api.put("/api/v1/carriers/drv-nord/profile", body, as_="admin.nord").status_code == 200
     assert api.put("/api/v1/carriers/drv-hessen/profile", body, as_="admin.nord").status_code == 403
     assert api.put("/api/v1/carriers/drv-nord/profile", body, as_="officer.nord").status_code == 403
     r = api.put(
-        "/api/v1/carriers/drv-nord/profile", {"criteria": {"Q9": "advisory"}}, as_="admin.nord"
+        "/api/v1/carriers/drv-nord/profile", {"criteria": {"Q5": "advisory"}}, as_="admin.nord"
     )
-    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "criteria.Q9"
-    r = api.put(
-        "/api/v1/carriers/drv-nord/profile", {"criteria": {"Q5": "optional"}}, as_="admin.nord"
-    )
-    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "criteria.Q5"
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "criteria"
+    assert r.json()["errors"][0]["rule"] == "Q0"
     other = _admitted(api, decide=False)
     seen = api.get("/api/v1/carriers/drv-nord/profile", as_=other["user"]).json()
     assert seen["contacts"][0]["name"] == "Frau Fallmanagement"
-    assert seen["criteria"]["Q5"] == "advisory" and seen["criteria"]["Q2"] == "blocking"
+    assert api.put("/api/v1/criteria", {"Q5": "advisory"}, as_="admin").status_code == 200
     try:
+        seen = api.get("/api/v1/carriers/drv-nord/profile", as_=other["user"]).json()
+        assert seen["criteria"]["Q5"] == "advisory" and seen["criteria"]["Q2"] == "blocking"
         no_rooms = site("Ohne Raum", "23556", "Lübeck", rooms_for_relatives=False)
         nord = _admitted(api, sites=[no_rooms], decide=False)
         found = api.get(
@@ -439,16 +438,14 @@ def test_carrier_profile_read_write_and_severity_on_new_application(api: Api) ->
         found = api.get(
             f"/api/v1/applications/{hessen['application_id']}", as_="officer.hessen"
         ).json()["findings"]
-        assert {f["severity"] for f in found if f["rule"] == "Q5"} == {"blocking"}
+        assert {f["severity"] for f in found if f["rule"] == "Q5"} == {"advisory"}
     finally:
-        # an omitted field takes its default again
+        # an omitted rule takes its default again
+        r = api.put("/api/v1/criteria", {}, as_="admin")
+        assert r.status_code == 200 and r.json()["Q5"] == "blocking"
         r = api.put("/api/v1/carriers/drv-nord/profile", {}, as_="admin")
         assert r.status_code == 200
-        assert r.json() == {
-            "carrier": "drv-nord",
-            "contacts": [],
-            "criteria": {**r.json()["criteria"], "Q5": "blocking"},
-        }
+        assert r.json() == {"carrier": "drv-nord", "contacts": [], "criteria": r.json()["criteria"]}
 
 
 def test_inbox_overdue_decisions_and_follow_ons(api: Api) -> None:

@@ -150,6 +150,8 @@ def _tour(reg: Registry) -> None:  # noqa: PLR0915 - one walk through the whole 
         profile = t.get(f"admin.{suffix}", f"/carriers/{carrier}/profile")
         contacts = profile.get("contacts") or []
         t.send("PUT", f"admin.{suffix}", f"/carriers/{carrier}/profile", {"contacts": contacts})
+        national = t.get(officer, "/criteria")
+        t.send("PUT", "admin", "/criteria", national)
         bad = client.post("/api/v1/auth/token", json={"username": cm, "password": "falsch"})
         assert bad.status_code == 401
         # admission: applications, decisions, follow-ons, admissions, reviews, notices

@@ -658,31 +658,41 @@ def test_coverage_table_lists_districts_and_gaps(portal: Portal) -> None:
 
 
 def test_admin_edits_the_carrier_profile(portal: Portal) -> None:
-    # rule Q0 and E6: contacts and criteria severities of the admin's carrier
+    # rule Q0 and E6: contacts of the admin's carrier; the criteria only shown, nationally set
     portal.login("admin.nord")
     page = portal.get("/admin/profile")
-    assert 'name="criteria.Q5"' in page.text
+    assert 'name="criteria.Q5"' not in page.text
+    assert "Räume und Erreichbarkeit der Standorte" in page.text
     r = portal.post(
         "/admin/profile/drv-nord",
-        {
-            "contacts[0].name": "Herr Nord",
-            "contacts[0].email": "keine-mail",
-            "criteria.Q5": "advisory",
-        },
+        {"contacts[0].name": "Herr Nord", "contacts[0].email": "keine-mail"},
     )
     assert r.status_code == 422 and 'href="#f-contacts-0-email"' in r.text
     r = portal.post(
         "/admin/profile/drv-nord",
-        {
-            "contacts[0].name": "Herr Nord",
-            "contacts[0].email": "fallmanagement@drv-nord.example",
-            "criteria.Q5": "advisory",
-        },
+        {"contacts[0].name": "Herr Nord", "contacts[0].email": "fallmanagement@drv-nord.example"},
     )
     assert r.status_code == 303, r.text
     page = portal.get(r.headers["location"])
     assert "Herr Nord" in page.text
+    # a carrier's admin sees the national criteria but cannot change them
+    page = portal.get("/admin/criteria")
+    assert page.status_code == 200 and 'name="criteria.Q5"' not in page.text
+    assert portal.post("/admin/criteria", {"criteria.Q5": "advisory"}).status_code == 403
     r = portal.post(
         "/admin/profile/drv-hessen", {"contacts[0].name": "X", "contacts[0].email": "x@y.example"}
     )
     assert r.status_code == 403
+
+
+def test_national_admin_sets_the_criteria_severities(portal: Portal) -> None:
+    # rule Q0: one national setting, labelled by what each rule checks
+    portal.login("admin")
+    page = portal.get("/admin/criteria")
+    assert 'name="criteria.Q5"' in page.text and "Räume und Erreichbarkeit" in page.text
+    r = portal.post("/admin/criteria", {"criteria.Q5": "advisory"})
+    assert r.status_code == 303, r.text
+    assert 'value="advisory" selected' in portal.get("/admin/criteria").text
+    r = portal.post("/admin/criteria", {"criteria.Q5": "lenient"})
+    assert r.status_code == 422
+    assert portal.post("/admin/criteria", {}).status_code == 303  # back to the defaults

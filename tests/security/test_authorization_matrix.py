@@ -141,7 +141,8 @@ BODIES: dict[str, Body] = {
     "PATCH /api/v1/providers/{provider_id}/sites/{site_id}": lambda w: {
         "opening_hours": "Mo–Fr 9–16 Uhr"
     },
-    "PUT /api/v1/carriers/{carrier_id}/profile": lambda w: {"contacts": [], "criteria": {}},
+    "PUT /api/v1/carriers/{carrier_id}/profile": lambda w: {"contacts": []},
+    "PUT /api/v1/criteria": lambda w: {"Q4": "advisory"},
     "POST /api/v1/tasks/{task_id}/dismiss": lambda w: REASON,
     "POST /api/v1/partners": lambda w: make_partner(f"Partner {w.unique()}"),
     "PATCH /api/v1/partners/{partner_id}": lambda w: {"services": ["Beratung", "Begleitung"]},

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from registry import clock
+from registry.admission.national_criteria import put_criteria
+from registry.auth import Principal, Role
 from registry.errors import Forbidden, InvalidInput, NotFound
 from registry.lifecycle.carrier_profile import get_carrier_profile, put_carrier_profile
 from registry.lifecycle.sites import confirm_site, update_site_details
@@ -20,6 +22,8 @@ from tests.service.lifecycle_world import (
     OFFICER_NORD,
     world,
 )
+
+ADMIN_NATIONAL = Principal("u-admin", "admin", Role.ADMIN)
 
 
 def test_the_provider_confirms_its_site_data_and_the_flag_goes(tmp_path: Path) -> None:
@@ -69,14 +73,13 @@ def test_only_the_provider_keeps_its_own_sites(tmp_path: Path) -> None:
 
 
 def test_a_carriers_admin_keeps_its_profile_read_by_everyone(tmp_path: Path) -> None:
+    # rule Q0: the profile holds contacts; the criteria it shows are the national setting
     w = world(tmp_path)
     contact = {"name": "Petra Kontakt", "role": "Fallmanagement", "email": "p@drv.example"}
-    saved = put_carrier_profile(
-        w.reg, ADMIN_NORD, "drv-nord", {"contacts": [contact], "criteria": {"Q5": "advisory"}}
-    )
-    assert saved["contacts"] == [contact] and saved["criteria"]["Q5"] == "advisory"
+    saved = put_carrier_profile(w.reg, ADMIN_NORD, "drv-nord", {"contacts": [contact]})
+    assert saved["contacts"] == [contact] and saved["criteria"]["Q5"] == "blocking"
     # written by the lifecycle repository, read back through the reference repository
-    assert w.lifecycle.reference.profiles["drv-nord"]["criteria"] == {"Q5": "advisory"}
+    assert w.lifecycle.reference.profiles["drv-nord"] == {"contacts": [contact]}
     seen = get_carrier_profile(w.reg, OFFICER_NORD, "drv-nord")
     assert seen == saved and seen["criteria"]["Q2"] == "blocking"
     assert [e["action"] for e in w.events("drv-nord")] == ["carrier.profile_changed"]
@@ -85,18 +88,24 @@ def test_a_carriers_admin_keeps_its_profile_read_by_everyone(tmp_path: Path) -> 
         put_carrier_profile(w.reg, ADMIN_HESSEN, "drv-nord", {})
     with pytest.raises(Forbidden):  # not an admin
         put_carrier_profile(w.reg, OFFICER_NORD, "drv-nord", {})
-    with pytest.raises(InvalidInput) as refused:
-        put_carrier_profile(w.reg, ADMIN_NORD, "drv-nord", {"criteria": {"Q99": "advisory"}})
-    assert [(p.field, p.rule) for p in refused.value.problems] == [("criteria.Q99", "Q0")]
+    with pytest.raises(InvalidInput) as refused:  # rule Q0: no criteria of its own
+        put_carrier_profile(w.reg, ADMIN_NORD, "drv-nord", {"criteria": {"Q5": "advisory"}})
+    assert [(p.field, p.rule) for p in refused.value.problems] == [("criteria", "Q0")]
+    # the national setting sent back unchanged is accepted
+    put_carrier_profile(w.reg, ADMIN_NORD, "drv-nord", {"criteria": seen["criteria"]})
     with pytest.raises(NotFound):
         get_carrier_profile(w.reg, OFFICER_NORD, "drv-nirgendwo")
 
 
-def test_the_leads_severities_decide_whether_a_staff_change_is_a_task(tmp_path: Path) -> None:
+def test_the_national_severities_decide_whether_a_staff_change_is_a_task(tmp_path: Path) -> None:
     w = world(tmp_path)
     a = w.admitted()
-    # Q0: DRV Nord treats Q2 as advisory -> a change leaving one case manager opens no task
-    put_carrier_profile(w.reg, ADMIN_NORD, "drv-nord", {"criteria": {"Q2": "advisory"}})
+    # Q0: the national admin treats Q2 as advisory -> a change leaving one case manager opens
+    # no task; a carrier's admin cannot change it
+    with pytest.raises(Forbidden):
+        put_criteria(w.reg, ADMIN_NORD, {"Q2": "advisory"})
+    put_criteria(w.reg, ADMIN_NATIONAL, {"Q2": "advisory"})
+    assert [e["action"] for e in w.events("national")] == ["criteria.changed"]
     staff = {c["name"]: c["id"] for c in list_case_managers(w.reg, a.provider, a.provider_id)}
     remove_case_manager(w.reg, a.provider, a.provider_id, staff["Bernd Muster"])
     assert w.staff_tasks(a.provider_id) == []

@@ -130,6 +130,22 @@ DETACH DELETE n
 UNWIND $rows AS r
 CREATE (n:ComplaintCount {id: r.id, month: r.month, category: r.category, count: r.count, recorded_at: r.recorded_at})
 
+// name: nodes_criteriaseverity
+MATCH (n:CriteriaSeverity)
+RETURN {rule: n.rule, severity: n.severity, changed_at: n.changed_at} AS props
+
+// name: count_criteriaseverity
+MATCH (n:CriteriaSeverity)
+RETURN count(n) AS n
+
+// name: wipe_criteriaseverity
+MATCH (n:CriteriaSeverity)
+DETACH DELETE n
+
+// name: restore_criteriaseverity
+UNWIND $rows AS r
+CREATE (n:CriteriaSeverity {rule: r.rule, severity: r.severity, changed_at: r.changed_at})
+
 // name: nodes_district
 MATCH (n:District)
 RETURN {key: n.key, name: n.name, regbez: n.regbez, population: n.population, lat: n.lat, lon: n.lon} AS props

@@ -44,3 +44,13 @@ DETACH DELETE d
 MATCH (e:Event)
 WHERE e.action = 'site_merged'
 RETURN count(e) AS n
+
+// name: carrier_profiles
+// Rule Q0 (migration 009): the stored profiles, to drop their per-carrier criteria settings
+MATCH (c:Carrier)
+RETURN c.id AS id, c.profile_json AS profile_json
+ORDER BY id
+
+// name: set_carrier_profile_json
+MATCH (c:Carrier {id: $id})
+SET c.profile_json = $profile_json

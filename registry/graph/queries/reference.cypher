@@ -73,3 +73,15 @@ RETURN carriers, districts, postal_places, count(t) AS target_groups
 // name: get_carrier
 MATCH (c:Carrier {id: $id})
 RETURN c.id AS id, c.name AS name, c.kind AS kind, c.region AS region, c.profile_json AS profile_json
+
+// name: criteria_severities
+// Rule Q0: the national criteria setting, one node per rule that was set
+MATCH (s:CriteriaSeverity)
+RETURN s.rule AS rule, s.severity AS severity, s.changed_at AS changed_at
+ORDER BY rule
+
+// name: set_criteria_severities
+// Rule Q0: the national admin sets the severity of each criteria rule
+UNWIND $rows AS r
+MERGE (s:CriteriaSeverity {rule: r.rule})
+SET s.severity = r.severity, s.changed_at = $changed_at

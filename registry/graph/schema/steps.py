@@ -6,6 +6,7 @@ A step takes the unit of work of the migration (``tx.run`` of named queries in
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from itertools import groupby
 from typing import Any
@@ -61,4 +62,38 @@ def merge_duplicate_sites(tx: Any) -> dict[str, int]:
     return {"merged_sites": merged, "moved_admissions": moved_admissions}
 
 
-STEPS: dict[str, Callable[[Any], Any]] = {"merge_duplicate_sites": merge_duplicate_sites}
+def drop_carrier_criteria(tx: Any) -> dict[str, int]:
+    """Rule Q0 (migration 009): the criteria are one national setting, the same for every
+    carrier. A carrier profile keeps its contacts; any per-carrier criteria setting it held is
+    removed, and the carrier's audit trail records what was dropped."""
+    dropped = 0
+    for row in tx.run("migration.carrier_profiles"):
+        profile = json.loads(row["profile_json"] or "{}")
+        if "criteria" not in profile:
+            continue
+        settings = profile.pop("criteria") or {}
+        tx.run(
+            "migration.set_carrier_profile_json",
+            id=row["id"],
+            profile_json=json.dumps(profile, ensure_ascii=False, sort_keys=True),
+        )
+        if settings:
+            record_event(
+                tx,
+                actor=None,
+                subject_type="carrier",
+                subject_id=row["id"],
+                action="carrier.criteria_dropped",
+                carrier=row["id"],
+                reason="Regel Q0: die Kriterien gelten bundesweit einheitlich; eigene "
+                "Schweregrade eines Trägers entfallen",
+                data={"criteria": settings},
+            )
+            dropped += 1
+    return {"dropped_carrier_criteria": dropped}
+
+
+STEPS: dict[str, Callable[[Any], Any]] = {
+    "merge_duplicate_sites": merge_duplicate_sites,
+    "drop_carrier_criteria": drop_carrier_criteria,
+}
