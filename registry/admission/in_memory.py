@@ -31,6 +31,7 @@ from registry.admission.repository import (
     ProviderRepository,
     ProviderRow,
     ProviderValues,
+    SiteFactsUpdate,
     SiteRow,
 )
 
@@ -118,6 +119,14 @@ class InMemoryProviderRepository(ProviderRepository):
         if site_id not in self.site_rows:
             return False
         self.site_rows[site_id]["details"] = details
+        return True
+
+    def update_site_facts(self, site_id: str, facts: SiteFactsUpdate) -> bool:
+        if site_id not in self.site_rows:
+            return False
+        row = self.site_rows[site_id]
+        row.update(facts)
+        row["languages"] = list(facts["languages"])
         return True
 
     def confirm_site(self, site_id: str, confirmed_on: str) -> bool:

@@ -201,6 +201,18 @@ class SiteRow(TypedDict):
     confirmed_on: str
 
 
+class SiteFactsUpdate(TypedDict):
+    """A15: a site's directory facts, all of them (``providers.update_site_facts``)."""
+
+    languages: list[str]
+    barrier_free: bool
+    public_transport: bool
+    catchment_radius_km: float
+    outreach_radius_km: float | None
+    rooms_individual: bool
+    rooms_relatives: bool
+
+
 class CaseManagerRow(TypedDict):
     """A case manager in the provider's current staff; ``data`` is JSON text of the facts."""
 
@@ -466,6 +478,10 @@ class ProviderRepository(Repository):
 
     def update_site_details(self, site_id: str, details: str) -> bool:
         return bool(self._rows("providers.update_site_details", id=site_id, details=details))
+
+    def update_site_facts(self, site_id: str, facts: SiteFactsUpdate) -> bool:
+        """A15: the site's directory facts as the provider keeps them current."""
+        return bool(self._rows("providers.update_site_facts", id=site_id, **facts))
 
     def confirm_site(self, site_id: str, confirmed_on: str) -> bool:
         return bool(self._rows("providers.confirm_site", id=site_id, confirmed_on=confirmed_on))

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, delete, get, patch, post, put
 from litestar.params import Parameter
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from registry.api.fields import Code, LongText, Strict
 from registry.api.schemas import (
@@ -33,9 +33,20 @@ SiteStatus = Literal[
 ]
 
 
-# The fields of ``SiteDetails`` to change; omitted fields keep their value (the service reads
-# only the fields that were sent).
-SiteDetailsPatch = SiteDetails
+class SiteDetailsPatch(SiteDetails):
+    """The fields of ``SiteDetails`` and the site's directory facts to change (A15); omitted
+    fields keep their value (the service reads only the fields that were sent). The facts are
+    typed loosely here: the service checks them, so a 422 names the field and its rule."""
+
+    languages: (
+        Annotated[list[Annotated[str, Field(max_length=40)]], Field(max_length=100)] | None
+    ) = None
+    barrier_free: StrictBool | None = None
+    public_transport: StrictBool | None = None
+    catchment_radius_km: float | None = None
+    outreach_radius_km: float | None = None
+    rooms_for_individual_talks: StrictBool | None = None
+    rooms_for_relatives: StrictBool | None = None
 
 
 class CarrierProfileIn(Strict):

@@ -3,7 +3,8 @@ changes, data confirmation. Pure functions, standard library only (and the admis
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -127,6 +128,80 @@ def staff_change_tasks(
     ]
 
 
+SITE_FACT_FIELDS = (
+    "languages",
+    "barrier_free",
+    "public_transport",
+    "catchment_radius_km",
+    "outreach_radius_km",
+    "rooms_for_individual_talks",
+    "rooms_for_relatives",
+)
+"""A15: the directory facts of a site the provider keeps current (``PATCH .../sites/{id}``)."""
+
+CRITERION_FIELDS = frozenset(SITE_FACT_FIELDS) - {"barrier_free"}
+"""The facts a criterion looks at: Q5 (rooms, public transport, outreach-only through the radii)
+and the A15 language advisory; barrier-free access informs the directory (E3) only."""
+
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+
+
+def validate_site_facts(patch: Mapping[str, object]) -> list[Problem]:
+    """A15: the site facts a provider sends, each problem naming its field and rule (E2 for
+    the radii, E3 for languages and the filters' yes/no facts, Q5 for the rooms)."""
+    problems: list[Problem] = []
+    if "catchment_radius_km" in patch:
+        value = patch["catchment_radius_km"]
+        if not _number(value) or not 0 < float(value) <= 500:  # type: ignore[arg-type]
+            problems.append(
+                Problem(
+                    "catchment_radius_km",
+                    "Der Radius des Einzugsgebiets muss größer als 0 und höchstens 500 km sein.",
+                    "E2",
+                )
+            )
+    if "outreach_radius_km" in patch:
+        value = patch["outreach_radius_km"]
+        if value is not None and (not _number(value) or not 0 <= float(value) <= 1000):  # type: ignore[arg-type]
+            problems.append(
+                Problem(
+                    "outreach_radius_km",
+                    "Der Radius der aufsuchenden Arbeit liegt zwischen 0 und 1000 km "
+                    "(leer oder 0: keine aufsuchende Arbeit).",
+                    "E2",
+                )
+            )
+    if "languages" in patch:
+        value = patch["languages"]
+        if not isinstance(value, list | tuple) or not value or len(value) > 40:
+            problems.append(
+                Problem("languages", "Mindestens eine und höchstens 40 Sprachen angeben.", "E3")
+            )
+        else:
+            for i, lang in enumerate(value):
+                if not isinstance(lang, str) or not _LANGUAGE.match(lang):
+                    problems.append(
+                        Problem(
+                            f"languages[{i}]",
+                            "Sprachcode aus zwei oder drei Kleinbuchstaben (ISO 639), z. B. »tr«.",
+                            "E3",
+                        )
+                    )
+    for name, rule in (
+        ("barrier_free", "E3"),
+        ("public_transport", "E3"),
+        ("rooms_for_individual_talks", "Q5"),
+        ("rooms_for_relatives", "Q5"),
+    ):
+        if name in patch and not isinstance(patch[name], bool):
+            problems.append(Problem(name, "Bitte ja oder nein angeben.", rule))
+    return problems
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def unspoken_languages(
     site_languages: Iterable[str], staff_languages: Iterable[Iterable[str]]
 ) -> list[str]:
@@ -195,6 +270,10 @@ def escalated_follow_ons(
         and (now - f.created_at).days > periods.follow_on_days
     ]
     return sorted(due, key=lambda f: (f.created_at, f.id))
+
+
+LEAD_CHANGE_TASK_KIND = "lead_changed"
+"""A9: the stored task of a follow-on carrier after the lead suspended or revoked the group."""
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,10 @@ responsible carrier; overdue by definition), ``contract_pending`` (A13, overdue
 copy of a follow-on past its overdue date, naming the carrier and the site). Stored staff tasks are overdue after
 ``lead_decision_overdue_days`` (the lead should act as promptly as on a decision);
 ``training_due`` tasks are overdue at once. Derived items have stable ids ``<kind>:<reference>``.
-The lead's officer may dismiss a stored staff task with a reason.
+Stored tasks also come from a change of a site's facts (``site_finding``, Q5,
+:mod:`registry.lifecycle.sites`) and from the lead's suspension or revocation of a group a
+follow-on carrier admitted too (``lead_changed``, A9, :mod:`registry.admission.site_admissions`);
+each goes to one carrier. The owning carrier's officer may dismiss a stored task with a reason.
 """
 
 from __future__ import annotations
@@ -42,8 +45,12 @@ from registry.lifecycle.common import (
 )
 from registry.lifecycle.repository import LifecycleRepository
 from registry.lifecycle.reviews import REVIEW_WINDOW_DAYS
+from registry.lifecycle.sites import SITE_TASK_KIND
 from registry.lifecycle.staff_findings import STAFF_TASK_KINDS, reconcile_staff_tasks
 from registry.quality import inbox as quality_inbox
+
+STORED_TASK_KINDS = (*STAFF_TASK_KINDS, SITE_TASK_KIND, rules.LEAD_CHANGE_TASK_KIND)
+"""Stored tasks a carrier's officer sees and may close with a reason."""
 
 
 def _item(
@@ -126,7 +133,7 @@ def _officer_items(reg: Registry, carrier: str, now: datetime) -> list[dict[str,
     repo = reg.repo(LifecycleRepository)
     awaiting = repo.awaiting_decision(carrier)
     follow_ons = open_follow_ons(reg, carrier)
-    stored = [t for t in repo.open_for(carrier) if t["kind"] in STAFF_TASK_KINDS]
+    stored = [t for t in repo.open_for(carrier) if t["kind"] in STORED_TASK_KINDS]
     reviews = admissions_due(reg, carrier, today + timedelta(days=REVIEW_WINDOW_DAYS))
     contracts = repo.pending_contracts(carrier)
     apps_of_follow_on = providers_of_applications(
@@ -307,7 +314,7 @@ def dismiss_task(reg: Registry, principal: Principal, task_id: str, reason: str)
     dismissed while its finding persists."""
     carrier = officer_carrier(principal)
     task = reg.repo(LifecycleRepository).get_task(task_id)
-    if task is None or task["carrier"] != carrier or task["kind"] not in STAFF_TASK_KINDS:
+    if task is None or task["carrier"] != carrier or task["kind"] not in STORED_TASK_KINDS:
         raise NotFound("Aufgabe nicht gefunden")
     if not reason.strip():
         raise InvalidInput.one("reason", "Eine Begründung ist erforderlich.", "A15")

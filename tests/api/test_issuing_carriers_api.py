@@ -59,3 +59,54 @@ def test_a7_overdue_follow_on_is_a_task_for_the_lead(api: Api) -> None:
     assert not _tasks(api, "officer.hessen", kind="follow_on_overdue")
     _admit_follow_on(api, p)
     assert not _tasks(api, "officer.nord", kind="follow_on_overdue", provider_id=p["provider_id"])
+
+
+def test_a15_site_facts_change_reruns_q5_and_tells_the_issuing_carriers(api: Api) -> None:
+    p = _split(api)
+    fo = _admit_follow_on(api, p)
+    provider_id, user = p["provider_id"], p["user"]
+    frankfurt = fo["site_id"]
+    path = f"/api/v1/providers/{provider_id}/sites/{frankfurt}"
+    body = {
+        "languages": ["de", "tr", "ar"],
+        "barrier_free": False,
+        "catchment_radius_km": 35,
+        "outreach_radius_km": 0,
+        "rooms_for_relatives": False,
+        "public_transport": True,
+    }
+    r = api.patch(path, body, as_=user)
+    assert r.status_code == 200, r.text
+    out = r.json()
+    codes = {(f["rule"], f["code"], f["severity"]) for f in out["findings"]}
+    assert ("Q5", "rooms-relatives-missing", "blocking") in codes
+    assert ("Q5", "site-language-unspoken", "advisory") in codes
+    # the index follows at once
+    doc = api.registry.search.sites.get(frankfurt)
+    assert doc is not None and doc.languages == ("de", "tr", "ar") and doc.barrier_free is False
+    # DRV Hessen issued the Frankfurt admission: a notice and a task; DRV Nord did not
+    (task,) = _tasks(api, "officer.hessen", kind="site_finding", site_id=frankfurt)
+    assert task["rule"] == "Q5"
+    assert not _tasks(api, "officer.nord", kind="site_finding")
+    notices = api.get("/api/v1/notices", as_="officer.hessen").json()
+    assert any("Standortangaben geändert" in n["subject"]["title"] for n in notices)
+    # fixed: the task closes
+    assert api.patch(path, {"rooms_for_relatives": True}, as_=user).status_code == 200
+    assert not _tasks(api, "officer.hessen", kind="site_finding")
+
+
+def test_a15_site_facts_validation_names_field_and_rule(api: Api) -> None:
+    p = _admitted(api)
+    path = f"/api/v1/providers/{p['provider_id']}/sites/{p['site_ids'][0]}"
+    for body, field, rule in (
+        ({"catchment_radius_km": 0}, "catchment_radius_km", "E2"),
+        ({"outreach_radius_km": -5}, "outreach_radius_km", "E2"),
+        ({"languages": []}, "languages", "E3"),
+        ({"languages": ["Türkisch"]}, "languages[0]", "E3"),
+        ({"rooms_for_individual_talks": None}, "rooms_for_individual_talks", "Q5"),
+    ):
+        r = api.patch(path, body, as_=p["user"])
+        assert r.status_code == 422, (body, r.text)
+        assert [(e["field"], e["rule"]) for e in r.json()["errors"]] == [(field, rule)], r.text
+    # another provider's site or an officer: no
+    assert api.patch(path, {"barrier_free": True}, as_="officer.nord").status_code == 403

@@ -188,6 +188,18 @@ def _tour(reg: Registry) -> None:  # noqa: PLR0915 - one walk through the whole 
             f"/providers/{provider_id}/sites/{site_id}",
             {"opening_hours": "Mo-Fr 9-16 Uhr", "accepts_new_cases": True},
         )
+        # A15: the site's facts change (Q5 re-run, notices and tasks) and change back
+        facts = t.get(officer, f"/applications/{provider_apps[0]['id']}")["sites"][0]
+        for rooms in (
+            not facts.get("rooms_for_relatives", True),
+            facts.get("rooms_for_relatives", True),
+        ):
+            t.send(
+                "PATCH",
+                "anbieter.demo",
+                f"/providers/{provider_id}/sites/{site_id}",
+                {"rooms_for_relatives": bool(rooms)},
+            )
         group_of_provider = next(
             iter(
                 t.get(officer, f"/applications/{provider_apps[0]['id']}")["sites"][0][

@@ -76,6 +76,15 @@ MATCH (s:Site {id: $id})
 SET s.details = $details
 RETURN s.id AS id
 
+// name: update_site_facts
+// A15: the directory facts the provider keeps current (the criteria re-run in the use case).
+MATCH (s:Site {id: $id})
+SET s.languages = $languages, s.barrier_free = $barrier_free,
+    s.public_transport = $public_transport, s.catchment_radius_km = $catchment_radius_km,
+    s.outreach_radius_km = $outreach_radius_km, s.rooms_individual = $rooms_individual,
+    s.rooms_relatives = $rooms_relatives
+RETURN s.id AS id
+
 // name: confirm_site
 MATCH (s:Site {id: $id})
 SET s.confirmed_on = $confirmed_on
