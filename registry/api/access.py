@@ -188,6 +188,8 @@ API_ACCESS: dict[str, Access] = {
     # authentication and reference data
     "POST /api/v1/auth/token": _PUBLIC,
     "POST /api/v1/auth/logout-everywhere": _a(ALL_ROLES),
+    "POST /api/v1/auth/logout": _a(ALL_ROLES),
+    "POST /api/v1/auth/password": _a(ALL_ROLES, note="one's own password (the current one)"),
     "GET /api/v1/carriers": _a(ALL_ROLES),
     "GET /api/v1/target-groups": _a(ALL_ROLES),
     "GET /api/v1/concept-sections": _a(ALL_ROLES),
@@ -195,6 +197,12 @@ API_ACCESS: dict[str, Access] = {
     "GET /api/v1/users": _a(ADMIN, note="a carrier admin lists the users of its carrier"),
     "POST /api/v1/users": _a(
         ADMIN, note="a carrier admin creates users of its carrier only (422 naming the field)"
+    ),
+    "PATCH /api/v1/users/{user_id}": _a(
+        ADMIN, Scope.CARRIER, note="(de)activate an account of the admin's scope"
+    ),
+    "POST /api/v1/users/{user_id}/reset-password": _a(
+        ADMIN, Scope.CARRIER, note="a one-time password for an account of the admin's scope"
     ),
     # providers and applications (A1-A12)
     "POST /api/v1/providers": _a(

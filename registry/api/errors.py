@@ -83,6 +83,8 @@ def http_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Respons
         resp = _json(status, {"detail": detail})
         if headers:
             resp.headers.update(headers)
+        if exc.headers:  # e.g. Retry-After of a throttled login (429)
+            resp.headers.update(exc.headers)
         return resp
     return _json(status, {"detail": detail})
 

@@ -34,6 +34,27 @@ Text = Annotated[
 ]
 """A required short text: non-empty after trimming (API.md)."""
 
+
+def _no_hidden(value: str) -> str:
+    from registry.auth.names import hidden_character
+
+    found = hidden_character(value)
+    if found is not None:
+        raise ValueError(
+            f"darf keine unsichtbaren oder steuernden Zeichen enthalten ({found}: Steuerzeichen, "
+            "Richtungswechsel, Zeichen ohne Breite)"
+        )
+    return value
+
+
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
+    AfterValidator(_no_hidden),
+]
+"""A required name (provider, site, partner, person): a Text that also refuses bidirectional
+overrides and zero-width characters, which make look-alike names (issue 14, finding 9)."""
+
 OptText = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=300), AfterValidator(_no_control)
 ]

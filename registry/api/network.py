@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from registry.api.fields import (
     Code,
     LongText,
+    Name,
     OptLongText,
     OptText,
     PostalCode,
@@ -59,13 +60,13 @@ class PartnerSiteIn(Strict):
     """A partner site; in a PATCH, ``id`` names a current site to keep (and change)."""
 
     id: OptText = ""
-    name: Text
+    name: Name
     address: AddressIn
     service_radius_km: Radius
 
 
 class PartnerContactIn(Strict):
-    name: Text
+    name: Name
     role: OptText = ""
     email: OptText = ""
     phone: OptText = ""
@@ -73,7 +74,7 @@ class PartnerContactIn(Strict):
 
 
 class PartnerIn(Strict):
-    name: Text
+    name: Name
     type: Code
     sites: Annotated[list[PartnerSiteIn], Field(max_length=200)] = []
     services: Annotated[list[Text], Field(max_length=100)] = []
@@ -85,7 +86,7 @@ class PartnerIn(Strict):
 class PartnerPatch(Strict):
     """Only the given fields change; ``sites`` replaces the list of sites (see the service)."""
 
-    name: Text | None = None
+    name: Name | None = None
     type: Code | None = None
     sites: Annotated[list[PartnerSiteIn], Field(max_length=200)] | None = None
     services: Annotated[list[Text], Field(max_length=100)] | None = None

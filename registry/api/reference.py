@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, get, patch, post
 from litestar.params import Parameter
 from pydantic import BaseModel, Field
 
 from registry.api.security import ANY_ROLE, allow, registry_of
 from registry.auth import Role
-from registry.auth.service import LoginFailed, login, logout_everywhere
+from registry.auth.service import (
+    LoginFailed,
+    LoginThrottled,
+    change_password,
+    login,
+    logout,
+    logout_everywhere,
+)
 from registry.errors import InvalidInput, NotFound
 from registry.geo import AmbiguousPlace, InvalidPostalCode, UnknownPostalCode
 
@@ -23,6 +30,28 @@ class TokenRequest(BaseModel):
 class TokenResponse(BaseModel):
     access_token: str
     token_type: str = "bearer"
+
+
+class PasswordChangeIn(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    current: Annotated[str, Field(min_length=1, max_length=500)]
+    new: Annotated[str, Field(min_length=1, max_length=500)]
+
+
+def client_address(request: Request[Any, Any, Any]) -> str:
+    """The source address a login attempt is throttled by (the peer; a proxy in front is
+    expected to be the only peer and to pass on nothing we trust)."""
+    client = request.client
+    return client.host if client is not None else ""
+
+
+def throttled(exc: LoginThrottled) -> Exception:
+    from litestar.exceptions import TooManyRequestsException
+
+    return TooManyRequestsException(
+        detail=exc.message, headers={"Retry-After": str(exc.retry_after)}
+    )
 
 
 class AuthController(Controller):
@@ -40,9 +69,37 @@ class AuthController(Controller):
         from litestar.exceptions import NotAuthorizedException
 
         try:
-            token = login(registry_of(request), data.username, data.password)
+            token = login(
+                registry_of(request), data.username, data.password, client_address(request)
+            )
+        except LoginThrottled as exc:
+            raise throttled(exc) from exc
         except LoginFailed as exc:
             raise NotAuthorizedException(exc.message) from exc
+        return TokenResponse(access_token=token)
+
+    @post(
+        "/logout",
+        operation_id="logout",
+        status_code=200,
+        guards=[allow(*ANY_ROLE)],
+        sync_to_thread=True,
+    )
+    def end_session(self, request: Request[Any, Any, Any]) -> dict[str, str]:
+        """The token (and the portal session with it) ends on the server."""
+        logout(registry_of(request), request.user)
+        return {"status": "ok"}
+
+    @post(
+        "/password",
+        operation_id="changePassword",
+        status_code=200,
+        guards=[allow(*ANY_ROLE)],
+        sync_to_thread=True,
+    )
+    def password(self, request: Request[Any, Any, Any], data: PasswordChangeIn) -> TokenResponse:
+        """One's own password; every other session ends, the answer is the caller's new token."""
+        token = change_password(registry_of(request), request.user, data.current, data.new)
         return TokenResponse(access_token=token)
 
     @post(
@@ -160,6 +217,17 @@ class UserIn(BaseModel):
     provider: Annotated[str | None, Field(max_length=80)] = None
 
 
+class UserPatch(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    active: bool
+
+
+class OneTimePassword(BaseModel):
+    password: str
+    must_change: bool = True
+
+
 class UserOut(BaseModel):
     id: str
     username: str
@@ -215,3 +283,30 @@ class UserController(Controller):
             provider=row["provider"] or None,
             active=bool(row["active"]),
         )
+
+    @patch("/{user_id:str}", operation_id="updateUser", sync_to_thread=True)
+    def update(self, request: Request[Any, Any, Any], user_id: str, data: UserPatch) -> UserOut:
+        """Deactivate (or reactivate) an account in the admin's scope; its sessions end."""
+        from registry.auth.service import set_user_active
+
+        row = set_user_active(registry_of(request), request.user, user_id, data.active)
+        return UserOut(
+            id=row["id"],
+            username=row["username"],
+            role=row["role"],
+            carrier=row["carrier"] or None,
+            provider=row["provider"] or None,
+            active=bool(row["active"]),
+        )
+
+    @post(
+        "/{user_id:str}/reset-password",
+        operation_id="resetPassword",
+        status_code=200,
+        sync_to_thread=True,
+    )
+    def reset(self, request: Request[Any, Any, Any], user_id: str) -> OneTimePassword:
+        """A one-time password, shown once; the user changes it at the next login."""
+        from registry.auth.service import reset_password
+
+        return OneTimePassword(password=reset_password(registry_of(request), request.user, user_id))

@@ -12,6 +12,7 @@ from registry.api.fields import (
     Email,
     LanguageCode,
     LongText,
+    Name,
     OptLongText,
     OptText,
     PostalCode,
@@ -22,7 +23,7 @@ from registry.api.fields import (
 
 
 class ProviderIn(Strict):
-    name: Text
+    name: Name
     legal_form: Text
     email: Email
     phone: OptText = ""
@@ -63,7 +64,7 @@ class SiteIn(Strict):
     # A9: an existing site of the provider; its stored data stands, the rest of this entry is
     # not applied (a site with the same address as an existing one is that site, too).
     id: Code | None = None
-    name: Text
+    name: Name
     headquarters: bool = False
     address: AddressIn
     catchment_radius_km: Annotated[float, Field(gt=0, le=500)]
@@ -89,7 +90,7 @@ Certificate = Literal[
 
 
 class CaseManagerIn(Strict):
-    name: Text
+    name: Name
     degree: Degree
     counselling_years: Annotated[float, Field(ge=0, le=60)] = 0
     social_law_units: Annotated[int, Field(ge=0, le=10_000)] = 0
@@ -105,7 +106,7 @@ class CaseManagerIn(Strict):
 
 
 class CaseManagerPatch(Strict):
-    name: Text | None = None
+    name: Name | None = None
     degree: Degree | None = None
     counselling_years: Annotated[float, Field(ge=0, le=60)] | None = None
     social_law_units: Annotated[int, Field(ge=0, le=10_000)] | None = None
@@ -187,7 +188,7 @@ class ContractIn(Strict):
 
 
 class ProfileContact(Strict):
-    name: Text
+    name: Name
     phone: OptText = ""
     email: Email
 

@@ -23,6 +23,11 @@ from registry.context import Registry
 __all__ = ["SESSION_COOKIE", "TokenAuthMiddleware", "allow", "principal_from_token", "registry_of"]
 
 SESSION_COOKIE = "registry_session"
+MUST_CHANGE_PASSWORD = "Bitte ändern Sie zuerst Ihr Einmalpasswort."
+#: what a user whose password an admin reset may reach before changing it
+PASSWORD_CHANGE_PATHS = frozenset(
+    {"/api/v1/auth/password", "/api/v1/auth/logout", "/konto/passwort", "/logout"}
+)
 
 
 def registry_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Registry:
@@ -54,6 +59,9 @@ class TokenAuthMiddleware(AbstractAuthenticationMiddleware):
         principal = principal_from_token(registry_of(connection), token)
         if principal is None:
             raise NotAuthorizedException("Anmeldung abgelaufen oder ungültig")
+        if principal.must_change_password and connection.url.path not in PASSWORD_CHANGE_PATHS:
+            # after an admin's reset the one-time password opens only the password change
+            raise PermissionDeniedException(MUST_CHANGE_PASSWORD)
         return AuthenticationResult(user=principal, auth=token)
 
 

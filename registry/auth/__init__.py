@@ -42,6 +42,8 @@ class Principal:
     role: Role
     carrier: str | None = None
     provider: str | None = None
+    #: after an admin's reset: only changing the password (and logging out) is allowed
+    must_change_password: bool = False
 
     def is_role(self, *roles: Role) -> bool:
         return self.role in roles

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TypedDict, cast
 
+from registry.auth.names import normalize_username
 from registry.graph.repository import Repository
 
 
@@ -22,8 +23,7 @@ class UserRow(TypedDict):
     provider: str
     active: bool
     token_epoch: int
-    failed_logins: int
-    locked_until: str
+    must_change_password: bool
 
 
 class UserSummary(TypedDict):
@@ -49,7 +49,10 @@ class NewUser(TypedDict):
 
 class UserRepository(Repository):
     def by_username(self, username: str) -> UserRow | None:
-        return cast(UserRow | None, self._one("users.by_username", username=username))
+        """The account of a username as typed: compared in its normalised form (NFKC,
+        case-folded), the form in which usernames are stored."""
+        key = normalize_username(username)
+        return cast(UserRow | None, self._one("users.by_username", username=key))
 
     def by_id(self, user_id: str) -> UserRow | None:
         return cast(UserRow | None, self._one("users.by_id", id=user_id))
@@ -59,7 +62,7 @@ class UserRepository(Repository):
         self._rows(
             "users.create",
             id=user["id"],
-            username=user["username"],
+            username=normalize_username(user["username"]),
             password_hash=user["password_hash"],
             role=user["role"],
             carrier=user["carrier"],
@@ -71,14 +74,17 @@ class UserRepository(Repository):
         if user["provider"]:
             self._rows("users.link_provider", id=user["id"], provider=user["provider"])
 
-    def record_login_failure(self, user_id: str, locked_until: str) -> int:
-        """One more failed login (and the lock, ``''`` for none); the count of failures."""
-        rows = self._rows("users.record_login_failure", id=user_id, locked_until=locked_until)
-        return int(rows[0]["failed_logins"]) if rows else 0
+    def set_password(self, user_id: str, password_hash: str, *, must_change: bool) -> int:
+        """A new password; every token issued so far stops working; the new epoch."""
+        rows = self._rows(
+            "users.set_password", id=user_id, password_hash=password_hash, must_change=must_change
+        )
+        return int(rows[0]["token_epoch"]) if rows else 0
 
-    def record_login_success(self, user_id: str) -> None:
-        """Failures forgotten, lock lifted."""
-        self._rows("users.record_login_success", id=user_id)
+    def set_active(self, user_id: str, active: bool) -> int:
+        """(De)activate; every token issued so far stops working; the new epoch."""
+        rows = self._rows("users.set_active", id=user_id, active=active)
+        return int(rows[0]["token_epoch"]) if rows else 0
 
     def bump_token_epoch(self, user_id: str) -> int:
         """Every token issued so far stops working; the new epoch."""
@@ -97,7 +103,8 @@ class InMemoryUserRepository(UserRepository):
         self.users: dict[str, UserRow] = {}
 
     def by_username(self, username: str) -> UserRow | None:
-        found = next((u for u in self.users.values() if u["username"] == username), None)
+        key = normalize_username(username)
+        found = next((u for u in self.users.values() if u["username"] == key), None)
         return cast(UserRow, dict(found)) if found is not None else None
 
     def by_id(self, user_id: str) -> UserRow | None:
@@ -109,29 +116,32 @@ class InMemoryUserRepository(UserRepository):
             raise ValueError(f"duplicate user {user['id']} / {user['username']}")
         self.users[user["id"]] = {
             "id": user["id"],
-            "username": user["username"],
+            "username": normalize_username(user["username"]),
             "password_hash": user["password_hash"],
             "role": user["role"],
             "carrier": user["carrier"],
             "provider": user["provider"],
             "active": True,
             "token_epoch": 0,
-            "failed_logins": 0,
-            "locked_until": "",
+            "must_change_password": False,
         }
 
-    def record_login_failure(self, user_id: str, locked_until: str) -> int:
+    def set_password(self, user_id: str, password_hash: str, *, must_change: bool) -> int:
         user = self.users.get(user_id)
         if user is None:
             return 0
-        user["failed_logins"] += 1
-        user["locked_until"] = locked_until
-        return user["failed_logins"]
+        user["password_hash"] = password_hash
+        user["must_change_password"] = must_change
+        user["token_epoch"] += 1
+        return user["token_epoch"]
 
-    def record_login_success(self, user_id: str) -> None:
-        if user_id in self.users:
-            self.users[user_id]["failed_logins"] = 0
-            self.users[user_id]["locked_until"] = ""
+    def set_active(self, user_id: str, active: bool) -> int:
+        user = self.users.get(user_id)
+        if user is None:
+            return 0
+        user["active"] = active
+        user["token_epoch"] += 1
+        return user["token_epoch"]
 
     def bump_token_epoch(self, user_id: str) -> int:
         user = self.users.get(user_id)

@@ -1,9 +1,12 @@
-"""Use cases of accounts: add a user, log in (with throttling and lockout), recognise a token,
-log out everywhere, list users. Accounts are read and written through :class:`UserRepository`."""
+"""Use cases of accounts: add a user, log in (throttled per name and address), recognise a
+token, log out (everywhere), change one's password, an admin's reset and deactivation, list
+users. Accounts are read and written through :class:`UserRepository`."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import math
+import secrets
+from typing import cast
 
 from registry.admission.repository import ProviderRepository
 from registry.audit import record_event
@@ -17,18 +20,51 @@ from registry.auth import (
     read_token,
     verify_password,
 )
+from registry.auth.names import hidden_character_message, normalize_username
 from registry.auth.repository import UserRepository, UserSummary
-from registry.clock import now, now_iso, parse
+from registry.auth.throttle import LoginThrottle
+from registry.clock import now_iso
 from registry.context import Registry
 from registry.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem
 from registry.graph.ports import Tx
 from registry.ids import new_id
 
+LOGIN_FAILED = "Benutzername oder Passwort falsch."
+
 
 class LoginFailed(Exception):
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str = LOGIN_FAILED) -> None:
         super().__init__(message)
         self.message = message
+
+
+class LoginThrottled(Exception):
+    """Too many failed attempts for this name or from this address (429 with Retry-After)."""
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        self.message = (
+            "Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in "
+            f"{retry_after} Sekunden erneut."
+        )
+        super().__init__(self.message)
+
+
+def login_throttle(reg: Registry) -> LoginThrottle:
+    """The registry's throttle of login attempts (process memory; settings give its limits)."""
+    throttle = reg.extras.get("login_throttle")
+    if throttle is None:
+        throttle = LoginThrottle(free=reg.settings.login_max_failures)
+        reg.extras["login_throttle"] = throttle
+    return cast(LoginThrottle, throttle)
+
+
+def username_problems(username: str) -> list[Problem]:
+    """A username must be non-empty and free of hidden characters (finding 9)."""
+    if not username.strip():
+        return [Problem("username", "Der Benutzername darf nicht leer sein.")]
+    hidden = hidden_character_message(username)
+    return [Problem("username", hidden)] if hidden else []
 
 
 def add_user(
@@ -41,10 +77,8 @@ def add_user(
     provider: str | None = None,
     actor: Principal | None = None,
 ) -> str:
-    problems: list[Problem] = []
-    username = username.strip()
-    if not username:
-        problems.append(Problem("username", "Der Benutzername darf nicht leer sein."))
+    problems = username_problems(username)
+    username = normalize_username(username)
     try:
         role_value = Role(role)
     except ValueError:
@@ -77,7 +111,9 @@ def add_user(
     def work(tx: Tx) -> None:
         users = reg.repo(UserRepository, tx)
         if users.by_username(username) is not None:
-            raise Conflict(f"Der Benutzername {username!r} ist vergeben.")
+            raise Conflict(
+                "Der Benutzername ist (in Groß-/Kleinschreibung oder Schreibweise) vergeben."
+            )
         users.create(
             {
                 "id": user_id,
@@ -102,30 +138,27 @@ def add_user(
     return user_id
 
 
-def login(reg: Registry, username: str, password: str) -> str:
-    """A bearer token for valid credentials; locks the account after repeated failures."""
-    user = reg.repo(UserRepository).by_username(username)
-    if user is None:
-        verify_password(DUMMY_HASH, password)
-        raise LoginFailed("Benutzername oder Passwort falsch.")
-    user_id = user["id"]
-    if user["locked_until"] and parse(user["locked_until"]) > now():
-        raise LoginFailed("Zu viele Fehlversuche: das Konto ist vorübergehend gesperrt.")
-    if not user["active"] or not verify_password(user["password_hash"], password):
-        failures = int(user["failed_logins"]) + 1
-        settings = reg.settings
-        locked_until = ""
-        if failures >= settings.login_max_failures:
-            locked_until = (now() + timedelta(minutes=settings.login_lockout_minutes)).isoformat()
-        reg.graph.write(
-            lambda tx: reg.repo(UserRepository, tx).record_login_failure(user_id, locked_until)
-        )
-        raise LoginFailed("Benutzername oder Passwort falsch.")
-    if int(user["failed_logins"]):
-        reg.graph.write(lambda tx: reg.repo(UserRepository, tx).record_login_success(user_id))
+def login(reg: Registry, username: str, password: str, address: str = "") -> str:
+    """A bearer token for valid credentials of an active account.
+
+    Unknown names, inactive accounts and wrong passwords answer alike: the same message after
+    the same memory-hard check. Failures are throttled per name (whether an account has it or
+    not) and per source ``address``; a throttled attempt is refused before any check
+    (:class:`LoginThrottled`) and never for long (issue 14, finding 6)."""
+    name = normalize_username(username)
+    throttle = login_throttle(reg)
+    wait = throttle.retry_after(name, address)
+    if wait > 0:
+        raise LoginThrottled(max(1, math.ceil(wait)))
+    user = reg.repo(UserRepository).by_username(name)
+    genuine = verify_password(user["password_hash"] if user else DUMMY_HASH, password)
+    if user is None or not user["active"] or not genuine:
+        throttle.failed(name, address)
+        raise LoginFailed()
+    throttle.succeeded(name)
     return issue_token(
         reg.settings.resolved_secret(),
-        user_id,
+        user["id"],
         int(user["token_epoch"]),
         reg.settings.token_ttl_minutes * 60,
     )
@@ -147,7 +180,106 @@ def principal_from_token(reg: Registry, token: str) -> Principal | None:
         role=Role(user["role"]),
         carrier=user["carrier"] or None,
         provider=user["provider"] or None,
+        must_change_password=bool(user.get("must_change_password")),
     )
+
+
+def logout(reg: Registry, principal: Principal) -> None:
+    """End the caller's session on the server: the token (the API's bearer token and the
+    portal's cookie are the same) is refused afterwards. Tokens carry the account's epoch, so
+    this ends the account's other sessions too."""
+
+    def work(tx: Tx) -> None:
+        reg.repo(UserRepository, tx).bump_token_epoch(principal.user_id)
+        record_event(
+            tx,
+            actor=principal,
+            subject_type="user",
+            subject_id=principal.user_id,
+            action="user.logout",
+        )
+
+    reg.graph.write(work)
+
+
+def change_password(reg: Registry, principal: Principal, current: str, new: str) -> str:
+    """One's own password: the current one proves it is the person; every session ends; a new
+    token for the caller."""
+    user = reg.repo(UserRepository).by_id(principal.user_id)
+    if user is None or not user["active"]:
+        raise Forbidden("Konto nicht aktiv.")
+    problems: list[Problem] = []
+    if not verify_password(user["password_hash"], current):
+        problems.append(Problem("current", "Das bisherige Passwort stimmt nicht."))
+    problems += [Problem("new", p) for p in password_problems(new)]
+    if new == current:
+        problems.append(Problem("new", "Das neue Passwort muss sich vom bisherigen unterscheiden."))
+    if problems:
+        raise InvalidInput(problems)
+    password_hash = hash_password(new)
+    epoch = 0
+
+    def work(tx: Tx) -> None:
+        nonlocal epoch
+        epoch = reg.repo(UserRepository, tx).set_password(
+            principal.user_id, password_hash, must_change=False
+        )
+        record_event(
+            tx,
+            actor=principal,
+            subject_type="user",
+            subject_id=principal.user_id,
+            action="user.password_changed",
+        )
+
+    reg.graph.write(work)
+    return issue_token(
+        reg.settings.resolved_secret(),
+        principal.user_id,
+        epoch,
+        reg.settings.token_ttl_minutes * 60,
+    )
+
+
+def reset_password(reg: Registry, actor: Principal, user_id: str) -> str:
+    """An admin's reset (DOMAIN.md §9, in its scope): a one-time password, shown once; the user
+    must change it at the next login; every session of the user ends."""
+    get_user(reg, actor, user_id)  # scope: 404 outside it
+    one_time = secrets.token_urlsafe(12)
+    password_hash = hash_password(one_time)
+
+    def work(tx: Tx) -> None:
+        reg.repo(UserRepository, tx).set_password(user_id, password_hash, must_change=True)
+        record_event(
+            tx,
+            actor=actor,
+            subject_type="user",
+            subject_id=user_id,
+            action="user.password_reset",
+        )
+
+    reg.graph.write(work)
+    return one_time
+
+
+def set_user_active(reg: Registry, actor: Principal, user_id: str, active: bool) -> UserSummary:
+    """An admin (de)activates an account in its scope; deactivation ends its sessions at once."""
+    get_user(reg, actor, user_id)
+    if user_id == actor.user_id and not active:
+        raise InvalidInput.one("active", "Das eigene Konto kann nicht deaktiviert werden.")
+
+    def work(tx: Tx) -> None:
+        reg.repo(UserRepository, tx).set_active(user_id, active)
+        record_event(
+            tx,
+            actor=actor,
+            subject_type="user",
+            subject_id=user_id,
+            action="user.activated" if active else "user.deactivated",
+        )
+
+    reg.graph.write(work)
+    return get_user(reg, actor, user_id)
 
 
 def logout_everywhere(reg: Registry, principal: Principal) -> None:

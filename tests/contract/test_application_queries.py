@@ -348,6 +348,20 @@ def _tour(reg: Registry) -> None:  # noqa: PLR0915 - one walk through the whole 
                 break
         t.get(strategist, "/unmet-needs")
         t.send("POST", cm, "/auth/logout-everywhere")
+        # accounts (issue 14, finding 5): an admin resets and reactivates an account, its user
+        # changes the one-time password back and logs out on the server
+        account = next(u for u in t.get("admin", "/users") if u["username"] == cm)
+        one_time = t.send("POST", "admin", f"/users/{account['id']}/reset-password")["password"]
+        t.send("PATCH", "admin", f"/users/{account['id']}", {"active": True})
+        t.tokens.pop(cm, None)
+        r = client.post("/api/v1/auth/token", json={"username": cm, "password": one_time})
+        bearer = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        r = client.post(
+            "/api/v1/auth/password", json={"current": one_time, "new": PASSWORD}, headers=bearer
+        )
+        assert r.status_code == 200, r.text
+        bearer = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        assert client.post("/api/v1/auth/logout", headers=bearer).status_code == 200
         assert client.get("/readyz").status_code == 200
         # quality assurance (A16): the admitting carrier's officer and the provider
         admitting = sites[0]["responsible_carrier"].removeprefix("drv-")

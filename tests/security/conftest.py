@@ -48,6 +48,8 @@ STAFF_USERS = {
     "admin.nord": ("admin", "drv-nord"),
     "admin.hessen": ("admin", "drv-hessen"),
     "probe.login": ("directory_reader", "drv-nord"),
+    # the account the matrix's admins reactivate and reset (issue 14, finding 5)
+    "probe.account": ("directory_reader", "drv-nord"),
 }
 
 
@@ -308,6 +310,8 @@ def build_world(api: Api, app: Any, settings: Any) -> World:
     )
     ids["announcement_id"] = announcement["id"]
     ids["carrier_id"] = "drv-nord"
+    account = api.registry.graph.read("users.by_username", username="probe.account")
+    ids["user_id"] = account[0]["id"]
     ids["today"] = clock.today().isoformat()
     ids["in_30_days"] = (clock.today() + timedelta(days=30)).isoformat()
     return world

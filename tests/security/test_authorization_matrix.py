@@ -46,6 +46,7 @@ PARAM_OBJECT = {
     "announcement_id": "announcement_id",
     "visit_id": "visit_id",
     "year": "last_year",
+    "user_id": "user_id",
     "command": "carrier_id",
     "file_path": "carrier_id",
     "path": "carrier_id",
@@ -104,6 +105,10 @@ def _application(w: World) -> dict[str, Any]:
 REASON = {"reason": "Prüfung im Rahmen der Qualitätssicherung."}
 BODIES: dict[str, Body] = {
     "POST /api/v1/auth/token": lambda w: {"username": "probe.login", "password": _password()},
+    # the same password again: 422 (no change), so the caller keeps its sessions
+    "POST /api/v1/auth/password": lambda w: {"current": _password(), "new": _password()},
+    # reactivating the probe account changes nothing but ends its sessions
+    "PATCH /api/v1/users/{user_id}": lambda w: {"active": True},
     "POST /api/v1/providers": _provider_registration,
     "POST /api/v1/users": lambda w: {
         "username": f"probe.user{w.unique()}",
@@ -187,7 +192,12 @@ PORTAL_FORMS: dict[str, Callable[[World], dict[str, str]]] = {
 }
 
 # logging out everywhere invalidates the caller's tokens: log in again afterwards
-LOGS_OUT = {"POST /api/v1/auth/logout-everywhere", "POST /logout-everywhere"}
+LOGS_OUT = {
+    "POST /api/v1/auth/logout-everywhere",
+    "POST /logout-everywhere",
+    "POST /api/v1/auth/logout",
+    "POST /logout",
+}
 
 
 def _password() -> str:
@@ -433,3 +443,51 @@ def test_agreement_routes_by_relationship(world: World, key: str) -> None:
     finally:
         world.ids["agreement_id"] = saved
     assert not mismatches, "\n".join(mismatches)
+
+
+# Paper applications (issue 14, finding 3): the relationship case "officer of another carrier on
+# an existing provider". The receiving carrier is always the officer's own; the provider's live
+# staff list is never rewritten by a paper application (only the staff endpoints change it).
+PAPER_OFFICERS = [
+    ("officer.nord", "drv-nord", "drv-hessen"),  # own carrier of provider A
+    ("officer.hessen", "drv-hessen", "drv-nord"),  # another carrier on an existing provider
+    ("officer.bund", "drv-bund", "drv-hessen"),  # a federal carrier
+]
+
+
+@pytest.mark.parametrize(("officer", "own", "foreign"), PAPER_OFFICERS)
+def test_paper_application_by_officer_on_existing_provider(
+    world: World, officer: str, own: str, foreign: str
+) -> None:
+    api = world.api
+    provider_id = world.ids["provider_id"]
+    staff_path = f"/api/v1/providers/{provider_id}/case-managers"
+    before = api.get(staff_path, as_="provider.a").json()
+    changed = case_manager(
+        before[0]["name"], GROUPS, degree="other", counselling_years=0, certificates=[]
+    )
+    injected = case_manager(f"Eingeschleust {world.unique()}", GROUPS)
+
+    def paper(receiving: str) -> Any:
+        new_site = site(f"Papier {world.unique()}", "23556")
+        new_site["address"]["street"] = f"Papierweg {world.unique()}"
+        body = application(
+            world.registry.reference,
+            receiving,
+            [new_site],
+            GROUPS,
+            provider={"id": provider_id},
+            case_managers=[changed, injected],
+        )
+        return api.post("/api/v1/applications", body, as_=officer)
+
+    r = paper(foreign)
+    assert r.status_code == 422, r.text
+    assert [(e["field"], e.get("rule")) for e in r.json()["errors"]] == [
+        ("receiving_carrier", "A1")
+    ]
+    r = paper(own)
+    assert r.status_code == 201, r.text
+    assert r.json()["receiving_carrier"] == own
+    after = api.get(staff_path, as_="provider.a").json()
+    assert after == before, "a paper application rewrote the provider's live staff"
