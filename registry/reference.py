@@ -90,8 +90,13 @@ class TargetGroup:
 
 @dataclass(frozen=True, slots=True)
 class ConceptSection:
+    """An item of a provider's concept: ``rule`` Q1 (required: missing is blocking) or Q8
+    (advisory); ``source`` names the passage it comes from (docs/rules.md)."""
+
     code: str
     label: str
+    rule: str = "Q1"
+    source: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,7 +313,7 @@ def _load_cached(directory: Path) -> Reference:
         for t in _read_json(directory / "target_groups.json")
     )
     concept_sections = tuple(
-        ConceptSection(s["code"], s["label"])
+        ConceptSection(s["code"], s["label"], s.get("rule", "Q1"), s.get("source", ""))
         for s in _read_json(directory / "concept_sections.json")
     )
     partner_types = tuple(

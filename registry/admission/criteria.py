@@ -36,6 +36,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Protocol
 
 from registry.admission.model import (
     CRITERIA_RULES,
@@ -103,13 +104,86 @@ CONCEPT_SECTIONS: tuple[tuple[str, str], ...] = (
 CONCEPT_SECTION_CODES: tuple[str, ...] = tuple(code for code, _ in CONCEPT_SECTIONS)
 _SECTION_LABELS = dict(CONCEPT_SECTIONS)
 
-COMPETENCE_CHECKLIST: tuple[tuple[str, str], ...] = (
-    ("labour-market", "Arbeitsmarkt- und berufskundliche Kenntnisse"),
-    ("social-law", "Sozialrechtliche Kenntnisse"),
-    ("jobcenter-contacts", "Kontakte zur Agentur für Arbeit und zum Jobcenter"),
-    ("self-help-contacts", "Kontakte zu regionalen Kontaktstellen der Selbsthilfe"),
+COMPETENCE_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "Fachliche und methodische Kenntnisse",
+        (
+            ("labour-market", "Arbeitsmarktkenntnisse"),
+            ("vocational-knowledge", "berufskundliche Kenntnisse"),
+            ("social-law", "sozialrechtliche Kenntnisse"),
+            (
+                "participation-benefits",
+                "Kenntnisse über Zugangsvoraussetzungen und -wege sowie Inhalte der Leistungen "
+                "zur Teilhabe der Sozialleistungsträger",
+            ),
+            (
+                "communication-methods",
+                "methodische Kenntnisse von Kommunikation, Gesprächsführung und Moderation",
+            ),
+            (
+                "clinical-pictures",
+                "Grundkenntnisse der Krankheitsbilder der zu betreuenden Menschen "
+                "(wünschenswert: Reha-Erfahrung)",
+            ),
+        ),
+    ),
+    (
+        "Vernetzung",
+        (
+            ("care-structures", "Kenntnis der Versorgungsstrukturen und -angebote"),
+            (
+                "specialist-contacts",
+                "Kontakte zu Fachärzt*innen, Psychotherapeut*innen und Beratungsstellen",
+            ),
+            ("jobcenter-contacts", "Kontakte zur Agentur für Arbeit und zum Jobcenter"),
+            (
+                "occupational-health-contacts",
+                "Kontakte zu betriebsärztlichen Diensten und Arbeitgebenden",
+            ),
+            (
+                "workplace-representation-contacts",
+                "Kontakte zu betrieblichen Schwerbehindertenvertretungen, Betriebs- und "
+                "Personalräten",
+            ),
+            (
+                "benefit-carrier-contacts",
+                "Kontakte zu den Sozialleistungsträgern und deren Beratungsstellen",
+            ),
+            ("self-help-contacts", "Kontakte zu regionalen Kontaktstellen der Selbsthilfe"),
+        ),
+    ),
+    (
+        "Soziale Kompetenzen",
+        (
+            ("communication-skills", "Kommunikationsfähigkeit und Kontaktfreude"),
+            ("negotiation", "Verhandlungsgeschick"),
+            ("boundaries", "Abgrenzungs- und Distanzierungsfähigkeit"),
+            ("objective-judgement", "objektives Urteilsvermögen"),
+            ("conflict-skills", "Konfliktfähigkeit"),
+            ("compromise", "Kompromissfähigkeit"),
+            ("accepting-criticism", "Kritikfähigkeit"),
+            ("openness-honesty", "Offenheit und Ehrlichkeit"),
+            ("transparency", "transparente Arbeitsweise"),
+            ("empathy", "Empathie"),
+            ("intercultural-sensitivity", "interkulturelle Sensibilität"),
+            ("structured-work", "selbstständige, flexible und strukturierte Arbeitsweise"),
+            ("pragmatism", "Pragmatismus"),
+            ("expression", "gute schriftliche und mündliche Ausdrucksweise"),
+            ("flexibility", "Flexibilität hinsichtlich der Arbeitszeit und der Arbeitsumgebung"),
+            ("creativity", "Kreativität"),
+            ("reliability", "Zuverlässigkeit"),
+            ("counselling-experience", "Beratungserfahrung"),
+        ),
+    ),
 )
-"""Q8: DRV Nord §8.3's further competences, an advisory checklist (code, German label)."""
+"""Q8: the knowledge and competences DRV Nord's Fachkonzept §8.3 expects of every case manager,
+in full and in its three groups (group label, (code, German label)): an advisory checklist for
+the officer, who judges them from the described experience and the evidence."""
+
+COMPETENCE_CHECKLIST: tuple[tuple[str, str], ...] = tuple(
+    item for _, items in COMPETENCE_GROUPS for item in items
+)
+"""Q8: every item of the §8.3 checklist (code, German label)."""
 
 PATH_A_DEGREES = frozenset(
     {Degree.SOCIAL_WORK, Degree.SOCIAL_PEDAGOGY, Degree.PEDAGOGY, Degree.PSYCHOLOGY}
@@ -220,25 +294,55 @@ def _de(d: date) -> str:
 # --------------------------------------------------------------------------- Q1, Q5, Q6
 
 
+class ConceptItem(Protocol):
+    """An item of the concept as reference data holds it (``registry.reference.ConceptSection``)."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def rule(self) -> str: ...
+
+
 def check_concept(
-    concept: Mapping[str, str], sections: Sequence[str], make: _Maker
+    concept: Mapping[str, str], sections: Sequence[str | ConceptItem], make: _Maker
 ) -> list[Finding]:
-    """Q1: every required concept section present and non-empty; a missing one is blocking."""
+    """Q1: every required concept section present and non-empty; a missing one is blocking.
+    Q8: an advisory item (``rule`` Q8: Personenkontinuität, material equipment, no legal advice
+    and no therapeutic tasks; Rahmenkonzept §5.2, Fachkonzept §8.3) missing is advisory."""
     findings = []
-    for code in sections:
-        if not (concept.get(code) or "").strip():
-            label = _SECTION_LABELS.get(code, code)
+    for section in sections:
+        if isinstance(section, str):
+            code, label, rule = section, _SECTION_LABELS.get(section, section), "Q1"
+        else:
+            code, label, rule = section.code, section.label, section.rule
+        if (concept.get(code) or "").strip():
+            continue
+        if rule == "Q8":
             findings.append(
                 make(
-                    "Q1",
-                    "concept-section-missing",
-                    B,
-                    f"Das Konzept behandelt den Punkt »{label}« nicht "
-                    "(Abschnitt fehlt oder ist leer).",
+                    "Q8",
+                    "concept-item-missing",
+                    A,
+                    f"Das Konzept sollte darlegen: {label}.",
                     f"concept.{code}",
                     subject=code,
                 )
             )
+            continue
+        findings.append(
+            make(
+                "Q1",
+                "concept-section-missing",
+                B,
+                f"Das Konzept behandelt den Punkt »{label}« nicht (Abschnitt fehlt oder ist leer).",
+                f"concept.{code}",
+                subject=code,
+            )
+        )
     return findings
 
 
@@ -591,18 +695,20 @@ def check_target_groups(
             )
         )
     if competences_confirmed is not None:
-        open_items = [
-            label for code, label in COMPETENCE_CHECKLIST if code not in competences_confirmed
-        ]
-        if open_items:
+        groups = []
+        for group, items in COMPETENCE_GROUPS:
+            open_items = [label for code, label in items if code not in competences_confirmed]
+            if open_items:
+                groups.append(f"{group}: " + ", ".join(open_items))
+        if groups:
             findings.append(
                 make(
                     "Q8",
                     "competence-checklist",
                     A,
-                    "Bitte anhand der Nachweise prüfen (DRV Nord Fachkonzept §8.3): "
-                    + "; ".join(open_items)
-                    + ".",
+                    "Bitte anhand der beschriebenen Erfahrungen und der Nachweise prüfen, ob die "
+                    "Fallmanager*innen über diese Kenntnisse und Kompetenzen verfügen (DRV Nord "
+                    "Fachkonzept §8.3). " + "; ".join(groups) + ".",
                     "case_managers",
                 )
             )
@@ -615,7 +721,7 @@ def check_target_groups(
 def check_application(
     facts: ApplicationFacts,
     severities: Mapping[str, Severity | str] | None,
-    concept_sections: Sequence[str],
+    concept_sections: Sequence[str | ConceptItem],
     today: date,
     periods: Periods = DEFAULT_PERIODS,
 ) -> list[Finding]:
@@ -623,7 +729,8 @@ def check_application(
     provider; nothing depends on who the provider is).
 
     ``severities`` are the lead carrier's settings (Q0; ``None``: defaults);
-    ``concept_sections`` the required section codes (usually ``CONCEPT_SECTION_CODES``);
+    ``concept_sections`` the concept items (codes, or items with ``code``, ``label`` and
+    ``rule``: the reference data's ``concept_sections``; Q1 required, Q8 advisory);
     ``today`` dates the training deadlines of Q3.
     """
     make = _Maker(severities)

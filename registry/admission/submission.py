@@ -261,7 +261,7 @@ def submit_application(
     findings = criteria.check_application(
         facts,
         severities_of(reg, lead.lead_carrier),
-        [s.code for s in ref.concept_sections],
+        ref.concept_sections,
         clock.today(),
         periods_of(reg),
     )

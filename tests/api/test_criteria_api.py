@@ -128,3 +128,31 @@ def test_carrier_profile_refuses_its_own_criteria(api: Api) -> None:
     app = submit(api, body)
     (q5,) = [f for f in app["findings"] if f["rule"] == "Q5"]
     assert q5["severity"] == "blocking"
+
+
+def test_advisory_concept_items_and_the_full_competence_checklist(api: Api) -> None:
+    # rule Q8: Personenkontinuität, material equipment and no legal advice / no therapy are
+    # concept items whose absence is advisory; the §8.3 checklist is listed in full
+    ref = api.registry.reference
+    sections = {s.code: s for s in ref.concept_sections}
+    assert sections["material-equipment"].rule == "Q8"
+    body = application(ref, "drv-nord", [site("Kiel", "24103")], ["addiction"])
+    for code in ("person-continuity", "material-equipment", "no-legal-advice-no-therapy"):
+        body["concept"].pop(code)
+    app = submit(api, body)
+    missing = [f for f in app["findings"] if f["code"] == "concept-item-missing"]
+    assert {f["field"] for f in missing} == {
+        "concept.person-continuity",
+        "concept.material-equipment",
+        "concept.no-legal-advice-no-therapy",
+    }
+    assert {(f["rule"], f["severity"]) for f in missing} == {("Q8", "advisory")}
+    assert not [f for f in app["findings"] if f["severity"] == "blocking"]
+    (checklist,) = [f for f in app["findings"] if f["code"] == "competence-checklist"]
+    assert "Verhandlungsgeschick" in checklist["message"]
+    assert "Schwerbehindertenvertretungen" in checklist["message"]
+    # stated in the concept, the items raise nothing
+    full = application(ref, "drv-nord", [site("Kiel", "24103")], ["addiction"])
+    assert "person-continuity" in full["concept"]
+    app = submit(api, full)
+    assert not [f for f in app["findings"] if f["code"] == "concept-item-missing"]

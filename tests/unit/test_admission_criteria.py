@@ -8,6 +8,8 @@ from datetime import date
 import pytest
 
 from registry.admission.criteria import (
+    COMPETENCE_CHECKLIST,
+    COMPETENCE_GROUPS,
     CONCEPT_SECTION_CODES,
     DEFAULT_SEVERITIES,
     check_application,
@@ -76,9 +78,7 @@ def app(**kw: object) -> ApplicationFacts:
         "case_managers": (cm("Anna"), cm("Ben")),
         "concept": FULL_CONCEPT,
         "organisation": FULL_ORG,
-        "competences_confirmed": frozenset(
-            {"labour-market", "social-law", "jobcenter-contacts", "self-help-contacts"}
-        ),
+        "competences_confirmed": frozenset(code for code, _ in COMPETENCE_CHECKLIST),
     }
     base.update(kw)
     return ApplicationFacts(**base)  # type: ignore[arg-type]
@@ -492,12 +492,67 @@ def test_competence_without_evidence_does_not_cover() -> None:
 
 def test_drv_nord_checklist_is_advisory() -> None:
     # rule Q8: DRV Nord §8.3 further competences
-    finding = only(
-        check(app(competences_confirmed=frozenset({"social-law"}))), "competence-checklist"
-    )
+    confirmed = frozenset(code for code, _ in COMPETENCE_CHECKLIST) - {"jobcenter-contacts"}
+    finding = only(check(app(competences_confirmed=confirmed)), "competence-checklist")
     assert finding.severity is Severity.ADVISORY
     assert "Jobcenter" in finding.message
-    assert "Sozialrechtliche" not in finding.message
+    assert "sozialrechtliche" not in finding.message
+    assert "Vernetzung:" in finding.message and "Soziale Kompetenzen" not in finding.message
+
+
+def test_the_competence_checklist_is_section_8_3_in_full() -> None:
+    # rule Q8: every item of Fachkonzept §8.3, in its three groups
+    groups = {group: [code for code, _ in items] for group, items in COMPETENCE_GROUPS}
+    assert list(groups) == [
+        "Fachliche und methodische Kenntnisse",
+        "Vernetzung",
+        "Soziale Kompetenzen",
+    ]
+    assert [len(codes) for codes in groups.values()] == [6, 7, 18]
+    codes = [code for code, _ in COMPETENCE_CHECKLIST]
+    assert len(codes) == len(set(codes)) == 31
+    labels = " ".join(label for _, label in COMPETENCE_CHECKLIST)
+    for phrase in (
+        "berufskundliche",
+        "Krankheitsbilder",
+        "Schwerbehindertenvertretungen",
+        "Verhandlungsgeschick",
+        "interkulturelle Sensibilität",
+        "Beratungserfahrung",
+    ):
+        assert phrase in labels
+    finding = only(check(app(competences_confirmed=frozenset())), "competence-checklist")
+    assert "Kreativität" in finding.message and "Arbeitsmarktkenntnisse" in finding.message
+
+
+@dataclasses.dataclass(frozen=True)
+class _Item:
+    code: str
+    label: str
+    rule: str = "Q1"
+
+
+def test_advisory_concept_items_missing_are_advisory_q8() -> None:
+    # rule Q8, rule Q1: Personenkontinuität, material equipment (hardware and software), no legal
+    # advice and no therapeutic tasks are advisory; a required section stays blocking
+    items = [
+        _Item("methods", "Methoden des Fallmanagements"),
+        _Item("person-continuity", "Vorkehrungen für die Personenkontinuität", "Q8"),
+        _Item("material-equipment", "Materielle Ausstattung mit Hard- und Software", "Q8"),
+        _Item("no-legal-advice-no-therapy", "Keine Rechtsauskünfte, keine Therapie", "Q8"),
+    ]
+    findings = check_application(app(concept={"methods": "x"}), None, items, TODAY)
+    missing = [f for f in findings if f.code == "concept-item-missing"]
+    assert [f.field for f in missing] == [
+        "concept.person-continuity",
+        "concept.material-equipment",
+        "concept.no-legal-advice-no-therapy",
+    ]
+    assert all(f.rule == "Q8" and f.severity is Severity.ADVISORY for f in missing)
+    assert "Hard- und Software" in missing[1].message
+    findings = check_application(app(concept={}), None, items, TODAY)
+    q1 = only(findings, "concept-section-missing")
+    assert q1.severity is Severity.BLOCKING and "Methoden des Fallmanagements" in q1.message
 
 
 # --------------------------------------------------------------------------- A15

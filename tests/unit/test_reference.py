@@ -247,7 +247,7 @@ def test_target_group_catalogue(ref: Reference) -> None:
 def test_concept_sections_cover_q1(ref: Reference) -> None:
     # rule Q1: one section per item of the concept
     codes = [s.code for s in ref.concept_sections]
-    assert len(codes) == len(set(codes)) == 24
+    assert len(codes) == len(set(codes)) == 27
     assert all(re.fullmatch(r"[a-z]+(-[a-z]+)*", c) for c in codes)
     for code in (
         "provider",
@@ -266,6 +266,11 @@ def test_concept_sections_cover_q1(ref: Reference) -> None:
     ):
         assert code in codes
     assert all(s.label for s in ref.concept_sections)
+    # rule Q8: the advisory items of Rahmenkonzept §5.2 and Fachkonzept §8.3, with their source
+    advisory = {s.code for s in ref.concept_sections if s.rule == "Q8"}
+    assert advisory == {"person-continuity", "material-equipment", "no-legal-advice-no-therapy"}
+    assert {s.rule for s in ref.concept_sections} == {"Q1", "Q8"}
+    assert all(s.source for s in ref.concept_sections)
 
 
 def test_partner_types(ref: Reference) -> None:
