@@ -336,7 +336,25 @@ class AdmissionRepository(Repository):
         """By site, then target group (one key lookup per site: see the query)."""
         rows: list[Row] = []
         for site_id in sorted(set(site_ids)):
-            rows += self._rows("admission.admissions_of_site", site_id=site_id)
+            found = self._rows("admission.admissions_of_site", site_id=site_id)
+            if not found:
+                continue
+            applications = {
+                r["id"]: r["application_id"]
+                for r in self._rows("admission.admission_applications_of_site", site_id=site_id)
+            }
+            issuers = {
+                r["id"]: r["issued_by"]
+                for r in self._rows("admission.admission_issuers_of_site", site_id=site_id)
+            }
+            rows += [
+                {
+                    **r,
+                    "application_id": applications.get(r["id"], ""),
+                    "issued_by": issuers.get(r["id"], ""),
+                }
+                for r in found
+            ]
         return cast(list[AdmissionRow], rows)
 
     def admissions_of_provider(self, provider_id: str) -> list[AdmissionRow]:

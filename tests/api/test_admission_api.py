@@ -335,6 +335,8 @@ def test_announcements_are_published_and_listed_for_providers(api: Api) -> None:
     }
     r = api.post("/api/v1/announcements", body, as_="officer.nord")
     assert r.status_code == 201, r.text  # rule A12
+    confirmed = api.post(f"/api/v1/announcements/{r.json()['id']}/confirm", as_="officer.bund")
+    assert confirmed.status_code == 200, confirmed.text  # rules A12, N4: each named carrier
     listed = api.get("/api/v1/announcements?open=true", as_="cm.nord").json()
     assert any(a["id"] == r.json()["id"] for a in listed)
     bad = {**body, "carriers": ["drv-hessen"]}  # the author's carrier must take part
