@@ -1,7 +1,7 @@
 """The server-rendered German portal (Litestar + Jinja2).
 
 Every page calls the same service functions as the JSON API, with the logged-in Principal: the
-services decide what the user may see and do (DOMAIN.md §9); the guards only keep roles off pages
+services decide what the user may see and do (docs/rules.md §9); the guards only keep roles off pages
 they can never use. Every journey works without JavaScript.
 """
 
@@ -1338,7 +1338,7 @@ USER_ANCHORS = {"username", "password", "role", "carrier", "provider"}
 
 
 def _users_in_scope(reg: Registry, me: Principal) -> list[dict[str, Any]]:
-    """The accounts an admin may see: all, or those of its own carrier (DOMAIN.md §9)."""
+    """The accounts an admin may see: all, or those of its own carrier (docs/rules.md §9)."""
     from registry.auth.service import list_users
 
     return [dict(u) for u in list_users(reg, me)]

@@ -1,4 +1,4 @@
-"""German labels for the codes the services return (DOMAIN.md §2 terms, plain language)."""
+"""German labels for the codes the services return (docs/rules.md §2 terms, plain language)."""
 
 from __future__ import annotations
 

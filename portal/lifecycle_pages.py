@@ -603,7 +603,7 @@ def staff_remove_confirm(request: Any, cm_id: str) -> Template:
     sync_to_thread=True,
 )
 def staff_remove(request: Any, cm_id: str) -> Response[Any]:
-    """A15: a case manager left; the record is deleted (DOMAIN.md §10)."""
+    """A15: a case manager left; the record is deleted (docs/rules.md §10)."""
 
     c = _c()
     reg, me = c._reg(request), c._me(request)

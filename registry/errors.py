@@ -41,7 +41,7 @@ class InvalidInput(DomainError):
 
 
 class NotFound(DomainError):
-    """404: unknown, or out of the caller's scope (DOMAIN.md §9 reveals nothing)."""
+    """404: unknown, or out of the caller's scope (docs/rules.md §9 reveals nothing)."""
 
     status_code = 404
 

@@ -5,7 +5,7 @@ radius, via geopy). The geocoder port and its adapters live here as well:
 
 * `Geocoder` — the port: ``resolve(postal_code, place=None, street=None) -> ResolvedPlace``.
 * `GazetteerGeocoder` — the default, offline: postal code (+ place) -> district, carrier and the
-  postal-code centroid, from the reference data (DOMAIN.md §3).
+  postal-code centroid, from the reference data (docs/rules.md §3).
 * `NominatimGeocoder` — street addresses via a Nominatim server (geopy), rate-limited and
   cached; district and carrier still come from the gazetteer, only lat/lon from the street.
 * `make_geocoder(spec, reference)` — "gazetteer" or "nominatim:<base URL>".

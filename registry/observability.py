@@ -4,7 +4,7 @@
   ``registry.access`` line: method, route *template* (``/api/v1/applications/{application_id}``,
   never the concrete path of an unmatched route), status, duration in ms and the request id.
   Never logged: query strings (a directory or partner search describes an insured person's
-  needs, DOMAIN.md §10), request or response bodies, headers, client addresses.
+  needs, docs/rules.md §10), request or response bodies, headers, client addresses.
 * **Request ids**: a sane incoming ``X-Request-ID`` (1-128 characters of ``A-Za-z0-9._:-``) is
   kept, anything else replaced by a fresh one; the response carries it and every log line
   written while the request is handled has it (``request_id``).

@@ -1,5 +1,5 @@
 """What the admission use cases share: the facts the pure rules take, built from the
-repositories' rows; who may see an application (DOMAIN.md §9); writing events (A10), notices
+repositories' rows; who may see an application (docs/rules.md §9); writing events (A10), notices
 (A8) and admissions; the translation of the pure rules' errors.
 
 The use cases themselves live in modules named for what a person does: ``submission``,
@@ -316,7 +316,7 @@ def site_rows(reg: Registry, site_ids: Sequence[str]) -> list[SiteRow]:
 def may_see_application(
     principal: Principal, app: ApplicationRow, sites: Sequence[SiteRow]
 ) -> bool:
-    """DOMAIN.md §9: the provider its own; an officer what involves its carrier."""
+    """docs/rules.md §9: the provider its own; an officer what involves its carrier."""
     if principal.role is Role.PROVIDER:
         return principal.provider == app["provider_id"]
     if principal.role is Role.ADMISSIONS_OFFICER and principal.carrier:

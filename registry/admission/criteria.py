@@ -1,4 +1,4 @@
-"""Admission criteria Q0–Q8 (DOMAIN.md §6): the pre-check of an application.
+"""Admission criteria Q0–Q8 (docs/rules.md §6): the pre-check of an application.
 
 ``check_application`` returns the findings of an application; ``recheck_staff`` re-runs the staff
 rules after a change of case managers (A15). Pure functions, standard library only.

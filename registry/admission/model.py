@@ -1,4 +1,4 @@
-"""Domain model of the admission workflow (DOMAIN.md §5 rules A, §6 rules Q).
+"""Domain model of the admission workflow (docs/rules.md §5 rules A, §6 rules Q).
 
 Plain, frozen dataclasses and enums: the facts the rules read and the decisions, events, notices
 and tasks they return. Standard library only; no persistence, no web framework.
@@ -170,7 +170,7 @@ def add_months(start: date, months: int) -> date:
 
 @dataclass(frozen=True)
 class Periods:
-    """Configurable periods of the workflow, all design decisions of DOMAIN.md."""
+    """Configurable periods of the workflow, all design decisions of docs/rules.md."""
 
     lead_decision_days: int = 30  # A5: lead decision overdue after
     follow_on_days: int = 14  # A7: follow-on admission overdue after

@@ -1,4 +1,4 @@
-"""Site identity (DOMAIN.md rule A9): a provider's site is one place and exists once.
+"""Site identity (docs/rules.md rule A9): a provider's site is one place and exists once.
 
 A site is found again by its normalised address. `address_key` is the one normaliser: the
 admission service uses it to refer a new application to a site the provider already has, and the

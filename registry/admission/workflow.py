@@ -1,4 +1,4 @@
-"""Admission workflow A1–A12 (DOMAIN.md §5): states, transitions, lead carrier, decision,
+"""Admission workflow A1–A12 (docs/rules.md §5): states, transitions, lead carrier, decision,
 follow-on admissions, suspension/revocation/withdrawal, reviews, announcements.
 
 Every function takes the facts it needs and returns new states, events (A10) and notices (A8);

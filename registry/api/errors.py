@@ -111,7 +111,7 @@ _ERROR_TEXT = {
     400: "Ungültige Anfrage",
     401: "Nicht angemeldet, Anmeldung abgelaufen oder Zugangsdaten falsch",
     403: "Für die Rolle oder den Träger des Aufrufers nicht erlaubt",
-    404: "Nicht gefunden oder außerhalb des Zuständigkeitsbereichs (DOMAIN.md §9)",
+    404: "Nicht gefunden oder außerhalb des Zuständigkeitsbereichs (docs/rules.md §9)",
     409: "Konflikt: inzwischen geändert oder schon vorhanden",
     413: "Anfrage zu groß",
     422: "Ungültige Eingabe: jedes Problem mit Feld, Meldung und Regel",

@@ -2,7 +2,7 @@
 partners (N1), agreements (N2–N5), coverage (N6), unmet need (N7), partner search (E7).
 
 Thin controllers: parse, call the use cases of `registry.network`, return. Scope checks live
-in the use cases; the guards only admit the roles that may ever call a route (DOMAIN.md §9).
+in the use cases; the guards only admit the roles that may ever call a route (docs/rules.md §9).
 """
 
 from __future__ import annotations

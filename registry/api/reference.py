@@ -238,7 +238,7 @@ class UserOut(BaseModel):
 
 
 class UserController(Controller):
-    """Accounts (DOMAIN.md §9: admins manage the users in their scope)."""
+    """Accounts (docs/rules.md §9: admins manage the users in their scope)."""
 
     path = "/api/v1/users"
     tags = ["Benutzer"]

@@ -242,7 +242,7 @@ def change_password(reg: Registry, principal: Principal, current: str, new: str)
 
 
 def reset_password(reg: Registry, actor: Principal, user_id: str) -> str:
-    """An admin's reset (DOMAIN.md §9, in its scope): a one-time password, shown once; the user
+    """An admin's reset (docs/rules.md §9, in its scope): a one-time password, shown once; the user
     must change it at the next login; every session of the user ends."""
     get_user(reg, actor, user_id)  # scope: 404 outside it
     one_time = secrets.token_urlsafe(12)
@@ -297,7 +297,7 @@ def logout_everywhere(reg: Registry, principal: Principal) -> None:
 
 
 def _scope_problems(actor: Principal, role: Role | None, carrier: str | None) -> list[Problem]:
-    """DOMAIN.md §9: an admin manages the users in its scope (all, or its own carrier)."""
+    """docs/rules.md §9: an admin manages the users in its scope (all, or its own carrier)."""
     if actor.role is not Role.ADMIN:
         raise Forbidden("Benutzer verwaltet die Administration.")
     if actor.carrier is None:
@@ -315,7 +315,7 @@ def _scope_problems(actor: Principal, role: Role | None, carrier: str | None) ->
 
 
 def list_users(reg: Registry, actor: Principal) -> list[UserSummary]:
-    """The accounts an admin may see: all, or those of its own carrier (DOMAIN.md §9)."""
+    """The accounts an admin may see: all, or those of its own carrier (docs/rules.md §9)."""
     if actor.role is not Role.ADMIN:
         raise Forbidden("Benutzer verwaltet die Administration.")
     return [

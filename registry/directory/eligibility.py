@@ -1,4 +1,4 @@
-"""Which providers and partners fit a case: DOMAIN.md section 7, rules E1-E5 and E7.
+"""Which providers and partners fit a case: docs/rules.md section 7, rules E1-E5 and E7.
 
 Pure rules: standard library, the project's one distance function (`registry.distance`) and
 the document types of the search read model (themselves standard-library dataclasses). Every
@@ -83,7 +83,7 @@ D = TypeVar("D", SiteDocument, PartnerDocument)
 
 @dataclass(frozen=True, kw_only=True)
 class Case:
-    """What a directory search asks (DOMAIN.md section 7). No data of the insured person."""
+    """What a directory search asks (docs/rules.md section 7). No data of the insured person."""
 
     lat: float
     lon: float

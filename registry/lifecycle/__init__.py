@@ -1,4 +1,4 @@
-"""The life of an admission after the decision (DOMAIN.md A13–A15), the carrier profile (Q0)
+"""The life of an admission after the decision (docs/rules.md A13–A15), the carrier profile (Q0)
 and the one task inbox.
 
 ``rules`` (pure), ``repository`` (the only code naming ``lifecycle.*``/``tasks.*`` queries) and

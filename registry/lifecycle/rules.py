@@ -1,4 +1,4 @@
-"""Life of an admission after the decision, A13–A15 (DOMAIN.md §5): contracts, reviews, staff
+"""Life of an admission after the decision, A13–A15 (docs/rules.md §5): contracts, reviews, staff
 changes, data confirmation. Pure functions, standard library only (and the admission model)."""
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Readable by the provider and by officers of the carriers involved with it (receiving, lead,
 responsible for a site, issuing an admission); any other officer or provider gets 404, every
 other role 403 (the route's guard). Only the provider changes its staff. A removed case manager
-is deleted (DOMAIN.md §10: nothing is kept that admission no longer needs); the audit trail names
+is deleted (docs/rules.md §10: nothing is kept that admission no longer needs); the audit trail names
 only the id. Every change re-checks the staff in the same unit of work
 (:mod:`registry.lifecycle.staff_findings`).
 """
@@ -50,7 +50,7 @@ CASE_MANAGER_FIELDS = (
 
 
 def may_read_staff(reg: Registry, principal: Principal, provider_id: str) -> bool:
-    """DOMAIN.md §9/§10: the provider itself and officers of the carriers involved with it."""
+    """docs/rules.md §9/§10: the provider itself and officers of the carriers involved with it."""
     if principal.role is Role.PROVIDER:
         return principal.provider == provider_id
     if principal.role is Role.ADMISSIONS_OFFICER and principal.carrier:

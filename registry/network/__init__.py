@@ -1,4 +1,4 @@
-"""The network area (DOMAIN.md §8, rules N1–N7, E7).
+"""The network area (docs/rules.md §8, rules N1–N7, E7).
 
 Pure rules: ``model`` (facts), ``agreements`` (N2–N5), ``coverage`` (N6/N7 and the reach
 test), ``around`` (the answer of who serves a district). The repository: ``repository`` (the

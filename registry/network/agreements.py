@@ -1,4 +1,4 @@
-"""Pure rules for network partners and cooperation agreements (DOMAIN.md §8, rules N1–N5).
+"""Pure rules for network partners and cooperation agreements (docs/rules.md §8, rules N1–N5).
 
 Everything here takes facts as arguments and returns problems, new states or decisions; nothing
 does I/O. The services load the facts, call these functions and persist what they return.

@@ -11,7 +11,7 @@ Loads the facts and hands them to the pure assembly of `registry.network.around`
   sites' service radius reaches the district (E7/N6: the radius decides which districts a partner
   serves), as coverage counts them.
 
-Who may ask (DOMAIN.md §9): case managers (they find partners and keep the network current) and
+Who may ask (docs/rules.md §9): case managers (they find partners and keep the network current) and
 network strategists (they read coverage), of any carrier: like coverage, the answer is the same
 whatever the caller's carrier.
 """

@@ -1,6 +1,6 @@
 """Finding a partner near a person (E7): partner sites whose service radius reaches a place,
 for case managers and strategists. Directory readers (rehabilitation facilities) search only
-the provider directory (DOMAIN.md §9: "nothing else")."""
+the provider directory (docs/rules.md §9: "nothing else")."""
 
 from __future__ import annotations
 

@@ -198,7 +198,7 @@ def _site_rows(partner_id: str, sites: Sequence[Mapping[str, Any]]) -> list[Part
 
 
 def _ordered_groups(reg: Registry, codes: Iterable[str] | None) -> list[str]:
-    """Target-group codes in the catalogue's order (DOMAIN.md §4), unknown codes last."""
+    """Target-group codes in the catalogue's order (docs/rules.md §4), unknown codes last."""
     order = {t.code: i for i, t in enumerate(reg.reference.target_groups)}
     return sorted(set(codes or ()), key=lambda c: (order.get(c, len(order)), c))
 

@@ -1,4 +1,4 @@
-"""Quality assurance feeds the review (DOMAIN.md A16): visits coordinated across carriers,
+"""Quality assurance feeds the review (docs/rules.md A16): visits coordinated across carriers,
 complaint counts and yearly figures.
 
 ``rules`` (pure), ``repository`` (the only code naming ``quality.*`` queries, with its fake);

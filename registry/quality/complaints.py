@@ -1,6 +1,6 @@
 """A16 complaints: an officer of a carrier that admitted a site of the provider enters how many
 complaints about the provider reached it, by category and month. Counts only: no names, no case
-data (DOMAIN.md §10); any other field is refused by name (422), like the unmet-need record.
+data (docs/rules.md §10); any other field is refused by name (422), like the unmet-need record.
 One count per provider, carrier, month and category: entering it again corrects it."""
 
 from __future__ import annotations

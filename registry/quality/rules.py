@@ -1,7 +1,7 @@
 """Rule A16, pure: what quality data may hold, when a yearly report is owed and overdue, and
 which visits of carriers to one provider fall into the same quarter (coordination, §8).
 
-Counts only (DOMAIN.md §10): a complaint is a count by category and month, a yearly report
+Counts only (docs/rules.md §10): a complaint is a count by category and month, a yearly report
 counts cases; any other field is refused by name, no count may exceed its total. Nothing here
 imports more than the standard library.
 """

@@ -143,7 +143,7 @@ def test_provider_registers_applies_and_follows_its_application(api: Api) -> Non
     assert any(e["reason"] == REASON for e in seen["history"])
     listed = api.client.get("/api/v1/applications", headers=headers).json()
     assert [a["id"] for a in listed] == [app["id"]]
-    # DOMAIN.md §9: another provider's application is not found
+    # docs/rules.md §9: another provider's application is not found
     other = submit(api, application(ref, "drv-nord", [site("Kiel", "24103")], ["addiction"]))
     assert api.client.get(f"/api/v1/applications/{other['id']}", headers=headers).status_code == 404
     # a provider applies only for itself

@@ -165,7 +165,7 @@ def test_suspended_provider_staff_and_applications_are_never_exported(
     # rule E5: a suspended admission leaves the directory, and so the export
     assert hsds_id("organization", provider_id) not in {o["id"] for o in export["organizations"]}
     assert "Beta Ruhend" not in text
-    # DOMAIN.md §9: staff, applications, decisions and users are never public
+    # docs/rules.md §9: staff, applications, decisions and users are never public
     for secret in (*STAFF_NAMES, REFUSAL, "officer.nord", "cm.nord"):
         assert secret not in text
     for app in (data["alpha_app"], data["beta_app"]):
@@ -223,7 +223,7 @@ def test_references_resolve_and_ids_are_unique_and_stable(api: Api, data: dict[s
 def test_access_staff_of_every_carrier_but_not_anonymous(
     api: Api, user: str | None, status: int
 ) -> None:
-    # DOMAIN.md §9: public content, exported to logged-in carrier staff of any carrier
+    # docs/rules.md §9: public content, exported to logged-in carrier staff of any carrier
     assert api.get(EXPORT, as_=user).status_code == status
 
 
@@ -231,5 +231,5 @@ def test_access_provider_is_refused(api: Api, data: dict[str, Any]) -> None:
     alpha = data["alpha"]
     provider_id = alpha["provider"]["id"]
     api.add_provider_user("provider.hsds", provider_id)
-    # DOMAIN.md §9: a provider is not carrier staff
+    # docs/rules.md §9: a provider is not carrier staff
     assert api.get(EXPORT, as_="provider.hsds").status_code == 403

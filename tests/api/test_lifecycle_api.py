@@ -246,7 +246,7 @@ def test_staff_change_input_and_rights(api: Api) -> None:
 
 
 def test_staff_is_readable_only_by_provider_and_involved_carriers(api: Api) -> None:
-    # rule A15 (DOMAIN.md §9, §10): staff data is visible only where admission needs it
+    # rule A15 (docs/rules.md §9, §10): staff data is visible only where admission needs it
     p = _admitted(
         api, sites=[site("Nord", "23556", "Lübeck"), site("Hessen", "60311", "Frankfurt am Main")]
     )

@@ -203,7 +203,7 @@ def test_unknown_district_or_group_is_422_naming_the_field(api: Api, world: dict
 def test_case_managers_and_strategists_of_any_carrier_ask_others_are_refused(
     api: Api, world: dict[str, Any]
 ) -> None:
-    # DOMAIN.md §9: case managers find partners, strategists read coverage; the answer is the
+    # docs/rules.md §9: case managers find partners, strategists read coverage; the answer is the
     # same whatever the caller's carrier (like coverage)
     answers = [_around(api, as_=user) for user in ("cm.nord", "cm.hessen", "strategist.bund")]
     assert [r.status_code for r in answers] == [200, 200, 200]

@@ -81,7 +81,7 @@ def test_one_json_access_line_per_request_with_template_status_duration_id(
 
 
 def test_search_query_strings_are_never_logged(api: Api, access: pytest.LogCaptureFixture) -> None:
-    # DOMAIN.md §10: a search describes an insured person's needs; nothing of it is logged
+    # docs/rules.md §10: a search describes an insured person's needs; nothing of it is logged
     secret = "Gebaerdensprache-Suchtberatung-Zwickau"
     for path in ["/api/v1/directory/search", "/api/v1/partners/search", "/api/v1/applications"]:
         api.get(

@@ -186,7 +186,7 @@ def test_case_manager_partner_search_and_edit(page: Any, network: dict[str, str]
 
 
 def test_reader_sees_the_explanation_only(page: Any) -> None:
-    # DOMAIN.md §9: a rehabilitation facility searches and prints, nothing else
+    # docs/rules.md §9: a rehabilitation facility searches and prints, nothing else
     login(page, "reader.nord")
     page.goto("/search?postal_code=24105&target_group=addiction")
     with page.expect_navigation():

@@ -203,7 +203,7 @@ ROLES = ["officer.nord", "provider.roles", "cm.nord", "reader.nord", "strategist
 
 
 def test_each_page_renders_for_its_roles_and_is_refused_to_others(portal: Portal) -> None:
-    # DOMAIN.md §9: every page enforces the role on the server
+    # docs/rules.md §9: every page enforces the role on the server
     register_provider(portal, "provider.roles", "Rollen-Test gGmbH")
     portal.logout()
     for path in PAGES:
@@ -219,7 +219,7 @@ def test_each_page_renders_for_its_roles_and_is_refused_to_others(portal: Portal
 
 
 def test_application_of_another_carrier_is_not_found(portal: Portal) -> None:
-    # DOMAIN.md §9: a denied object reveals nothing (404)
+    # docs/rules.md §9: a denied object reveals nothing (404)
     register_provider(portal, "provider.scope", "Scope Nord gGmbH")
     app = submit(
         portal, "provider.scope", "drv-nord", [("Lübeck", "23552", "Lübeck")], ["addiction"]
@@ -510,7 +510,7 @@ def test_case_manager_searches_and_prints(portal: Portal) -> None:
 
 
 def test_admin_creates_users_within_its_scope(portal: Portal) -> None:
-    # DOMAIN.md §9: an admin manages users in its scope
+    # docs/rules.md §9: an admin manages users in its scope
     portal.login("admin")
     portal.get("/admin/users")
     r = portal.post(

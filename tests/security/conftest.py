@@ -1,5 +1,5 @@
 """Security test harness: one embedded registry per module with a user for every role and scope
-of DOMAIN.md §9 and real objects of each kind, all created through the API.
+of docs/rules.md §9 and real objects of each kind, all created through the API.
 
 "Own" objects belong to DRV Nord and to provider A; "other" callers are DRV Hessen staff and
 provider B; "federal" callers are DRV Bund staff.

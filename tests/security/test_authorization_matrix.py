@@ -1,4 +1,4 @@
-"""The authorisation matrix (DOMAIN.md §9), generated from the application's route table.
+"""The authorisation matrix (docs/rules.md §9), generated from the application's route table.
 
 Every route of ``create_app`` (API, portal, operations) must have a declared rule in
 ``registry.api.access``; every API route and portal page is called as every role and scope
@@ -264,14 +264,14 @@ def outcome(key: str, response: Any) -> int | str:
 
 
 def test_every_route_has_a_declared_rule(world: World) -> None:
-    # DOMAIN.md §9: a route nobody decided about fails here
+    # docs/rules.md §9: a route nobody decided about fails here
     routes = {key for key, _ in route_keys(world.app)}
     assert sorted(routes - set(ACCESS)) == [], "routes without a declared access rule"
     assert sorted(set(ACCESS) - routes) == [], "declared rules for routes that no longer exist"
 
 
 def test_guards_admit_exactly_the_declared_roles(world: World) -> None:
-    # DOMAIN.md §9: the guard of each route admits the declared roles
+    # docs/rules.md §9: the guard of each route admits the declared roles
     wrong = []
     for key, handler in route_keys(world.app):
         access = ACCESS.get(key)
@@ -317,7 +317,7 @@ LISTS = [
 def test_lists_show_only_objects_in_scope(
     world: World, path: str, obj: str, seers: list[str], others: list[str]
 ) -> None:
-    # DOMAIN.md §9: lists are filtered to the caller's carrier or provider
+    # docs/rules.md §9: lists are filtered to the caller's carrier or provider
     wanted = world.ids[obj]
 
     def ids_of(user: str) -> set[str]:
@@ -341,7 +341,7 @@ MATRIX_ROUTES = sorted(
 
 @pytest.mark.parametrize("key", MATRIX_ROUTES)
 def test_route_as_every_role_and_scope(world: World, key: str) -> None:
-    # DOMAIN.md §9: allow, deny (401/403) or hide (404) exactly as declared
+    # docs/rules.md §9: allow, deny (401/403) or hide (404) exactly as declared
     access = ACCESS[key]
     mismatches = []
     for caller in CALLERS:
@@ -366,7 +366,7 @@ def test_operations_routes_refuse_or_serve_without_login(world: World) -> None:
 
 
 def test_carrier_admins_cannot_reach_beyond_their_carrier(world: World) -> None:
-    # DOMAIN.md §9: an admin manages users in its scope; a carrier admin cannot escalate
+    # docs/rules.md §9: an admin manages users in its scope; a carrier admin cannot escalate
     api = world.api
     body = {"username": "escalate.x", "password": _password(), "role": "admin"}
     for over in ({"carrier": None}, {"carrier": "drv-hessen"}):

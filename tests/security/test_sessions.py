@@ -151,7 +151,7 @@ def test_weak_passwords_are_refused(world: World, password: str) -> None:
 
 
 def test_passwords_are_stored_as_memory_hard_hashes(world: World) -> None:
-    # DOMAIN.md §10: argon2id, never the password itself
+    # docs/rules.md §10: argon2id, never the password itself
     _user(world, "hash.me")
     row = world.registry.graph.read("users.by_username", username="hash.me")[0]
     assert row["password_hash"].startswith("$argon2id$")

@@ -155,7 +155,7 @@ def test_who_sees_an_application(tmp_path: Path) -> None:
     app = w.submit(
         provider, "drv-nord", [site("Lübeck", "23556"), site("Kassel", "34117")], ["addiction"]
     )
-    # DOMAIN.md §9: the provider its own; officers of the carriers involved (receiving, lead,
+    # docs/rules.md §9: the provider its own; officers of the carriers involved (receiving, lead,
     # responsible for a named site); nobody else
     assert get_application(w.reg, provider, app["id"])["id"] == app["id"]
     assert get_application(w.reg, OFFICER_HESSEN, app["id"])["id"] == app["id"]

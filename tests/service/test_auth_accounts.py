@@ -1,5 +1,5 @@
 """Account use cases on the fakes (no database): login with lockout, tokens, log out
-everywhere, creating and listing users within an admin's scope (DOMAIN.md §9, §10)."""
+everywhere, creating and listing users within an admin's scope (docs/rules.md §9, §10)."""
 
 from __future__ import annotations
 

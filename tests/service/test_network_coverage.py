@@ -124,7 +124,7 @@ def test_unmet_need_is_recorded_by_case_managers_and_counted(tmp_path: Path) -> 
     assert recorded["district"]["key"] == LUEBECK
     assert recorded["target_groups"] == [GROUP, "addiction"]
     assert recorded["carrier"] == "drv-nord"
-    # no audit event: the record must not be linkable to a user (DOMAIN.md §10)
+    # no audit event: the record must not be linkable to a user (docs/rules.md §10)
     assert w.audit.events == []
     with pytest.raises(Forbidden):
         record_unmet_need(w.reg, STRATEGIST_NORD, {"postal_code": "23556", "target_groups": []})

@@ -1,4 +1,4 @@
-"""Rules E1-E5 and E7 (DOMAIN.md section 7) as pure functions: no index, no database."""
+"""Rules E1-E5 and E7 (docs/rules.md section 7) as pure functions: no index, no database."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The geocoder port: gazetteer and Nominatim adapters (DOMAIN.md §3, rules A1, A2)."""
+"""The geocoder port: gazetteer and Nominatim adapters (docs/rules.md §3, rules A1, A2)."""
 
 from __future__ import annotations
 

@@ -38,7 +38,7 @@ def test_complaint_is_a_count_by_category_and_month() -> None:
 
 
 def test_complaint_refuses_every_other_field_by_name() -> None:
-    # rule A16, DOMAIN.md §10: no names, no case data
+    # rule A16, docs/rules.md §10: no names, no case data
     body = {"month": "2026-04", "category": "other", "count": 1, "name": "Frau M.", "text": "…"}
     assert _fields(rules.validate_complaint(body, today=TODAY)) == ["name", "text"]
     assert _fields(rules.validate_complaint(["x"], today=TODAY)) == ["body"]

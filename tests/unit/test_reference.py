@@ -1,4 +1,4 @@
-"""The reference data: carriers, districts, postal codes, catalogues (DOMAIN.md §3, §4, Q1, N1)."""
+"""The reference data: carriers, districts, postal codes, catalogues (docs/rules.md §3, §4, Q1, N1)."""
 
 from __future__ import annotations
 

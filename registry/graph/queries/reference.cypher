@@ -1,4 +1,4 @@
-// Reference data (DOMAIN.md §3, §4): carriers, states, districts, postal places, target groups.
+// Reference data (docs/rules.md §3, §4): carriers, states, districts, postal places, target groups.
 // A district's state and responsible carrier and a postal place's district are relationships
 // (IN_STATE, RESPONSIBLE_FOR, LOCATED_IN); loading draws them and removes stale ones, so a
 // changed responsibility (reference data, not code) moves the district.
