@@ -1,9 +1,16 @@
 """An admissions officer suspends, resumes or revokes a site's admission (A9) or reviews it
 (A14); the provider's withdrawal (``applications.withdraw_application``) is saved the same way.
-Every change is checked against what was read (A11), audited (A10) and notified (A8)."""
+Every change is checked against what was read (A11), audited (A10) and notified (A8).
+
+When the lead suspends or revokes target groups (directly or by a review), every carrier that
+issued a follow-on admission for the same application and group gets a notice and a stored task
+(kind ``lead_changed``, rule A9) to decide on its own admission: nothing changes automatically.
+The task is done once that carrier acts on the site (suspend, resume, revoke or review) or is
+dismissed by it with a reason."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -27,6 +34,8 @@ from registry.admission.model import (
     AdmissionStatus,
     ApplicationFacts,
     LifecycleOutcome,
+    NoticeKind,
+    NoticeSpec,
 )
 from registry.admission.repository import (
     AdmissionRepository,
@@ -40,6 +49,8 @@ from registry.context import Registry
 from registry.directory.projection import enqueue, try_drain
 from registry.errors import Conflict, NotFound
 from registry.graph.ports import Tx
+from registry.lifecycle import rules as lifecycle_rules
+from registry.lifecycle.repository import LifecycleRepository, NewTask
 
 
 def _site_context(
@@ -90,8 +101,132 @@ def change_site_admission(
             reached_carriers=reached_carriers(reg, [s for s in facts.sites if s.id == site_id]),
             periods=periods_of(reg),
         )
-    save_admission_changes(reg, app, facts, outcome, adm_rows, reason, site_id)
+    notices, tasks = lead_change_follow_ups(reg, principal, app, outcome)
+    save_admission_changes(
+        reg,
+        app,
+        facts,
+        outcome,
+        adm_rows,
+        reason,
+        site_id,
+        notices=notices,
+        tasks=tasks,
+        close_tasks=own_decision_closes(principal, adm_rows),
+    )
     return site_admission_view(reg, site_id)
+
+
+def lead_change_task_id(site_id: str, target_group: str, carrier: str) -> str:
+    """A9: one task per follow-on admission (site, group) and its issuing carrier."""
+    key = "|".join(("lead_changed", site_id, target_group, carrier))
+    return "tsk-" + hashlib.sha256(key.encode()).hexdigest()[:20]
+
+
+def own_decision_closes(principal: Principal, adm_rows: Sequence[AdmissionRow]) -> list[str]:
+    """A9: a carrier acting on a site has decided on its own admissions there: its
+    ``lead_changed`` tasks for them are done."""
+    return [
+        lead_change_task_id(r["site_id"], r["target_group"], r["issued_by"])
+        for r in adm_rows
+        if r["issued_by"] and r["issued_by"] == principal.carrier
+    ]
+
+
+def lead_change_follow_ups(
+    reg: Registry, principal: Principal, app: ApplicationRow, outcome: LifecycleOutcome
+) -> tuple[list[NoticeSpec], list[NewTask]]:
+    """A9: when the lead suspends or revokes target groups, every carrier that issued a
+    follow-on admission for the same application and group gets a notice and a task to decide
+    on its own admission (never automatic)."""
+    lead = app["lead_carrier"]
+    if not lead or principal.carrier != lead:
+        return [], []
+    stopped = {AdmissionStatus.SUSPENDED, AdmissionStatus.REVOKED}
+    changed = [(a.site_id, a.target_group) for a in outcome.changed if a.status in stopped]
+    if not changed:
+        return [], []
+    rows = reg.repo(AdmissionRepository).admissions_of_provider(app["provider_id"])
+    told = lifecycle_rules.follow_on_carriers_to_tell(
+        changed,
+        app["id"],
+        lead,
+        [
+            lifecycle_rules.IssuedAdmission(
+                r["site_id"], r["target_group"], r["application_id"], r["issued_by"], r["status"]
+            )
+            for r in rows
+        ],
+    )
+    if not told:
+        return [], []
+    statuses = {(a.site_id, a.target_group): a.status for a in outcome.changed}
+    what = {
+        group: "widerrufen" if status is AdmissionStatus.REVOKED else "ausgesetzt"
+        for (_, group), status in statuses.items()
+    }
+    lead_name = _carrier_name(reg, lead)
+    site_names = {
+        s["id"]: s["name"]
+        for s in reg.repo(ProviderRepository).sites(sorted({m.site_id for m in told}))
+    }
+    now = clock.now_iso()
+    notices: list[NoticeSpec] = []
+    tasks: list[NewTask] = []
+    by_carrier: dict[str, list[lifecycle_rules.IssuedAdmission]] = {}
+    for m in told:
+        by_carrier.setdefault(m.issued_by, []).append(m)
+    for carrier, mine in by_carrier.items():
+        listed = "; ".join(
+            f"»{site_names.get(m.site_id, '')}« ({_group_label(reg, m.target_group)})" for m in mine
+        )
+        groups = ", ".join(
+            f"{_group_label(reg, g)} {what.get(g, 'ausgesetzt')}"
+            for g in sorted({m.target_group for m in mine})
+        )
+        notices.append(
+            NoticeSpec(
+                carrier=carrier,
+                kind=NoticeKind.ADMISSION,
+                message=f"Der federführende Träger {lead_name} hat für diesen Antrag {groups}. "
+                f"Ihre Folgezulassungen: {listed}. Bitte entscheiden Sie über Ihre eigene "
+                "Zulassung (keine automatische Änderung).",
+                subject_type="application",
+                subject_id=app["id"],
+                title="Federführender Träger hat Zulassung geändert",
+            )
+        )
+        for m in mine:
+            tasks.append(
+                {
+                    "id": lead_change_task_id(m.site_id, m.target_group, carrier),
+                    "carrier": carrier,
+                    "provider_id": app["provider_id"],
+                    "kind": lifecycle_rules.LEAD_CHANGE_TASK_KIND,
+                    "rule": "A9",
+                    "application_id": app["id"],
+                    "site_id": m.site_id,
+                    "message": f"{lead_name} hat die Zielgruppe "
+                    f"»{_group_label(reg, m.target_group)}« {what.get(m.target_group, 'ausgesetzt')}: "
+                    f"Über Ihre Folgezulassung des Standorts »{site_names.get(m.site_id, '')}« "
+                    "entscheiden (aussetzen, widerrufen oder bestätigen).",
+                    "created_at": now,
+                    "due_on": "",
+                }
+            )
+    return notices, tasks
+
+
+def _carrier_name(reg: Registry, carrier_id: str) -> str:
+    found = reg.reference.carriers_by_id.get(carrier_id)
+    return found.name if found else carrier_id
+
+
+def _group_label(reg: Registry, code: str) -> str:
+    try:
+        return reg.reference.target_group(code).label
+    except Exception:  # an unknown code is shown as written
+        return code
 
 
 def review_site_admission(
@@ -111,7 +246,19 @@ def review_site_admission(
             reached_carriers=reached_carriers(reg, [s for s in facts.sites if s.id == site_id]),
             periods=periods_of(reg),
         )
-    save_admission_changes(reg, app, facts, outcome, adm_rows, reason, site_id)
+    notices, tasks = lead_change_follow_ups(reg, principal, app, outcome)
+    save_admission_changes(
+        reg,
+        app,
+        facts,
+        outcome,
+        adm_rows,
+        reason,
+        site_id,
+        notices=notices,
+        tasks=tasks,
+        close_tasks=own_decision_closes(principal, adm_rows),
+    )
     return site_admission_view(reg, site_id)
 
 
@@ -124,9 +271,13 @@ def save_admission_changes(
     reason: str,
     *site_ids: str,
     cancel_follow_ons: Sequence[str] = (),
+    notices: Sequence[NoticeSpec] = (),
+    tasks: Sequence[NewTask] = (),
+    close_tasks: Sequence[str] = (),
 ) -> None:
     """Save what the rules decided from ``adm_rows``, in one unit of work, unless another
-    change committed since they were read (A11)."""
+    change committed since they were read (A11); with the follow-on carriers' ``notices`` and
+    ``tasks`` (A9) and the stored tasks ``close_tasks`` this decision settles."""
     previous = {(r["site_id"], r["target_group"]): r for r in adm_rows}
     reasons = {(a.site_id, a.target_group): reason for a in outcome.changed}
     data = json.dumps(json.loads(app["data"]), ensure_ascii=False, sort_keys=True)
@@ -170,7 +321,11 @@ def save_admission_changes(
         for task_id in cancel_follow_ons:  # in the same unit of work: never half-withdrawn
             admissions.close_follow_on(task_id, status="cancelled", now=clock.now().isoformat())
         write_events(tx, outcome.events, app["id"])
-        write_notices(tx, outcome.notices)
+        write_notices(tx, [*outcome.notices, *notices])
+        if close_tasks or tasks:
+            lifecycle = LifecycleRepository.on(tx)
+            lifecycle.set_task_status(list(close_tasks), "done")
+            lifecycle.open_tasks(list(tasks))
         enqueue(tx, "site", site_ids or [s.id for s in facts.sites])
 
     reg.graph.write(work)

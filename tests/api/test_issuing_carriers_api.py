@@ -110,3 +110,34 @@ def test_a15_site_facts_validation_names_field_and_rule(api: Api) -> None:
         assert [(e["field"], e["rule"]) for e in r.json()["errors"]] == [(field, rule)], r.text
     # another provider's site or an officer: no
     assert api.patch(path, {"barrier_free": True}, as_="officer.nord").status_code == 403
+
+
+def test_a9_lead_suspension_gives_the_follow_on_carrier_a_notice_and_a_task(api: Api) -> None:
+    p = _split(api)
+    fo = _admit_follow_on(api, p)
+    lubeck, frankfurt = p["site_ids"][0], fo["site_id"]
+    assert lubeck != frankfurt
+    r = api.post(
+        f"/api/v1/admissions/{lubeck}/suspend",
+        {"reason": "Beschwerden über die Beratung"},
+        as_="officer.nord",
+    )
+    assert r.status_code == 200, r.text
+    (task,) = _tasks(api, "officer.hessen", kind="lead_changed", site_id=frankfurt)
+    assert task["rule"] == "A9" and task["application_id"] == p["application_id"]
+    notices = api.get("/api/v1/notices", as_="officer.hessen").json()
+    assert any(
+        n["subject"]["id"] == p["application_id"] and "ausgesetzt" in n["message"] for n in notices
+    )
+    # nothing automatic: Hessen's admission of Frankfurt is still admitted
+    view = api.get(f"/api/v1/applications/{p['application_id']}", as_="officer.hessen").json()
+    status = {s["id"]: s["target_group_status"] for s in view["sites"]}
+    assert status[frankfurt] == {"addiction": "admitted"}
+    # Hessen decides (here: suspends too): its task is done
+    r = api.post(
+        f"/api/v1/admissions/{frankfurt}/suspend",
+        {"reason": "Wie der federführende Träger"},
+        as_="officer.hessen",
+    )
+    assert r.status_code == 200, r.text
+    assert not _tasks(api, "officer.hessen", kind="lead_changed")

@@ -20,6 +20,8 @@ from registry.auth import Principal, Role
 from registry.auth.repository import InMemoryUserRepository, UserRepository
 from registry.context import Registry
 from registry.directory.outbox import InMemoryOutboxRepository, OutboxRepository
+from registry.lifecycle.in_memory import InMemoryLifecycleRepository
+from registry.lifecycle.repository import LifecycleRepository
 from registry.notices import InMemoryNoticeRepository, NoticeRepository
 from registry.reference_repository import InMemoryReferenceRepository, ReferenceRepository
 from tests.api.helpers import application, site
@@ -112,6 +114,8 @@ def world(tmp_path: Path) -> World:
     reg = fake_registry(tmp_path, fakes)
     fakes[ReferenceRepository] = InMemoryReferenceRepository.of(reg.reference)
     fakes[UserRepository] = InMemoryUserRepository()
+    # A9: a lead's suspension writes tasks for the follow-on carriers (and an action closes them)
+    fakes[LifecycleRepository] = InMemoryLifecycleRepository(admissions, fakes[ReferenceRepository])
     return World(
         reg=reg,
         admissions=admissions,
