@@ -110,7 +110,7 @@ def _explain(
 )
 def provider_detail(request: Any, provider_id: str) -> Template:
     """A provider as a case manager sees it, and why each of its sites is or is not in the
-    search result (E1-E5). A directory reader sees the explanation only (DOMAIN.md §9)."""
+    search result (E1-E5). A directory reader sees the explanation only (docs/rules.md §9)."""
     from registry.admission.providers import get_provider
 
     c = _c()

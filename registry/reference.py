@@ -1,10 +1,10 @@
-"""Reference data: carriers, districts, postal codes and the catalogues (DOMAIN.md §3, §4, Q1, N1).
+"""Reference data: carriers, districts, postal codes and the catalogues (docs/rules.md §3, §4, Q1, N1).
 
 The data lives in ``seed/reference/`` (built by ``seed/build_reference.py``, provenance in
 ``seed/reference/PROVENANCE.md``). This module only reads it; it imports nothing but the
 standard library, so domain rules may use it.
 
-Regional responsibility is reference data, not code (DOMAIN.md §3): ``carrier_regions.csv``
+Regional responsibility is reference data, not code (docs/rules.md §3): ``carrier_regions.csv``
 holds rules keyed by a prefix of the official district key (AGS): 2 digits = a state, 3 digits =
 a Regierungsbezirk, 5 digits = one district. The longest matching prefix wins. ``districts.csv``
 carries the resolved carrier per district; loading checks that both agree.
@@ -335,7 +335,7 @@ def _load_cached(directory: Path) -> Reference:
 
 
 def validate(reference: Reference) -> None:
-    """Raise ReferenceDataError unless the data is consistent (DOMAIN.md §3)."""
+    """Raise ReferenceDataError unless the data is consistent (docs/rules.md §3)."""
     problems: list[str] = []
     carriers = reference.carriers_by_id
     if len(carriers) != len(reference.carriers):

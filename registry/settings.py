@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1_000_000
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
-    # periods of DOMAIN.md (design decisions, configurable)
+    # periods of docs/rules.md (design decisions, configurable)
     lead_decision_overdue_days: int = 30  # A5
     follow_on_overdue_days: int = 14  # A7
     review_period_months: int = 36  # A14

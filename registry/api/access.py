@@ -1,4 +1,4 @@
-"""The declared access table of DOMAIN.md §9: for every route of the application, who may call it.
+"""The declared access table of docs/rules.md §9: for every route of the application, who may call it.
 
 The guards (``registry.api.security.allow``) enforce the roles and the services enforce object
 scope; this table states the intended rule once more, independently, so that the authorisation
@@ -42,7 +42,7 @@ class Standing(StrEnum):
 
 
 class Relation(StrEnum):
-    """How a caller relates to the object of a route (DOMAIN.md §9)."""
+    """How a caller relates to the object of a route (docs/rules.md §9)."""
 
     OWN = "own"  # same carrier, or the provider itself
     OTHER = "other"  # another regional carrier, or another provider

@@ -1,4 +1,4 @@
-"""Authentication middleware and the reusable guards of DOMAIN.md §9.
+"""Authentication middleware and the reusable guards of docs/rules.md §9.
 
 One mechanism for API and portal: a signed token, sent as ``Authorization: Bearer`` by API
 clients or kept in the portal's HttpOnly session cookie. Every token carries the user's token

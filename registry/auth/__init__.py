@@ -1,4 +1,4 @@
-"""Accounts, roles and scopes (DOMAIN.md §9), password hashing and bearer tokens."""
+"""Accounts, roles and scopes (docs/rules.md §9), password hashing and bearer tokens."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ class Principal:
         return self.role in roles
 
 
-_hasher = PasswordHasher()  # argon2id, memory-hard (DOMAIN.md §10)
+_hasher = PasswordHasher()  # argon2id, memory-hard (docs/rules.md §10)
 
 MIN_PASSWORD_LENGTH = 12
 

@@ -1,4 +1,4 @@
-"""Coverage and unmet need (DOMAIN.md §8, rules N6 and N7), as pure computation.
+"""Coverage and unmet need (docs/rules.md §8, rules N6 and N7), as pure computation.
 
 The reach test of rule A8 lives here too (`reaches`, and `ReachIndex` for many sites at once):
 a site with a radius reaches a district when it lies in it, or when any postal-code centroid of

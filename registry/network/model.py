@@ -1,4 +1,4 @@
-"""Facts of the network part: partners, agreements, scopes (DOMAIN.md §8, rules N1–N7).
+"""Facts of the network part: partners, agreements, scopes (docs/rules.md §8, rules N1–N7).
 
 Plain frozen dataclasses and enums, standard library only. The services build these from the
 graph and hand them to the pure rules in `agreements.py` and `coverage.py`; nothing here does I/O.
@@ -87,7 +87,7 @@ SOCIAL_BENEFIT_PARTNER_TYPES: frozenset[str] = frozenset(
 #: Rule N3: contact channels an agreement may fix.
 CHANNELS: tuple[str, ...] = ("digital", "phone", "written")
 
-#: DOMAIN.md §4: the default target-group catalogue (seed data may extend it; every rule that
+#: docs/rules.md §4: the default target-group catalogue (seed data may extend it; every rule that
 #: checks codes takes the known codes as an argument and defaults to this tuple).
 TARGET_GROUP_CODES: tuple[str, ...] = (
     "language-barrier",

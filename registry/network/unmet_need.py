@@ -33,7 +33,7 @@ def record_unmet_need(
     target groups and the date, nothing else. A postal code spanning several districts counts
     for the district of its primary place (design decision: the body may not name a place).
 
-    No audit event: the record must not be linkable to a user (DOMAIN.md §10: the unmet-need
+    No audit event: the record must not be linkable to a user (docs/rules.md §10: the unmet-need
     record is the only trace of a search, and it holds no personal data)."""
     if principal.role is not Role.CASE_MANAGER:
         raise Forbidden("Ungedeckten Bedarf erfassen Fallmanagerinnen und Fallmanager (N7).")

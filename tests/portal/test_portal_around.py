@@ -112,7 +112,7 @@ def test_page_draws_who_serves_the_district_with_labels_and_tables(
 
 
 def test_case_managers_see_it_others_are_refused(portal: Portal, world: dict[str, Any]) -> None:
-    # DOMAIN.md §9: case managers and strategists; nobody else
+    # docs/rules.md §9: case managers and strategists; nobody else
     portal.login("cm.nord")
     r = portal.get(PAGE)
     assert r.status_code == 200

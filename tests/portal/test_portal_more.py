@@ -107,7 +107,7 @@ def _partner_id(portal: Portal) -> str:
 def test_new_pages_render_for_their_roles_and_are_refused_to_others(
     portal: Portal, world: dict[str, Any]
 ) -> None:
-    # DOMAIN.md §9: every page enforces the role on the server
+    # docs/rules.md §9: every page enforces the role on the server
     agreement = _agreement(portal, "Rollenprüfung")
     site = world["kiel_site"]
     pages: dict[str, tuple[set[str], str]] = {

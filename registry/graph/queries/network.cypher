@@ -1,4 +1,4 @@
-// Network partners, agreements, coverage and unmet need (DOMAIN.md §8, rules N1-N7, E7).
+// Network partners, agreements, coverage and unmet need (docs/rules.md §8, rules N1-N7, E7).
 // Associations are relationships (docs/architecture.md, "The graph model"):
 //   (:Carrier)-[:WORKS_WITH]->(:Partner)-[:SERVES]->(:TargetGroup)
 //   (:Partner)-[:HAS_SITE]->(:PartnerSite)-[:LOCATED_IN]->(:District)
