@@ -23,10 +23,17 @@ def initialise(reg: Registry) -> str:
         # pool until a checkpoint writes them out
         checkpoint()
     counts = reg.repo(ReferenceRepository).counts()
+    rebuilt = ""
+    if applied and reg.search is not None:
+        # the index is a projection of the graph: after an upgrade it is rebuilt from the
+        # graph as it is now (documents of merged sites go, new fields are filled)
+        from registry.directory.projection import reindex
+
+        rebuilt = f" Suchindex neu aufgebaut: {reindex(reg)} Dokumente."
     seconds = time.perf_counter() - started
     schema = ", ".join(applied) if applied else "aktuell"
     return (
         f"Schema: {schema}. Referenzdaten: {counts['carriers']} Träger, "
         f"{counts['districts']} Kreise, {counts['postal_places']} PLZ-Orte, "
-        f"{counts['target_groups']} Zielgruppen ({seconds:.1f} s)."
+        f"{counts['target_groups']} Zielgruppen ({seconds:.1f} s).{rebuilt}"
     )
