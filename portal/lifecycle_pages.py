@@ -33,7 +33,7 @@ from registry.auth import Principal, Role
 from registry.errors import Conflict, InvalidInput, NotFound, Problem
 from registry.lifecycle.contracts import list_carrier_admissions, record_contract
 from registry.lifecycle.reviews import due_for_review
-from registry.lifecycle.sites import confirm_site, update_site_details
+from registry.lifecycle.sites import confirm_site, get_site, update_site_details
 from registry.lifecycle.staff import (
     add_case_manager,
     list_case_managers,
@@ -296,6 +296,12 @@ def _own_site(reg: Any, me: Principal, site_id: str) -> tuple[dict[str, Any], di
 
 
 MODES = ("in_person", "home_visits", "phone", "video")
+SITE_FACTS_BOOL = (
+    "barrier_free",
+    "public_transport",
+    "rooms_for_individual_talks",
+    "rooms_for_relatives",
+)
 SITE_ANCHORS = {
     "opening_hours",
     "counselling_modes",
@@ -305,10 +311,24 @@ SITE_ANCHORS = {
     "description",
     "contact_email",
     "contact_phone",
+    "languages",
+    "catchment_radius_km",
+    "outreach_radius_km",
+    *SITE_FACTS_BOOL,
 }
 
 
-def _site_form(details: Mapping[str, Any]) -> dict[str, Any]:
+def _km(value_: Any) -> str:
+    """A radius as the form shows it (German decimal comma, no trailing ",0")."""
+    if value_ is None:
+        return ""
+    number_ = float(value_)
+    text = f"{number_:g}"
+    return text.replace(".", ",")
+
+
+def _site_form(site: Mapping[str, Any]) -> dict[str, Any]:
+    details: Mapping[str, Any] = site.get("details") or {}
     form: dict[str, Any] = {
         k: str(details.get(k) or "")
         for k in ("opening_hours", "accessibility_notes", "description")
@@ -319,12 +339,19 @@ def _site_form(details: Mapping[str, Any]) -> dict[str, Any]:
     form["counselling_modes"] = [m for m in MODES if modes.get(m)]
     form["accepts_new_cases"] = "no" if details.get("accepts_new_cases") is False else "yes"
     form["waiting_time_weeks"] = str(details.get("waiting_time_weeks") or 0)
+    # A15: the site's directory facts
+    form["languages"] = ", ".join(site.get("languages") or [])
+    form["catchment_radius_km"] = _km(site.get("catchment_radius_km"))
+    outreach = site.get("outreach_radius_km")
+    form["outreach_radius_km"] = _km(outreach) if outreach else ""
+    for key in SITE_FACTS_BOOL:
+        form[key] = "on" if site.get(key) else ""
     return form
 
 
 def site_details_body(form: FormData) -> dict[str, Any]:
     chosen = set(values(form, "counselling_modes"))
-    return {
+    body: dict[str, Any] = {
         "opening_hours": value(form, "opening_hours"),
         "counselling_modes": {m: m in chosen for m in MODES},
         "accepts_new_cases": value(form, "accepts_new_cases") != "no",
@@ -334,6 +361,14 @@ def site_details_body(form: FormData) -> dict[str, Any]:
         "contact_email": value(form, "contact_email"),
         "contact_phone": value(form, "contact_phone"),
     }
+    if value(form, "facts") == "1":  # A15: the form with the directory facts (all of them)
+        body |= {
+            "languages": codes(value(form, "languages")),
+            "catchment_radius_km": number(form, "catchment_radius_km"),
+            "outreach_radius_km": number(form, "outreach_radius_km"),
+            **{key: checked(form, key) for key in SITE_FACTS_BOOL},
+        }
+    return body
 
 
 def _site_page(
@@ -343,10 +378,12 @@ def _site_page(
     form: FormData | None = None,
     errors: Errors | None = None,
     status_code: int = 200,
+    findings: Sequence[Mapping[str, Any]] = (),
 ) -> Template:
     c = _c()
     reg, me = c._reg(request), c._me(request)
     provider, site = _own_site(reg, me, site_id)
+    current = get_site(reg, me, me.provider or "", site_id)
     return c.page(
         request,
         "site_form.html",
@@ -354,8 +391,9 @@ def _site_page(
         title=f"Standort {site['name']}",
         provider=provider,
         site=site,
-        form=form if form is not None else _site_form(site.get("details") or {}),
+        form=form if form is not None else _site_form(current),
         errors=errors or Errors(),
+        findings=findings,
     )
 
 
@@ -368,7 +406,9 @@ def site_edit(request: Any, site_id: str) -> Template:
     "/provider/sites/{site_id:str}", guards=[allow(PROVIDER)], status_code=200, sync_to_thread=True
 )
 def site_save(request: Any, site_id: str, data: Form) -> Response[Any]:
-    """A15: keep the site details current; saving also confirms the data."""
+    """A15: keep the site details and directory facts current; saving also confirms the data.
+    A change a criterion looks at is shown to the issuing carriers; the page then lists the
+    site's findings (Q5, the language advisory)."""
     from registry.api.lifecycle import SiteDetailsPatch
 
     c = _c()
@@ -381,12 +421,14 @@ def site_save(request: Any, site_id: str, data: Form) -> Response[Any]:
         errors.extend(problems_of(exc))
     else:
         try:
-            update_site_details(
+            saved = update_site_details(
                 reg, me, me.provider or "", site_id, parsed.model_dump(exclude_unset=True)
             )
         except InvalidInput as exc:
             errors.extend(exc.problems)
         else:
+            if saved.get("findings"):  # A15/Q5: show what the carriers are now told
+                return _site_page(request, site_id, findings=saved["findings"])
             return c.see_other("/provider?hinweis=standort")
     return _site_page(request, site_id, form=data, errors=errors, status_code=422)
 

@@ -65,7 +65,20 @@ def _site_view(reg: Registry, site_id: str) -> dict[str, Any]:
         "confirmed_on": row["confirmed_on"] or None,
         "confirmation_due": due.isoformat() if due else None,
         "details": json.loads(row["details"] or "{}"),
+        "languages": list(row["languages"] or []),
+        "barrier_free": bool(row["barrier_free"]),
+        "public_transport": bool(row["public_transport"]),
+        "catchment_radius_km": row["catchment_radius_km"],
+        "outreach_radius_km": row["outreach_radius_km"],
+        "rooms_for_individual_talks": bool(row["rooms_individual"]),
+        "rooms_for_relatives": bool(row["rooms_relatives"]),
     }
+
+
+def get_site(reg: Registry, principal: Principal, provider_id: str, site_id: str) -> dict[str, Any]:
+    """A15: the provider's own site as it keeps it current (details and directory facts)."""
+    _own_site(reg, principal, provider_id, site_id)
+    return _site_view(reg, site_id)
 
 
 @dataclass
