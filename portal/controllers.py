@@ -1176,8 +1176,11 @@ SEARCH_ANCHORS = {
 
 def _search_params(request: AnyRequest, me: Principal) -> dict[str, Any]:
     query = request.query_params
+    # §9: a directory reader picks the insured person's carrier per search (default: its own)
+    chosen = (query.get("carrier") or "").strip()[:60] if me.role is READER else ""
     return {
-        "carrier": me.carrier or "",
+        "carrier": chosen or me.carrier or "",
+        "chosen_carrier": chosen,
         "postal_code": (query.get("postal_code") or "").strip(),
         "place": (query.get("place") or "").strip(),
         "target_group": [c for c in query.getall("target_group", []) if c],
@@ -1229,6 +1232,8 @@ def _search_query(params: Mapping[str, Any]) -> str:
     from urllib.parse import urlencode
 
     pairs: list[tuple[str, str]] = []
+    if params.get("chosen_carrier"):  # §9: the carrier a directory reader picked
+        pairs.append(("carrier", str(params["chosen_carrier"])))
     for key in ("postal_code", "place", "max_distance_km", "q"):
         if params[key]:
             pairs.append((key, str(params[key])))
@@ -1296,6 +1301,7 @@ def search_page(
         else None,
         base_query=_search_query(params),
         query_without_text=_search_query({**params, "q": ""}),
+        carrier_list=reg.reference.carriers if me.role is READER else [],
         print_fields=parse_qsl(_search_query(params)),
         target_group_list=reg.reference.target_groups,
         language_list=sorted(labels.LANGUAGES.items(), key=lambda kv: kv[1]),

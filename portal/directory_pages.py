@@ -4,7 +4,8 @@
   angezeigt?" (``directory.explain`` with the same search parameters: every site, every rule
   that fails and the fact that fails it);
 * a lookup of providers by name, to ask that question about a provider the list does not show;
-* recording an unmet need in one click (N7: only the postal code and the target groups are sent);
+* recording an unmet need in one click (N7: the postal code, the target groups and the case's
+  non-personal needs - language, outreach, barrier-free - are sent);
 * the partner search (E7), nearest first, with a map;
 * the carrier overview (E8) with links to CSV and PDF.
 
@@ -189,17 +190,25 @@ def _hidden_search_fields(params: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 @post("/search/unmet-need", guards=[allow(CASE_MANAGER)], status_code=200, sync_to_thread=True)
 def unmet_need(request: Any, data: Form) -> Response[Any]:
-    """N7 in one click: the form sends only the postal code and the target groups; the record
-    holds the carrier, the district, the groups and the date. The result page is shown again
+    """N7 in one click: the form sends the postal code, the target groups and the search's
+    language, outreach and barrier-free needs; the record holds the carrier, the district, the
+    groups, those needs and the date. The result page is shown again
     for those two (the other filters of the search are not sent, so they are not kept)."""
     from registry.network.unmet_need import record_unmet_need
 
     c = _c()
     reg, me = c._reg(request), c._me(request)
-    body = {
+    body: dict[str, Any] = {
         "postal_code": value(data, "postal_code"),
         "target_groups": values(data, "target_group"),
     }
+    # N7: the case's non-personal needs of the search, when it had them
+    if value(data, "language"):
+        body["language"] = value(data, "language")
+    if value(data, "outreach") == "true":
+        body["outreach"] = True
+    if value(data, "barrier_free") == "true":
+        body["barrier_free"] = True
     try:
         recorded = record_unmet_need(reg, me, body)
     except InvalidInput as exc:
@@ -209,6 +218,9 @@ def unmet_need(request: Any, data: Form) -> Response[Any]:
         [
             ("postal_code", body["postal_code"]),
             *(("target_group", g) for g in recorded["target_groups"]),
+            *((("language", recorded["language"]),) if recorded["language"] else ()),
+            *((("outreach", "true"),) if recorded["outreach"] else ()),
+            *((("barrier_free", "true"),) if recorded["barrier_free"] else ()),
             ("hinweis", "bedarf"),
             ("kreis", recorded["district"]["key"]),
         ]
@@ -357,7 +369,10 @@ def overview_page(request: Any, carrier: str = "") -> Template:
 
     c = _c()
     reg, me = c._reg(request), c._me(request)
-    carrier_id = me.carrier or (carrier if carrier in reg.reference.carriers_by_id else "")
+    known = carrier if carrier in reg.reference.carriers_by_id else ""
+    # §9: a directory reader serves insured persons of every carrier: it picks the carrier
+    chooses = me.carrier is None or me.role is READER
+    carrier_id = (known or me.carrier or "") if me.role is READER else (me.carrier or known)
     data = directory.overview(reg, me, carrier_id) if carrier_id else None
     query = urlencode({"carrier": carrier_id}) if carrier_id else ""
     return c.page(
@@ -367,7 +382,7 @@ def overview_page(request: Any, carrier: str = "") -> Template:
         data=data,
         carrier_id=carrier_id,
         query=query,
-        carrier_list=reg.reference.carriers if me.carrier is None else [],
+        carrier_list=reg.reference.carriers if chooses else [],
     )
 
 

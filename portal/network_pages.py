@@ -517,6 +517,7 @@ def coverage_page(
         (r for r in rows if r["unmet_needs"]),
         key=lambda r: (-r["unmet_needs"], r["district"]["name"]),
     )
+    further = further_needs(reg, me, target_group) if needs else {}
     states = sorted({r["state"] for r in rows})
     land = land if land in states else ""
     if nur_luecken:
@@ -530,6 +531,7 @@ def coverage_page(
         title="Abdeckung",
         rows=rows,
         needs=needs,
+        further_needs=further,
         map=coverage_map,
         target_group=target_group,
         lookahead=lookahead,
@@ -542,6 +544,39 @@ def coverage_page(
         may_announce=me.role in (Role.ADMISSIONS_OFFICER, STRATEGIST),
         may_see_network=me.role in (CASE_MANAGER, STRATEGIST),
     )
+
+
+def needs_text(language: str, outreach: bool, barrier_free: bool) -> str:
+    """Rule N7: the case's non-personal needs of unmet-need records, in German ("" for none)."""
+    from portal.labels import language_label
+
+    parts = []
+    if language:
+        parts.append(f"Sprache {language_label(language)}")
+    if outreach:
+        parts.append("aufsuchende Beratung")
+    if barrier_free:
+        parts.append("barrierefrei")
+    return ", ".join(parts)
+
+
+def further_needs(reg: Any, me: Any, target_group: str) -> dict[str, list[str]]:
+    """Rule N7: per district key, the recorded needs beyond the target group, most often first
+    ("3 × Sprache Türkisch"), so that strategists see which offer is missing."""
+    from registry.network.unmet_need import unmet_need_counts
+
+    out: dict[str, list[str]] = {}
+    for row in unmet_need_counts(reg, me):
+        if row["target_group"] != target_group:
+            continue
+        texts = [
+            f"{n['count']} × {text}"
+            for n in row["needs"]
+            if (text := needs_text(n["language"], n["outreach"], n["barrier_free"]))
+        ]
+        if texts:
+            out[row["district"]["key"]] = texts
+    return out
 
 
 def coverage_kind(row: dict[str, Any]) -> str:

@@ -43,6 +43,9 @@ class Carrier:
     name: str
     kind: CarrierKind
     region: str
+    #: the carrier's general service number (carriers.json, source in PROVENANCE.md), printed
+    #: on a directory list when the carrier's profile names no contact person (rule E6, §9)
+    service_phone: str = ""
 
     @property
     def is_federal(self) -> bool:
@@ -281,7 +284,7 @@ def _load_cached(directory: Path) -> Reference:
     if not directory.is_dir():
         raise ReferenceDataError(f"reference directory not found: {directory}")
     carriers = tuple(
-        Carrier(c["id"], c["name"], c["kind"], c["region"])
+        Carrier(c["id"], c["name"], c["kind"], c["region"], str(c.get("service_phone") or ""))
         for c in _read_json(directory / "carriers.json")
     )
     districts = tuple(
@@ -343,6 +346,8 @@ def validate(reference: Reference) -> None:
     for c in reference.carriers:
         if c.kind not in ("regional", "federal"):
             problems.append(f"carrier {c.id}: kind {c.kind!r}")
+        if not c.service_phone:
+            problems.append(f"carrier {c.id}: no service_phone (carriers.json)")
     if any(not t.words for t in reference.target_groups):
         problems.append("target_group_words.json: every target group needs its everyday words")
     if len(reference.districts_by_key) != len(reference.districts):

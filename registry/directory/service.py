@@ -8,7 +8,7 @@ place, not a name.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -62,9 +62,21 @@ class ResolvedCase:
     place: Any  # registry.geo.ResolvedPlace
 
 
-def _search_carrier(principal: Principal, requested: str | None) -> str:
+def _search_carrier(
+    principal: Principal, requested: str | None, known: Collection[str] = ()
+) -> str:
+    """The carrier a search or print is for. A directory reader (a rehabilitation facility)
+    serves insured persons of every carrier (§9, Rahmenkonzept §3.2.2): it picks the person's
+    carrier per search, its own default carrier otherwise; everyone else searches as its own
+    carrier."""
     if principal.role not in SEARCH_ROLES or not principal.carrier:
         raise Forbidden("Die Suche steht den Beschäftigten eines Trägers offen.")
+    if principal.role is Role.DIRECTORY_READER:
+        if not requested:
+            return principal.carrier
+        if requested not in known:
+            raise InvalidInput.one("carrier", f"Unbekannter Träger »{requested}«.")
+        return requested
     if requested and requested != principal.carrier:
         raise InvalidInput.one(
             "carrier", f"Sie suchen für Ihren Träger {principal.carrier}, nicht für {requested}."
@@ -135,7 +147,9 @@ def search(
     reg: Registry, principal: Principal, params: CaseInput, page: int = 1, page_size: int = 20
 ) -> dict[str, Any]:
     """E1–E5: all fitting sites, nearest first, with the total count."""
-    resolved = resolve_case(reg, _search_carrier(principal, params.carrier), params)
+    resolved = resolve_case(
+        reg, _search_carrier(principal, params.carrier, reg.reference.carriers_by_id), params
+    )
     result = reg.search.sites.search(resolved.case, page=page, page_size=page_size)
     answer: dict[str, Any] = {
         "total": result.total,
@@ -167,7 +181,7 @@ def explain(
         if carrier not in reg.reference.carriers_by_id:
             raise InvalidInput.one("carrier", f"Unbekannter Träger »{carrier}«.")
     else:
-        carrier = _search_carrier(principal, params.carrier)
+        carrier = _search_carrier(principal, params.carrier, reg.reference.carriers_by_id)
     provider = reg.repo(ProviderRepository).get(provider_id)
     if provider is None:
         raise NotFound("Anbieter nicht gefunden")
@@ -222,16 +236,26 @@ def find_providers(
 
 
 def carrier_contacts(reg: Registry, carrier_id: str) -> list[dict[str, str]]:
+    """E6/§9: the contact persons the list prints for the carrier: those of its profile, or,
+    when the profile names none, the carrier's general service number from reference data
+    (never a placeholder)."""
     profile = reg.repo(ReferenceRepository).carrier_profile(carrier_id) or {}
     contacts: list[dict[str, str]] = profile.get("contacts") or []
-    return contacts
+    if contacts:
+        return contacts
+    carrier = reg.reference.carrier(carrier_id)
+    return [
+        {"name": f"Servicetelefon der {carrier.name}", "phone": carrier.service_phone, "email": ""}
+    ]
 
 
 def print_context(
     reg: Registry, principal: Principal, params: CaseInput, person: str = ""
 ) -> dict[str, Any]:
     """E6: everything the printed list shows. ``person`` is typed in for printing only."""
-    resolved = resolve_case(reg, _search_carrier(principal, params.carrier), params)
+    resolved = resolve_case(
+        reg, _search_carrier(principal, params.carrier, reg.reference.carriers_by_id), params
+    )
     result = reg.search.sites.search(resolved.case, page=1, page_size=MAX_RESULTS)
     labels = {t.code: t.label for t in reg.reference.target_groups}
     carrier = reg.reference.carrier(resolved.carrier)
@@ -258,7 +282,12 @@ def overview(reg: Registry, principal: Principal, carrier_id: str | None) -> dic
     carrier_id = carrier_id or principal.carrier
     if not carrier_id or carrier_id not in reg.reference.carriers_by_id:
         raise InvalidInput.one("carrier", "Unbekannter Träger.")
-    if principal.carrier and carrier_id != principal.carrier:
+    # §9: a directory reader serves insured persons of every carrier, so any carrier's overview
+    if (
+        principal.carrier
+        and carrier_id != principal.carrier
+        and (principal.role is not Role.DIRECTORY_READER)
+    ):
         raise InvalidInput.one("carrier", f"Nur die Übersicht für {principal.carrier}.")
     carrier = reg.reference.carrier(carrier_id)
     region = {d.key for d in reg.reference.districts_by_carrier(carrier_id)}

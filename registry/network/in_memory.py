@@ -310,12 +310,18 @@ class InMemoryNetworkRepository(NetworkRepository):
         district_key: str,
         on_date: str,
         target_groups: list[str],
+        language: str = "",
+        outreach: bool = False,
+        barrier_free: bool = False,
     ) -> None:
         self.unmet[id] = {
             "carrier": carrier,
             "district_key": district_key,
             "target_groups": list(dict.fromkeys(target_groups)),
             "on_date": on_date,
+            "language": language,
+            "outreach": outreach,
+            "barrier_free": barrier_free,
         }
 
     def unmet_need_counts(self, target_group: str) -> dict[str, int]:

@@ -266,3 +266,7 @@ class UnmetNeed:
     district_key: str
     target_groups: tuple[str, ...]
     recorded_on: date
+    #: the case's non-personal needs (N7): a language code ('' none), outreach, barrier-free
+    language: str = ""
+    outreach: bool = False
+    barrier_free: bool = False

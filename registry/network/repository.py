@@ -162,6 +162,9 @@ class UnmetNeedRow(TypedDict):
     district_key: str
     target_groups: list[str]
     on_date: str
+    language: str
+    outreach: bool
+    barrier_free: bool
 
 
 class AroundSiteRow(TypedDict):
@@ -401,6 +404,9 @@ class NetworkRepository(Repository):
         district_key: str,
         on_date: str,
         target_groups: list[str],
+        language: str = "",
+        outreach: bool = False,
+        barrier_free: bool = False,
     ) -> None:
         self._rows(
             "network.create_unmet_need",
@@ -408,6 +414,9 @@ class NetworkRepository(Repository):
             carrier=carrier,
             district_key=district_key,
             on_date=on_date,
+            language=language,
+            outreach=outreach,
+            barrier_free=barrier_free,
         )
         self._rows("network.link_unmet_need_groups", id=id, target_groups=target_groups)
 

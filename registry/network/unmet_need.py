@@ -30,7 +30,8 @@ def record_unmet_need(
     reg: Registry, principal: Principal, payload: Mapping[str, Any]
 ) -> dict[str, Any]:
     """N7: a case manager records that nothing fits: carrier, district (from the postal code),
-    target groups and the date, nothing else. A postal code spanning several districts counts
+    target groups, the date and the case's non-personal needs (language, outreach,
+    barrier-free), nothing else. A postal code spanning several districts counts
     for the district of its primary place (design decision: the body may not name a place).
 
     No audit event: the record must not be linkable to a user (docs/rules.md §10: the unmet-need
@@ -49,6 +50,9 @@ def record_unmet_need(
     except GeocodingError as exc:
         raise InvalidInput.one("postal_code", exc.message, "N7") from exc
     groups = list(dict.fromkeys(payload["target_groups"]))
+    language = str(payload.get("language") or "")
+    outreach = bool(payload.get("outreach") or False)
+    barrier_free = bool(payload.get("barrier_free") or False)
     need_id = new_id("need")
     today = clock.today().isoformat()
 
@@ -59,6 +63,9 @@ def record_unmet_need(
             district_key=district_key,
             on_date=today,
             target_groups=groups,
+            language=language,
+            outreach=outreach,
+            barrier_free=barrier_free,
         )
 
     reg.graph.write(work)
@@ -69,6 +76,9 @@ def record_unmet_need(
         "district": {"key": district.key, "name": district.name},
         "target_groups": groups,
         "on_date": today,
+        "language": language,
+        "outreach": outreach,
+        "barrier_free": barrier_free,
     }
 
 
@@ -79,7 +89,9 @@ def unmet_need_counts(
     strategists (e.g. to start an announcement, A12) and admins."""
     if principal.role not in COVERAGE_READERS:
         raise Forbidden()
-    counts = cov.count_unmet_needs(_unmet_need_records(reg, since))
+    records = _unmet_need_records(reg, since)
+    counts = cov.count_unmet_needs(records)
+    needs = cov.count_unmet_need_needs(records)
     out = []
     for (key, group), n in sorted(counts.items()):
         district = reg.reference.districts_by_key.get(key)
@@ -90,6 +102,12 @@ def unmet_need_counts(
                 "responsible_carrier": district.carrier if district else "",
                 "target_group": group,
                 "count": n,
+                "needs": [
+                    {"language": lang, "outreach": out_, "barrier_free": bf, "count": c}
+                    for (lang, out_, bf), c in sorted(
+                        needs.get((key, group), {}).items(), key=lambda kv: (-kv[1], kv[0])
+                    )
+                ],
             }
         )
     return out
@@ -102,6 +120,9 @@ def _unmet_need_records(reg: Registry, since: date | None) -> list[UnmetNeed]:
             district_key=r["district_key"],
             target_groups=tuple(r["target_groups"] or ()),
             recorded_on=date.fromisoformat(r["on_date"]),
+            language=str(r.get("language") or ""),
+            outreach=bool(r.get("outreach") or False),
+            barrier_free=bool(r.get("barrier_free") or False),
         )
         for r in reg.repo(NetworkRepository).unmet_needs(since=iso(since))
     ]

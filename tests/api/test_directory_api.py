@@ -210,3 +210,44 @@ def test_e3_portal_says_how_many_fit_without_the_text(api: Api) -> None:
     assert "ohne ihn passt" in page.text and "1 Standort" in page.text
     assert "ohne Freitext suchen" in page.text
     assert "Ungedeckten Bedarf melden" not in page.text  # no false N7 record
+
+
+def test_s9_a_reader_searches_and_prints_for_any_carrier(api: Api) -> None:
+    """§9 (issue 15): a rehabilitation facility serves insured persons of every carrier: the
+    reader picks the person's carrier; its contact person, or without one its general service
+    number from reference data, is printed - never a placeholder."""
+    admitted(api, "My Lotsen gGmbH", [site("Itzehoe", "25524")], ["cardiology"])
+    q = "postal_code=25524&target_group=cardiology"
+    r = api.get(f"{SEARCH}?{q}&carrier=drv-bayern-sued", as_="reader.nord")
+    assert r.status_code == 200, r.text
+    assert r.json()["carrier"] == "drv-bayern-sued" and r.json()["total"] >= 1
+    assert api.get(f"{SEARCH}?{q}", as_="reader.nord").json()["carrier"] == "drv-nord"
+    bad = api.get(f"{SEARCH}?{q}&carrier=drv-atlantis", as_="reader.nord")
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "carrier"
+    # a case manager still searches as its own carrier
+    assert api.get(f"{SEARCH}?{q}&carrier=drv-bayern-sued", as_="cm.nord").status_code == 422
+    html = api.get(f"/api/v1/directory/print?{q}&carrier=drv-bayern-sued", as_="reader.nord").text
+    assert "DRV Bayern Süd" in html
+    assert "Servicetelefon der DRV Bayern Süd" in html and "0800 1000 4800" in html
+    assert "Fallmanagementbeauftragte der" not in html  # no placeholder
+    pdf = api.get(
+        f"/api/v1/directory/print?{q}&carrier=drv-bayern-sued&format=pdf", as_="reader.nord"
+    )
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    overview = api.get("/api/v1/directory/overview?carrier=drv-hessen", as_="reader.nord")
+    assert overview.status_code == 200 and overview.json()["carrier"]["id"] == "drv-hessen"
+    assert (
+        api.get("/api/v1/directory/overview?carrier=drv-hessen", as_="cm.nord").status_code == 422
+    )
+
+
+def test_s9_portal_offers_readers_a_carrier_chooser(api: Api) -> None:
+    page = api.get(
+        "/search?postal_code=25524&target_group=cardiology&carrier=drv-hessen", as_="reader.nord"
+    )
+    assert page.status_code == 200
+    assert "Rentenversicherungsträger der versicherten Person" in page.text
+    assert '<option value="drv-hessen" selected>DRV Hessen</option>' in page.text
+    assert "carrier=drv-hessen" in page.text  # print and paging keep the chosen carrier
+    cm = api.get("/search?postal_code=25524&target_group=cardiology", as_="cm.nord")
+    assert "Rentenversicherungsträger der versicherten Person" not in cm.text

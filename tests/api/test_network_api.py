@@ -521,6 +521,39 @@ def test_coverage_counts_admitted_sites_partners_and_unmet_need(api: Api) -> Non
     assert r.status_code == 422
 
 
+def test_n7_unmet_need_records_language_outreach_and_barrier_free(api: Api) -> None:
+    # rule N7 (issue 15): the case's non-personal needs are recorded and shown to strategists
+    body = {
+        "postal_code": "53111",
+        "target_groups": ["addiction"],
+        "language": "tr",
+        "outreach": True,
+        "barrier_free": False,
+    }
+    r = api.post("/api/v1/unmet-needs", body, as_="cm.nord")
+    assert r.status_code == 201, r.text
+    assert (r.json()["language"], r.json()["outreach"], r.json()["barrier_free"]) == (
+        "tr",
+        True,
+        False,
+    )
+    counts = api.get("/api/v1/unmet-needs", as_="strategist.nord").json()
+    bonn = next(
+        c
+        for c in counts
+        if c["district"]["key"] == r.json()["district"]["key"] and c["target_group"] == "addiction"
+    )
+    assert {"language": "tr", "outreach": True, "barrier_free": False, "count": 1} in bonn["needs"]
+    # still nothing else, refused by name
+    r = api.post("/api/v1/unmet-needs", {**body, "person": "Herr K."}, as_="cm.nord")
+    assert r.status_code == 422
+    assert r.json()["errors"] == [
+        {"field": "person", "message": "Feld nicht erlaubt", "rule": "N7"}
+    ]
+    r = api.post("/api/v1/unmet-needs", {**body, "language": "spricht Türkisch"}, as_="cm.nord")
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "language"
+
+
 def test_unmet_need_takes_postal_code_and_groups_only(api: Api) -> None:
     # rule N7: carrier, district (from the postal code), groups, date and nothing else
     r = api.post(

@@ -221,6 +221,43 @@ def test_unmet_need_is_recorded_in_one_click_with_nothing_but_place_and_groups(
     assert portal.post("/search/unmet-need", {"postal_code": "24105"}).status_code == 403
 
 
+def test_n7_bedarf_melden_carries_language_outreach_and_barrier_free(
+    portal: Portal, world: dict[str, Any]
+) -> None:
+    # rule N7 (issue 15): the one-click form carries the search's non-personal needs
+    from registry.network.unmet_need import unmet_need_counts
+
+    portal.login("cm.nord")
+    query = "postal_code=24105&target_group=visual-impairment&language=tr&outreach=true"
+    r = portal.get(f"/search?{query}&barrier_free=true")
+    form = re.search(r'<form method="post" action="/search/unmet-need".*?</form>', r.text, re.S)
+    assert form is not None
+    sent = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form.group(0)))
+    assert (sent["language"], sent["outreach"], sent["barrier_free"]) == ("tr", "true", "true")
+    assert "Sprache Türkisch, aufsuchende Beratung, barrierefrei" in form.group(0)
+    r = portal.post(
+        "/search/unmet-need",
+        {
+            "postal_code": "24105",
+            "target_group": ["visual-impairment"],
+            "language": "tr",
+            "outreach": "true",
+            "barrier_free": "true",
+        },
+    )
+    assert r.status_code == 303 and "language=tr" in r.headers["location"]
+    counts = unmet_need_counts(portal.registry, principal_of(portal.registry, "strategist.nord"))
+    (kiel,) = [
+        c
+        for c in counts
+        if c["district"]["name"].startswith("Kiel") and c["target_group"] == "visual-impairment"
+    ]
+    assert kiel["needs"] == [{"language": "tr", "outreach": True, "barrier_free": True, "count": 1}]
+    portal.login("strategist.nord")
+    page = portal.get("/coverage?target_group=visual-impairment")
+    assert "1 × Sprache Türkisch, aufsuchende Beratung, barrierefrei" in page.text
+
+
 def test_partner_search_nearest_first_with_errors_next_to_the_fields(
     portal: Portal, world: dict[str, Any]
 ) -> None:

@@ -99,13 +99,17 @@ def test_coverage_counts_sites_partners_and_unmet_need(tmp_path: Path) -> None:
     assert _row(coverage(w.reg, ADMIN, "addiction"), LUEBECK)["provider_sites"] == 0
 
 
-def test_the_look_ahead_drops_what_comes_up_for_review(tmp_path: Path) -> None:
+def test_n6_the_look_ahead_shows_a_review_as_at_risk_not_lost(tmp_path: Path) -> None:
+    # rule N6 (issue 15): a review is not an end
     w = world(tmp_path)
     _admit_luebeck(w, clock.today() + timedelta(days=30))
     rows = coverage(w.reg, ADMIN, GROUP, lookahead_days=60)
     luebeck = _row(rows, LUEBECK)
-    assert (luebeck["provider_sites"], luebeck["provider_sites_after"]) == (1, 0)
-    assert (luebeck["gap"], luebeck["gap_opens"]) == (False, True)
+    assert (luebeck["provider_sites"], luebeck["provider_sites_after"]) == (1, 1)
+    assert luebeck["provider_sites_at_risk"] == 1
+    assert (luebeck["gap"], luebeck["gap_opens"]) == (False, False)
+    rows = coverage(w.reg, ADMIN, GROUP, lookahead_days=29)
+    assert _row(rows, LUEBECK)["provider_sites_at_risk"] == 0
 
 
 def test_coverage_is_for_strategists_and_admins_about_known_groups(tmp_path: Path) -> None:

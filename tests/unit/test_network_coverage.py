@@ -15,6 +15,7 @@ from registry.network.coverage import (
     ProviderSite,
     ReachIndex,
     compute_coverage,
+    count_unmet_need_needs,
     count_unmet_needs,
     reaches,
     validate_unmet_need,
@@ -357,6 +358,32 @@ def test_negative_lookahead_is_refused() -> None:
 def test_unmet_need_accepts_exactly_postal_code_and_target_groups() -> None:
     # rule N7
     assert validate_unmet_need({"postal_code": "23556", "target_groups": ["addiction"]}) == []
+
+
+def test_n7_unmet_need_accepts_the_cases_non_personal_needs() -> None:
+    # rule N7 (issue 15): language, outreach and barrier-free access are recorded too
+    body = {"postal_code": "53111", "target_groups": ["addiction"]}
+    full = {**body, "language": "tr", "outreach": True, "barrier_free": False}
+    assert validate_unmet_need(full) == []
+    assert validate_unmet_need({**body, "language": ""}) == []
+    wrong = {**body, "language": "Frau M. spricht Türkisch", "outreach": "ja"}
+    assert [(p.field, p.rule) for p in validate_unmet_need(wrong)] == [
+        ("language", "N7"),
+        ("outreach", "N7"),
+    ]
+
+
+def test_n7_needs_are_counted_per_district_group_and_combination() -> None:
+    # rule N7: "Turkish-speaking addiction counselling is missing in Bonn"
+    records = [
+        UnmetNeed("drv-rheinland", "D", ("addiction",), TODAY, language="tr"),
+        UnmetNeed("drv-bund", "D", ("addiction",), TODAY, language="tr"),
+        UnmetNeed("drv-rheinland", "D", ("addiction",), TODAY, outreach=True, barrier_free=True),
+        UnmetNeed("drv-rheinland", "D", ("addiction",), TODAY),
+    ]
+    assert count_unmet_need_needs(records) == {
+        ("D", "addiction"): {("tr", False, False): 2, ("", True, True): 1, ("", False, False): 1}
+    }
 
 
 def test_unmet_need_refuses_any_other_field() -> None:

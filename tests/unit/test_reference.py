@@ -305,9 +305,18 @@ def test_partner_types(ref: Reference) -> None:
 
 def test_api_shapes_of_the_json_files() -> None:
     carriers = json.loads((DEFAULT_DIRECTORY / "carriers.json").read_text(encoding="utf-8"))
-    assert all(set(c) == {"id", "name", "kind", "region"} for c in carriers)
+    assert all(set(c) == {"id", "name", "kind", "region", "service_phone"} for c in carriers)
     groups = json.loads((DEFAULT_DIRECTORY / "target_groups.json").read_text(encoding="utf-8"))
     assert all(set(g) == {"code", "label", "description"} for g in groups)
+    words = json.loads((DEFAULT_DIRECTORY / "target_group_words.json").read_text(encoding="utf-8"))
+    assert all(set(w) == {"code", "words"} and w["words"] for w in words)
+    # rule E3: every target group has its everyday words
+    assert {w["code"] for w in words} == {g["code"] for g in groups}
+
+
+def test_s9_every_carrier_has_a_general_service_number() -> None:
+    # §9 / rule E6: printed when the carrier's profile names no contact person
+    assert all(c.service_phone.replace(" ", "").isdigit() for c in load_reference().carriers)
 
 
 def test_load_is_cached_and_immutable(ref: Reference) -> None:

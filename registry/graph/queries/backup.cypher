@@ -388,7 +388,7 @@ CREATE (n:Task {id: r.id, kind: r.kind, rule: r.rule, message: r.message, create
 
 // name: nodes_unmetneed
 MATCH (n:UnmetNeed)
-RETURN {id: n.id, on_date: n.on_date} AS props
+RETURN {id: n.id, on_date: n.on_date, language: n.language, outreach: n.outreach, barrier_free: n.barrier_free} AS props
 
 // name: count_unmetneed
 MATCH (n:UnmetNeed)
@@ -400,7 +400,7 @@ DETACH DELETE n
 
 // name: restore_unmetneed
 UNWIND $rows AS r
-CREATE (n:UnmetNeed {id: r.id, on_date: r.on_date})
+CREATE (n:UnmetNeed {id: r.id, on_date: r.on_date, language: r.language, outreach: r.outreach, barrier_free: r.barrier_free})
 
 // name: nodes_user
 MATCH (n:User)

@@ -412,7 +412,8 @@ RETURN s.id AS id, s.lat AS lat, s.lon AS lon, d.key AS district_key,
 // name: create_unmet_need
 MATCH (c:Carrier {id: $carrier})
 MATCH (d:District {key: $district_key})
-CREATE (u:UnmetNeed {id: $id, on_date: $on_date})
+CREATE (u:UnmetNeed {id: $id, on_date: $on_date, language: $language, outreach: $outreach,
+                     barrier_free: $barrier_free})
 CREATE (u)-[:ASSIGNED_TO]->(c)
 CREATE (u)-[:LOCATED_IN]->(d)
 
@@ -434,7 +435,9 @@ OPTIONAL MATCH (u)-[:LOCATED_IN]->(d:District)
 WITH u, coalesce(c.id, '') AS carrier, coalesce(d.key, '') AS district_key
 OPTIONAL MATCH (u)-[:SEEKS]->(t:TargetGroup)
 WITH u, carrier, district_key, collect(t.code) AS target_groups
-RETURN carrier, district_key, target_groups, u.on_date AS on_date
+RETURN carrier, district_key, target_groups, u.on_date AS on_date,
+       coalesce(u.language, '') AS language, coalesce(u.outreach, false) AS outreach,
+       coalesce(u.barrier_free, false) AS barrier_free
 
 // --- who serves a district for a target group (issue 12, GET /network/around) ----------------
 
