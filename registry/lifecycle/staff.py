@@ -5,7 +5,9 @@ responsible for a site, issuing an admission); any other officer or provider get
 other role 403 (the route's guard). Only the provider changes its staff. A removed case manager
 is deleted (docs/rules.md §10: nothing is kept that admission no longer needs); the audit trail names
 only the id. Every change re-checks the staff in the same unit of work
-(:mod:`registry.lifecycle.staff_findings`).
+(:mod:`registry.lifecycle.staff_findings`): new blocking findings are tasks for every carrier that
+issued an affected admission; a site language that no case manager speaks any more is an advisory
+notice to the site's issuing carriers.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from registry import clock
+from registry.admission.common import write_notices
 from registry.admission.repository import CaseManagerRow, ProviderRepository
 from registry.audit import record_event
 from registry.auth import Principal, Role
@@ -30,7 +33,13 @@ from registry.lifecycle.common import (
     provider_row,
 )
 from registry.lifecycle.repository import LifecycleRepository
-from registry.lifecycle.staff_findings import StaffPlan, plan_staff_tasks, write_staff_plan
+from registry.lifecycle.staff_findings import (
+    StaffPlan,
+    language_notices,
+    plan_staff_tasks,
+    stored_staff,
+    write_staff_plan,
+)
 
 CASE_MANAGER_FIELDS = (
     "name",
@@ -108,10 +117,12 @@ def _change_staff(
 ) -> StaffPlan:
     """One unit of work: the change, the re-check's tasks and the audit event."""
     plan = plan_staff_tasks(reg, provider_id, staff_after)
+    notices = language_notices(reg, provider_id, stored_staff(reg, provider_id), staff_after)
 
     def work(tx: Tx) -> None:
         change(tx)
         write_staff_plan(tx, plan)
+        write_notices(tx, notices)
         record_event(
             tx,
             actor=principal,

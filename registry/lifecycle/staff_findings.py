@@ -30,12 +30,18 @@ from typing import Any
 from registry import clock
 from registry.admission import criteria
 from registry.admission.common import case_manager_facts, finding_from_dict, periods_of
-from registry.admission.model import Finding, Severity
+from registry.admission.model import Finding, NoticeKind, NoticeSpec, Severity
+from registry.admission.repository import ProviderRepository
 from registry.context import Registry
 from registry.graph.ports import Tx
 from registry.lifecycle import rules
 from registry.lifecycle.carrier_profile import severities
-from registry.lifecycle.common import STAFF_SCOPE, case_manager_rows, provider_admissions
+from registry.lifecycle.common import (
+    IN_FORCE,
+    STAFF_SCOPE,
+    case_manager_rows,
+    provider_admissions,
+)
 from registry.lifecycle.repository import LifecycleRepository, NewTask
 
 STAFF_TASK_KINDS = ("staff_finding", "training_due")
@@ -141,6 +147,48 @@ def write_staff_plan(tx: Tx, plan: StaffPlan) -> None:
     repo = LifecycleRepository.on(tx)
     repo.open_tasks(plan.open_rows)
     repo.set_task_status(plan.close_ids, "done")
+
+
+def language_notices(
+    reg: Registry,
+    provider_id: str,
+    staff_before: Sequence[Mapping[str, Any]],
+    staff_after: Sequence[Mapping[str, Any]],
+) -> list[NoticeSpec]:
+    """A15: a staff change that leaves a language a site lists spoken by none of the provider's
+    case managers is an advisory finding (never a refusal, never a task): a notice to every
+    carrier that issued one of that site's admissions in force."""
+    issuers: dict[str, dict[str, str]] = {}
+    for m in provider_admissions(reg, provider_id):
+        if m["status"] in IN_FORCE and m["issued_by"]:
+            issuers.setdefault(m["site_id"], {})[m["issued_by"]] = m["application_id"]
+    if not issuers:
+        return []
+    before = [d.get("languages") or [] for d in staff_before]
+    after = [d.get("languages") or [] for d in staff_after]
+    notices: list[NoticeSpec] = []
+    for site in reg.repo(ProviderRepository).sites_of_provider(provider_id):
+        if site["id"] not in issuers:
+            continue
+        known = set(rules.unspoken_languages(site["languages"] or [], before))
+        new = [
+            x for x in rules.unspoken_languages(site["languages"] or [], after) if x not in known
+        ]
+        finding = rules.language_finding(site["id"], site["name"], new)
+        if finding is None:
+            continue
+        for carrier, application_id in sorted(issuers[site["id"]].items()):
+            notices.append(
+                NoticeSpec(
+                    carrier=carrier,
+                    kind=NoticeKind.ADMISSION,
+                    message=f"Nach einer Personaländerung: {finding.message}",
+                    subject_type="application",
+                    subject_id=application_id,
+                    title=f"Sprachen des Standorts: {site['name']}",
+                )
+            )
+    return notices
 
 
 def stored_staff(reg: Registry, provider_id: str) -> list[dict[str, Any]]:

@@ -141,3 +141,29 @@ def test_a9_lead_suspension_gives_the_follow_on_carrier_a_notice_and_a_task(api:
     )
     assert r.status_code == 200, r.text
     assert not _tasks(api, "officer.hessen", kind="lead_changed")
+
+
+def test_a15_language_nobody_speaks_after_staff_change_is_an_advisory_notice(api: Api) -> None:
+    from tests.api.helpers import case_manager
+
+    p = _admitted(
+        api,
+        case_managers=[
+            case_manager("Anna Beispiel", ["addiction"]),
+            case_manager("Bernd Muster", ["addiction"]),
+            case_manager("Ayşe Yılmaz", ["addiction"], languages=["de", "tr"]),
+        ],
+    )
+    path = f"/api/v1/providers/{p['provider_id']}/case-managers"
+    ayse = next(c for c in api.get(path, as_=p["user"]).json() if c["name"] == "Ayşe Yılmaz")
+    assert api.delete(f"{path}/{ayse['id']}", as_=p["user"]).status_code == 204
+    notices = api.get("/api/v1/notices", as_="officer.nord").json()
+    (notice,) = [
+        n
+        for n in notices
+        if n["subject"]["id"] == p["application_id"]
+        and n["subject"]["title"].startswith("Sprachen des Standorts")
+    ]
+    assert "tr" in notice["message"]
+    # advisory only: no task
+    assert not _tasks(api, "officer.nord", provider_id=p["provider_id"], kind="staff_finding")

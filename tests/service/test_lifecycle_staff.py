@@ -176,3 +176,32 @@ def test_a15_a_staff_finding_is_a_task_for_every_issuing_carrier(tmp_path: Path)
     assert [i["kind"] for i in list_tasks(w.reg, OFFICER_NORD) if i["kind"] == "staff_finding"]
     # no admission was suspended automatically
     assert {m["status"] for m in w.admissions.admissions_of_provider(pid)} == {"admitted"}
+
+
+def test_a15_a_site_language_nobody_speaks_after_a_staff_change_is_a_notice(
+    tmp_path: Path,
+) -> None:
+    from tests.api.helpers import case_manager as cm
+
+    w = world(tmp_path)
+    # the Lübeck site offers de and tr; Ayşe is the only Turkish-speaking case manager
+    a = w.admitted(
+        case_managers=[
+            cm("Anna Beispiel", ["addiction"]),
+            cm("Bernd Muster", ["addiction"]),
+            cm("Ayşe Yılmaz", ["addiction"], languages=["de", "tr"]),
+        ]
+    )
+    remove_case_manager(w.reg, a.provider, a.provider_id, _staff(w, a)["Ayşe Yılmaz"])
+    (notice,) = [
+        n for n in w.notices.notices.values() if n["title"].startswith("Sprachen des Standorts")
+    ]
+    assert notice["carrier"] == "drv-nord" and "tr" in notice["message"]
+    assert "kein Ablehnungsgrund" in notice["message"]
+    # advisory: no task, the admission stays
+    assert w.staff_tasks(a.provider_id) == []
+    (admission,) = w.admissions.admissions_of_provider(a.provider_id)
+    assert admission["status"] == "admitted"
+    # a further change that leaves it as it was tells nobody again
+    add_case_manager(w.reg, a.provider, a.provider_id, case_manager("Clara Neu", ["addiction"]))
+    assert len([n for n in w.notices.notices.values() if "Sprachen" in n["title"]]) == 1
