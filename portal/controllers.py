@@ -30,7 +30,13 @@ from pydantic import ValidationError
 from portal import application_form as appform
 from portal import labels
 from portal.forms import Errors, Form, FormData, field_id, problems_of, value, values
-from portal.session import clear_session, optional_principal, safe_next, set_session
+from portal.session import (
+    clear_session,
+    optional_principal,
+    safe_next,
+    session_state,
+    set_session,
+)
 from registry import notices as notice_service
 from registry.admission.announcements import (
     confirm_announcement,
@@ -235,10 +241,13 @@ def page(
     nav = NAV.get(principal.role, []) if principal else []
     context.setdefault("errors", Errors())
     context.setdefault("form", {})
+    cookies, session = session_state(request) if principal else ([], {})
     return Template(
         template_name=template,
         status_code=status_code,
+        cookies=cookies,
         context={
+            **session,
             "title": title,
             "principal": principal,
             "role_label": labels.role_label(principal.role) if principal else "",
@@ -287,6 +296,10 @@ def _not_authorized(request: AnyRequest, exc: Exception) -> Response[Any]:
 
 
 def _permission_denied(request: AnyRequest, exc: PermissionDeniedException) -> Response[Any]:
+    from registry.api.security import MUST_CHANGE_PASSWORD
+
+    if exc.detail == MUST_CHANGE_PASSWORD:  # after an admin's reset: the password first
+        return Redirect(path="/konto/passwort", status_code=303)
     if "CSRF" in str(exc.detail):
         return _error_page(
             request,
@@ -364,29 +377,37 @@ def login_form(request: AnyRequest, next: str | None = None) -> Template:  # noq
 
 @post("/login", exclude_from_auth=True, status_code=200, sync_to_thread=True)
 def login_submit(request: AnyRequest, data: Form) -> Response[Any]:
-    from registry.auth.service import LoginFailed, login
+    from registry.api.reference import client_address
+    from registry.auth.service import LoginFailed, LoginThrottled, login, principal_from_token
 
     username = value(data, "username")
     password = str(data.get("password") or "")
     target = safe_next(value(data, "next"))
     errors = Errors(anchors={"username", "password"}, default="username")
+    status = 422
     if not username:
         errors.add(Problem("username", "Bitte den Benutzernamen eingeben."))
     if not password:
         errors.add(Problem("password", "Bitte das Passwort eingeben."))
     if not errors:
         try:
-            token = login(_reg(request), username, password)
+            token = login(_reg(request), username, password, client_address(request))
+        except LoginThrottled as exc:
+            errors.add(Problem("username", exc.message))
+            status = 429
         except LoginFailed as exc:
             errors.add(Problem("username", exc.message))
         else:
+            me = principal_from_token(_reg(request), token)
+            if me is not None and me.must_change_password:
+                target = "/konto/passwort"
             response = see_other(target)
             set_session(response, request, token)
             return response
     return page(
         request,
         "login.html",
-        status_code=422,
+        status_code=status,
         title="Anmelden",
         errors=errors,
         form={"username": username},
@@ -396,6 +417,11 @@ def login_submit(request: AnyRequest, data: Form) -> Response[Any]:
 
 @post("/logout", exclude_from_auth=True, status_code=200, sync_to_thread=True)
 def logout(request: AnyRequest) -> Response[Any]:
+    from registry.auth.service import logout as end_session
+
+    me = optional_principal(request)
+    if me is not None:  # the session ends on the server: a replayed cookie is refused
+        end_session(_reg(request), me)
     response = see_other("/login?abgemeldet=1")
     clear_session(response)
     return response
@@ -1547,6 +1573,7 @@ _ROUTES: list[Any] = [
 
 def _all_routes() -> list[Any]:
     from portal import (
+        account_pages,
         criteria_pages,
         directory_pages,
         lifecycle_pages,
@@ -1561,6 +1588,7 @@ def _all_routes() -> list[Any]:
         *directory_pages.handlers(),
         *lifecycle_pages.handlers(),
         *quality_pages.handlers(),
+        *account_pages.handlers(),
         *network_more.handlers(),
         *network_pages.handlers(),
     ]

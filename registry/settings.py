@@ -27,8 +27,9 @@ class Settings(BaseSettings):
     secret_key: str = ""  # empty: generated once into data_dir/secret.key (0600)
     token_ttl_minutes: int = 480
     max_body_bytes: int = 1_000_000
-    login_max_failures: int = 5
+    login_max_failures: int = 5  # failures of a name before each try waits (issue 14)
     login_lockout_minutes: int = 15
+    session_idle_minutes: int = 30  # a portal session ends after this long without a page
     # periods of docs/rules.md (design decisions, configurable)
     lead_decision_overdue_days: int = 30  # A5
     follow_on_overdue_days: int = 14  # A7

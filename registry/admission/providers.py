@@ -20,6 +20,10 @@ from registry.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem
 from registry.graph.ports import Tx
 from registry.ids import new_id, sequential_id
 
+# Self-registration says only that a name cannot be used (issue 14, finding 6): not whether an
+# account has it, nor in which spelling (names are compared normalised, see registry.auth.names).
+USERNAME_UNAVAILABLE = "Dieser Benutzername ist nicht verfügbar. Bitte wählen Sie einen anderen."
+
 
 def create_provider(tx: Tx, provider_id: str, data: Mapping[str, Any]) -> None:
     """Within a unit of work: the provider organisation's node."""
@@ -57,7 +61,7 @@ def register_provider(
         if problems:
             raise InvalidInput(problems)
         if reg.repo(UserRepository).by_username(first_user["username"]) is not None:
-            raise InvalidInput.one("user.username", "Der Benutzername ist vergeben.")
+            raise InvalidInput.one("user.username", USERNAME_UNAVAILABLE)
         user_fields = {
             "id": new_id("usr"),
             "username": first_user["username"],
@@ -69,7 +73,7 @@ def register_provider(
         if user_fields:
             users = reg.repo(UserRepository, tx)
             if users.by_username(user_fields["username"]) is not None:
-                raise Conflict("Der Benutzername ist vergeben.")
+                raise Conflict(USERNAME_UNAVAILABLE)
             users.create(
                 {
                     "id": user_fields["id"],

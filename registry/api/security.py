@@ -9,6 +9,7 @@ a token names is decided by the auth use case :func:`registry.auth.service.princ
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
 from litestar.connection import ASGIConnection
@@ -16,7 +17,7 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
-from registry.auth import Principal, Role
+from registry.auth import Principal, Role, csrf_binding, token_claims
 from registry.auth.service import principal_from_token
 from registry.context import Registry
 
@@ -44,6 +45,26 @@ def _cookie_allowed(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
     return connection.scope.get("method", "GET") in ("GET", "HEAD")
 
 
+CSRF_COOKIE = "registry_csrf"
+_SAFE = ("GET", "HEAD", "OPTIONS")
+
+
+def _bound_to_session(connection: ASGIConnection[Any, Any, Any, Any], token: str) -> bool:
+    """A portal session cookie is the token the portal issued at login, bound to that login's
+    CSRF token (issue 14, finding 5): a form is accepted only with the CSRF cookie of the same
+    session (the CSRF middleware has compared form and cookie already)."""
+    claims = token_claims(registry_of(connection).settings.resolved_secret(), token)
+    if claims is None:
+        return True  # expired or forged: principal_from_token refuses it
+    binding = claims.get("c")
+    if not isinstance(binding, str):
+        return False  # a bearer token put into the cookie
+    if connection.scope.get("method", "GET") in _SAFE:
+        return True
+    csrf = connection.cookies.get(CSRF_COOKIE, "")
+    return bool(csrf) and hmac.compare_digest(binding, csrf_binding(csrf))
+
+
 class TokenAuthMiddleware(AbstractAuthenticationMiddleware):
     async def authenticate_request(
         self, connection: ASGIConnection[Any, Any, Any, Any]
@@ -54,6 +75,8 @@ class TokenAuthMiddleware(AbstractAuthenticationMiddleware):
             token = header[7:].strip()
         elif SESSION_COOKIE in connection.cookies and _cookie_allowed(connection):
             token = connection.cookies[SESSION_COOKIE]
+            if not _bound_to_session(connection, token):
+                raise NotAuthorizedException("Sitzung ungültig: bitte erneut anmelden")
         if not token:
             raise NotAuthorizedException("Anmeldung erforderlich")
         principal = principal_from_token(registry_of(connection), token)

@@ -101,6 +101,43 @@ def issue_token(secret: str, user_id: str, epoch: int, ttl_seconds: int) -> str:
     return f"{payload}.{sig}"
 
 
+def token_claims(secret: str, token: str) -> dict[str, object] | None:
+    """The claims of a genuine, unexpired token; None otherwise."""
+    try:
+        payload, sig = token.split(".", 1)
+        expected = _b64(hmac.new(secret.encode(), payload.encode(), hashlib.sha256).digest())
+        if not hmac.compare_digest(sig, expected):
+            return None
+        data = json.loads(_unb64(payload))
+        if not isinstance(data, dict) or int(data["x"]) < _now():
+            return None
+        return data
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def session_token(
+    secret: str, token: str, *, binding: str, idle_seconds: int, ttl_seconds: int
+) -> str:
+    """The portal's form of a token: bound to the session's CSRF token (claim ``c``, its
+    :func:`csrf_binding`) and expiring after ``idle_seconds`` without use (every page renews
+    it; issue 14, finding 5), at most ``ttl_seconds`` after the login (claim ``s``). Empty when
+    the token is not genuine."""
+    claims = token_claims(secret, token)
+    if claims is None:
+        return ""
+    started = int(str(claims.get("s", int(_now()))))
+    expires = min(int(_now()) + idle_seconds, started + ttl_seconds)
+    data = {"u": claims["u"], "e": claims["e"], "x": expires, "s": started, "c": binding}
+    payload = _b64(json.dumps(data).encode())
+    sig = _b64(hmac.new(secret.encode(), payload.encode(), hashlib.sha256).digest())
+    return f"{payload}.{sig}"
+
+
+def csrf_binding(csrf: str) -> str:
+    return hashlib.sha256(("csrf-binding:" + csrf).encode()).hexdigest()[:32]
+
+
 def read_token(secret: str, token: str) -> tuple[str, int] | None:
     """(user id, epoch) of a valid, unexpired token; None otherwise."""
     try:
