@@ -287,3 +287,23 @@ def test_registry_init_upgrades_a_data_directory_of_the_previous_release(tmp_pat
         assert initialise(reg).startswith("Schema: aktuell")  # a second run changes nothing
     finally:
         reg.close()
+
+
+def test_the_upgrade_drops_per_carrier_criteria_and_notes_it(
+    upgraded: tuple[Registry, dict[str, Any]],
+) -> None:
+    # rule Q0 (migration 009): DRV Nord's own Q4 setting of the old release is gone, the carrier
+    # keeps its contacts, and its audit trail says what was dropped
+    from registry.reference_repository import ReferenceRepository
+
+    reg, _ = upgraded
+    refs = ReferenceRepository(reg.graph)
+    for carrier in reg.reference.carriers:
+        profile = refs.carrier_profile(carrier.id) or {}
+        assert "criteria" not in profile, carrier.id
+    assert (refs.carrier_profile("drv-nord") or {}).get("contacts")
+    events = [row["props"] for row in reg.graph.read("backup.nodes_event")]
+    dropped = [e for e in events if e["action"] == "carrier.criteria_dropped"]
+    assert [(e["subject_id"], json.loads(e["data"])) for e in dropped] == [
+        ("drv-nord", {"criteria": {"Q4": "blocking"}})
+    ]
