@@ -79,3 +79,16 @@ def test_a9_resume_by_the_lead_tasks_nobody(tmp_path: Path) -> None:
     dismiss_task(w.reg, OFFICER_HESSEN, str(task["id"]), "Abwarten.")
     change_site_admission(w.reg, OFFICER_NORD, lubeck, "resume", "Geklärt")
     assert not _lead_tasks(w, OFFICER_HESSEN)
+
+
+def test_a9_a_review_that_revokes_tasks_the_follow_on_carrier_too(tmp_path: Path) -> None:
+    from registry.admission.site_admissions import review_site_admission
+
+    w = world(tmp_path)
+    _, lubeck, kassel = _split(w)
+    review_site_admission(w.reg, OFFICER_NORD, lubeck, "revoked", "Qualität nicht gesichert")
+    (task,) = _lead_tasks(w, OFFICER_HESSEN)
+    assert task["site_id"] == kassel and "widerrufen" in task["message"]
+    # Hessen's own review settles it
+    review_site_admission(w.reg, OFFICER_HESSEN, kassel, "confirmed", "Kassel arbeitet gut")
+    assert not _lead_tasks(w, OFFICER_HESSEN)
