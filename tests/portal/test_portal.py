@@ -696,3 +696,29 @@ def test_national_admin_sets_the_criteria_severities(portal: Portal) -> None:
     r = portal.post("/admin/criteria", {"criteria.Q5": "lenient"})
     assert r.status_code == 422
     assert portal.post("/admin/criteria", {}).status_code == 303  # back to the defaults
+
+
+def test_new_staff_with_confirmed_introduction_through_the_form(portal: Portal) -> None:
+    # rule Q3: a new hire without training is a Hinweis naming the latest start and the
+    # provider's confirmation of the intensive introduction (checkbox on the form)
+    from datetime import timedelta
+
+    from registry import clock
+
+    register_provider(portal, "provider.newhire", "Neueinstieg gGmbH")
+    portal.login("provider.newhire")
+    page = portal.get("/applications/new")
+    assert 'name="cm[0].introduction_confirmed"' in page.text
+    ref = portal.registry.reference
+    joined = (clock.today() - timedelta(days=60)).isoformat()
+    fields = [
+        (k, v)
+        for k, v in application_form(ref, "drv-nord", [("Kiel", "24103", "Kiel")], ["addiction"])
+        if k not in ("cm[1].certificates", "cm[1].joined_on")
+    ]
+    fields += [("cm[1].joined_on", joined), ("cm[1].introduction_confirmed", True)]
+    r = portal.post("/applications/new", fields)
+    assert r.status_code == 303, r.text
+    detail = portal.get(r.headers["location"])
+    assert "bestätigt die intensive Einführung" in detail.text
+    assert "Hinweis" in detail.text
