@@ -513,6 +513,9 @@ MESSAGES = {
     "einen Antrag auf Zulassung stellen.",
     "veroeffentlicht": "Die Bekanntmachung ist veröffentlicht.",
     "angelegt": "Der Benutzer ist angelegt.",
+    "aktiviert": "Das Konto ist wieder aktiv; bisherige Sitzungen bleiben beendet.",
+    "deaktiviert": "Das Konto ist deaktiviert; alle seine Sitzungen sind beendet.",
+    "passwort": "Ihr Passwort ist geändert; Ihre anderen Sitzungen sind beendet.",
     "entwurf": "Ihr Entwurf ist gespeichert. Sie können sich abmelden und später hier "
     "weitermachen; eingereicht ist der Antrag erst mit »Antrag einreichen«.",
     "verworfen": "Der Entwurf ist gelöscht.",

@@ -340,6 +340,12 @@ PORTAL_ACCESS: dict[str, Access] = {
     "GET /sitzung": _PUBLIC,
     "GET /konto/passwort": _a(ALL_ROLES),
     "POST /konto/passwort": _a(ALL_ROLES, note="one's own password (the current one)"),
+    "POST /admin/users/{user_id}/active": _a(
+        ADMIN, Scope.CARRIER, note="(de)activate an account of the admin's scope"
+    ),
+    "POST /admin/users/{user_id}/reset": _a(
+        ADMIN, Scope.CARRIER, note="a one-time password for an account of the admin's scope"
+    ),
     "POST /logout-everywhere": _a(ALL_ROLES),
     "GET /register": _PUBLIC,
     "POST /register": _PUBLIC,

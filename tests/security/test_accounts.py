@@ -248,3 +248,36 @@ def test_hidden_characters_are_refused_in_provider_and_partner_names(
         "/api/v1/partners", {**partner_body("x"), "name": f"Partner{hidden}x"}, as_="cm.nord"
     )
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "name", r.text
+
+
+def test_admins_deactivate_and_reset_in_the_portal(world: World, client: Any) -> None:
+    import re
+
+    user_id = _user(world, "portal.target")
+    token = _token(world, "portal.target")
+    add_user(
+        world.registry,
+        username="portal.admin",
+        password=PASSWORD,
+        role="admin",
+        carrier="drv-nord",
+    )
+    assert _portal_login(client, "portal.admin").status_code == 303
+    page = client.get("/admin/users")
+    assert f"/admin/users/{user_id}/active" in page.text
+    csrf = client.cookies.get("registry_csrf")
+    r = client.post(
+        f"/admin/users/{user_id}/active",
+        data={"active": "nein", "_csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert _ok(world, token) == 401
+    assert "deaktiviert" in client.get(r.headers["location"]).text
+    r = client.post(f"/admin/users/{user_id}/reset", data={"_csrf_token": csrf})
+    assert r.status_code == 200
+    shown = re.search(r"Einmalpasswort für portal\.target: (\S+) ", r.text)
+    assert shown, r.text[:400]
+    client.post(f"/admin/users/{user_id}/active", data={"active": "ja", "_csrf_token": csrf})
+    one_time = _token(world, "portal.target", shown.group(1))
+    assert _ok(world, one_time) == 403  # the password change first

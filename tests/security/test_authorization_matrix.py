@@ -189,6 +189,8 @@ PORTAL_FORMS: dict[str, Callable[[World], dict[str, str]]] = {
         **{f"target_groups.{g}.reason": NEED for g in GROUPS},
     },
     "POST /applications/{application_id}/withdraw": lambda w: {"withdraw.reason": "Probe"},
+    # reactivating the probe account changes nothing but ends its sessions
+    "POST /admin/users/{user_id}/active": lambda w: {"active": "ja"},
 }
 
 # logging out everywhere invalidates the caller's tokens: log in again afterwards
