@@ -1104,9 +1104,26 @@ def _seed_network(demo: DemoRun, providers: int) -> str:
     return f"{len(partners)} Partner, {sum(fates.values())} Vereinbarungen ({detail})"
 
 
+def _seed_quality(demo: DemoRun, providers: int) -> str:
+    """A16: visits in every state, complaint counts and yearly figures (seed/demo_quality.py)."""
+    from seed import demo_quality as quality
+
+    q = quality.seed_quality(demo, demo.records)
+    visits = q["planned"] + q["invited"] + q["joined"] + q["past"] + q["done"]
+    return (
+        f"{q['providers']} Anbieter mit QS-Daten; {visits} Hospitationen ({q['planned']} "
+        f"geplant, {q['invited']} mit Einladung eines zweiten Trägers, {q['joined']} mit "
+        f"Beitritt, {q['past']} fällig und noch nicht erfasst, {q['done']} durchgeführt); "
+        f"{q['complaints']} Beschwerden in {q['complaint_entries']} Einträgen; "
+        f"{q['reports']} Jahresberichte, bei {q['reports_missing']} Anbietern fehlt der "
+        "letzte Bericht"
+    )
+
+
 EXTENSIONS: tuple[tuple[str, Callable[[DemoRun, int], str]], ...] = (
     ("Verträge und Personal", _seed_lifecycle),
     ("Netzwerk", _seed_network),
+    ("Qualität", _seed_quality),
 )
 """Later parts of the demo, each one function of (demo, providers) -> German summary; they run
 after the providers and their applications (``demo.records``)."""

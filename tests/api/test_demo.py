@@ -27,6 +27,59 @@ def _snapshot(reg: Any) -> dict[str, Any]:
         "admissions": sorted((a["site_id"], a["target_group"], a["status"]) for a in admissions),
         "users": {(u["username"], u["role"], u["carrier"]) for u in reg.graph.read("users.list")},
         "outbox": reg.graph.read("outbox.count"),
+        "quality": _quality(reg, [p["id"] for p in providers]),
+    }
+
+
+def _quality(reg: Any, provider_ids: list[str]) -> dict[str, Any]:
+    """Visits, complaint counts and yearly reports (A16), read through the quality repository;
+    the years each provider still owes (the "missing report" task)."""
+    from registry import clock
+    from registry.quality.figures import owed_reports
+    from registry.quality.repository import QualityRepository
+
+    repo = reg.repo(QualityRepository)
+    visits, complaints, reports, owed = [], [], [], []
+    two_carriers = 0
+    for pid in provider_ids:
+        two_carriers += len(repo.admitting_carriers(pid)) > 1
+        for v in repo.visits(pid):
+            visits.append(
+                (
+                    v["id"],
+                    pid,
+                    v["planned_on"],
+                    v["done_on"],
+                    v["finding"],
+                    v["planner"],
+                    tuple(v["joined"]),
+                    tuple(v["invited"]),
+                )
+            )
+        complaints += [
+            (pid, c["carrier"], c["month"], c["category"], c["count"]) for c in repo.complaints(pid)
+        ]
+        for r in repo.reports(pid):
+            reports.append(
+                (
+                    pid,
+                    r["year"],
+                    tuple(sorted(r["cases"].items())),
+                    r["completed"],
+                    r["goal_reached"],
+                    r["return_to_work"],
+                    r["in_person"],
+                    r["outreach"],
+                    r["remote"],
+                )
+            )
+        owed += [(pid, o.year) for o in owed_reports(reg, pid, clock.today())]
+    return {
+        "visits": sorted(visits),
+        "complaints": sorted(complaints),
+        "reports": sorted(reports),
+        "owed": sorted(owed),
+        "two_carriers": two_carriers,
     }
 
 
@@ -64,6 +117,7 @@ def test_same_seed_gives_the_same_data(runs: list[tuple[str, dict[str, Any]]]) -
     assert first["providers"] == second["providers"]
     assert first["applications"] == second["applications"]
     assert first["admissions"] == second["admissions"]
+    assert first["quality"] == second["quality"]
 
 
 def test_every_application_and_admission_status_occurs(
@@ -86,6 +140,41 @@ def test_every_application_and_admission_status_occurs(
         "withdrawn",
         "refused",
     }
+
+
+def test_visits_in_every_state_complaints_and_figures(
+    runs: list[tuple[str, dict[str, Any]]],
+) -> None:
+    # rule A16: planned ahead, planned with an invited second carrier, joined, due and not
+    # recorded yet, done with a finding; complaint counts; two years of figures
+    from datetime import date
+
+    from registry import clock
+
+    message, snap = runs[0]
+    quality = snap["quality"]
+    today = clock.today().isoformat()
+    visits = quality["visits"]
+    done = [v for v in visits if v[3]]
+    assert done and all(v[4] for v in done)  # a short finding
+    open_ = [v for v in visits if not v[3]]
+    assert any(v[2] > today for v in open_)  # planned in the future
+    assert any(v[2] <= today for v in open_)  # its day has come, not recorded yet
+    if quality["two_carriers"]:  # where a provider has two admitting carriers
+        assert any(v[6] for v in open_)  # a second carrier joined
+        assert any(v[7] for v in open_)  # a second carrier invited (not joined yet)
+    assert quality["complaints"] and all(1 <= c[4] <= 3 for c in quality["complaints"])
+    last = date.fromisoformat(today).year - 1
+    years = {r[1] for r in quality["reports"]}
+    assert last in years and years <= {last - 2, last - 1, last}
+    for _, _, cases, completed, goal, work, *provision in quality["reports"]:
+        total = sum(n for _, n in cases)
+        assert completed <= total and goal <= completed and work <= completed
+        assert all(n <= total for n in provision)
+    # a provider with figures that still owes the latest year (task and finding)
+    reporting = {r[0] for r in quality["reports"]}
+    assert any(pid in reporting and year == last for pid, year in quality["owed"])
+    assert "Qualität: " in message and "Hospitationen" in message
 
 
 def test_every_role_has_a_user_for_every_carrier(
