@@ -128,6 +128,8 @@ class TargetGroupOut(BaseModel):
 class SectionOut(BaseModel):
     code: str
     label: str
+    rule: str = "Q1"  # Q1: required (missing is blocking); Q8: advisory (docs/rules.md)
+    source: str = ""
 
 
 class DistrictRef(BaseModel):
@@ -166,7 +168,10 @@ class ReferenceController(Controller):
     @get("/concept-sections", operation_id="listConceptSections")
     async def concept_sections(self, request: Request[Any, Any, Any]) -> list[SectionOut]:
         reg = registry_of(request)
-        return [SectionOut(code=s.code, label=s.label) for s in reg.reference.concept_sections]
+        return [
+            SectionOut(code=s.code, label=s.label, rule=s.rule, source=s.source)
+            for s in reg.reference.concept_sections
+        ]
 
     @get("/places/resolve", operation_id="resolvePlace")
     async def resolve_place(

@@ -136,6 +136,9 @@ def test_advisory_concept_items_and_the_full_competence_checklist(api: Api) -> N
     ref = api.registry.reference
     sections = {s.code: s for s in ref.concept_sections}
     assert sections["material-equipment"].rule == "Q8"
+    listed = {s["code"]: s for s in api.get("/api/v1/concept-sections", as_="officer.nord").json()}
+    assert listed["person-continuity"]["rule"] == "Q8" and listed["methods"]["rule"] == "Q1"
+    assert "§5.2" in listed["material-equipment"]["source"]
     body = application(ref, "drv-nord", [site("Kiel", "24103")], ["addiction"])
     for code in ("person-continuity", "material-equipment", "no-legal-advice-no-therapy"):
         body["concept"].pop(code)
