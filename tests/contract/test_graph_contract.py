@@ -60,7 +60,9 @@ def test_schema_is_versioned_and_idempotent(graph: GraphStore) -> None:
 def test_write_commits_and_read_returns_plain_rows(graph: GraphStore) -> None:
     rows = [{"code": "x-test", "label": "X", "description": "d"}]
     graph.write(lambda tx: tx.run("reference.upsert_target_groups", rows=rows))
-    found = [r for r in graph.read("reference.target_groups") if r["code"] == "x-test"]
+    found = [
+        r["props"] for r in graph.read("backup.nodes_targetgroup") if r["props"]["code"] == "x-test"
+    ]
     assert found == rows
 
 
@@ -74,7 +76,7 @@ def test_failed_unit_of_work_leaves_nothing(graph: GraphStore) -> None:
 
     with pytest.raises(RuntimeError):
         graph.write(work)
-    assert not [r for r in graph.read("reference.target_groups") if r["code"] == "y-test"]
+    assert not [r for r in graph.read("backup.nodes_targetgroup") if r["props"]["code"] == "y-test"]
 
 
 def test_duplicate_primary_key_is_a_constraint_violation(graph: GraphStore) -> None:
