@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from tests.api.conftest import Api
+from tests.api.conftest import PASSWORD, Api
 from tests.api.helpers import application, case_manager, site
 
 REASON = "Wir benötigen externe Expertise für diese Zielgruppe, die wir selbst nicht vorhalten."
@@ -345,12 +345,25 @@ def test_announcements_are_published_and_listed_for_providers(api: Api) -> None:
 
 
 def test_session_cookie_does_not_authorise_api_writes(api: Api) -> None:
-    token = api.token("officer.nord")
-    api.client.cookies.set("registry_session", token)
+    api.client.cookies.clear()
+    api.client.get("/login")
+    r = api.client.post(  # a portal session: the cookie the portal issues at login
+        "/login",
+        data={
+            "username": "officer.nord",
+            "password": PASSWORD,
+            "_csrf_token": api.client.cookies.get("registry_csrf", ""),
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
     try:
         assert api.client.get("/api/v1/applications").status_code == 200
         r = api.client.post("/api/v1/announcements", json={})
         assert r.status_code == 401  # a cross-site form could send the cookie, never a token
+        api.client.cookies.set("registry_session", api.token("officer.nord"))
+        # a bearer token put into the cookie is no portal session (issue 14: bound to its CSRF)
+        assert api.client.get("/api/v1/applications").status_code == 401
     finally:
         api.client.cookies.clear()
 
