@@ -115,6 +115,7 @@ _ERROR_TEXT = {
     409: "Konflikt: inzwischen geändert oder schon vorhanden",
     413: "Anfrage zu groß",
     422: "Ungültige Eingabe: jedes Problem mit Feld, Meldung und Regel",
+    429: "Zu viele fehlgeschlagene Anmeldeversuche: nach Retry-After Sekunden erneut",
 }
 
 
@@ -134,6 +135,8 @@ def document_error_responses(app: Any) -> None:
                 codes |= {404, 422}
             if method in ("POST", "PUT", "PATCH", "DELETE"):
                 codes |= {409, 413}
+            if route.path.endswith("/auth/token"):
+                codes |= {429}  # throttled login attempts (issue 14)
             declared = {
                 code: ResponseSpec(data_container=ErrorOut, description=_ERROR_TEXT[code])
                 for code in sorted(codes)
