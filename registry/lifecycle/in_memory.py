@@ -177,17 +177,21 @@ class InMemoryLifecycleRepository(LifecycleRepository):
         if cm is not None and cm["provider_id"] == provider_id:
             del self.providers.case_manager_rows[cm_id]
 
-    def providers_led_with_trainees(self, carrier: str, marker: str) -> list[str]:
-        led = {
+    def providers_with_trainees(self, carrier: str, marker: str) -> list[str]:
+        involved = {
             a["provider_id"]
             for a in self.admissions.applications.values()
             if a["lead_carrier"] == carrier and a["status"] == "decided"
+        } | {
+            m["provider_id"]
+            for m in self.admissions.all_admissions()
+            if m["issued_by"] == carrier and m["status"] in IN_FORCE
         }
         return sorted(
             {
                 c["provider_id"]
                 for c in self.providers.case_manager_rows.values()
-                if c["provider_id"] in led and marker in c["data"]
+                if c["provider_id"] in involved and marker in c["data"]
             }
         )
 

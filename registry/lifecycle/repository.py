@@ -185,10 +185,11 @@ class LifecycleRepository(Repository):
         """A15, §10: a case manager who left is deleted, not kept."""
         self._rows("lifecycle.delete_case_manager", id=cm_id, provider_id=provider_id)
 
-    def providers_led_with_trainees(self, carrier: str, marker: str) -> list[str]:
-        """Providers with a decided application ``carrier`` leads and a case manager whose
-        stored data contains ``marker`` (a set Q3 training start)."""
-        rows = self._rows("lifecycle.providers_led_with_trainees", carrier=carrier, marker=marker)
+    def providers_with_trainees(self, carrier: str, marker: str) -> list[str]:
+        """Providers with a decided application ``carrier`` leads or an admission in force it
+        issued, and a case manager whose stored data contains ``marker`` (a set Q3 training
+        start)."""
+        rows = self._rows("lifecycle.providers_with_trainees", carrier=carrier, marker=marker)
         return [str(r["provider_id"]) for r in rows]
 
     # --- stored tasks

@@ -77,10 +77,10 @@ def plan_staff_tasks(
     provider_id: str,
     staff: Sequence[Mapping[str, Any]],
     *,
-    lead_carrier: str = "",
+    carrier: str = "",
 ) -> StaffPlan:
-    """A15: re-run Q2–Q4 and Q8 for the provider's applications in force (those led by
-    ``lead_carrier`` if given) with ``staff`` (stored case-manager data) and compare with the
+    """A15: re-run Q2–Q4 and Q8 for the provider's applications in force (with ``carrier``:
+    those it leads or issued an admission of) with ``staff`` (stored case-manager data) and compare with the
     stored tasks: which to open (new, or back again) and which to close (gone)."""
     now = clock.now()
     today = now.date()
@@ -101,7 +101,7 @@ def plan_staff_tasks(
     desired: dict[str, NewTask] = {}
     for app in apps:
         lead = app["lead_carrier"]
-        if lead_carrier and lead != lead_carrier:
+        if carrier and carrier != lead and carrier not in issuers_of.get(app["id"], ()):
             continue
         considered.add(app["id"])
         groups = sorted(groups_of.get(app["id"], ()))
@@ -197,16 +197,15 @@ def stored_staff(reg: Registry, provider_id: str) -> list[dict[str, Any]]:
 
 
 def reconcile_staff_tasks(reg: Registry, carrier: str) -> int:
-    """A15/Q3: bring the stored staff tasks of the applications ``carrier`` leads up to date
+    """A15/Q3: bring the stored staff tasks of the applications ``carrier`` leads or issued an
+    admission of up to date
     (time alone turns a Q3 training in progress into an overdue one). Only providers with a
     case manager whose training has a start date can change with time, so only they are
     re-checked. Returns the number of tasks opened or closed."""
     changed = 0
     repo = reg.repo(LifecycleRepository)
-    for provider_id in repo.providers_led_with_trainees(carrier, TRAINING_MARKER):
-        plan = plan_staff_tasks(
-            reg, provider_id, stored_staff(reg, provider_id), lead_carrier=carrier
-        )
+    for provider_id in repo.providers_with_trainees(carrier, TRAINING_MARKER):
+        plan = plan_staff_tasks(reg, provider_id, stored_staff(reg, provider_id), carrier=carrier)
         if plan.empty:
             continue
         reg.graph.write(partial(write_staff_plan, plan=plan))

@@ -291,8 +291,8 @@ def test_stale_sites_staff_and_trainees(store: Store) -> None:
         )
     ] == ["ste-1"]
 
-    assert reads.providers_led_with_trainees("drv-nord", TRAINING_MARKER) == ["prv-1"]
-    assert reads.providers_led_with_trainees("drv-hessen", TRAINING_MARKER) == []
+    assert reads.providers_with_trainees("drv-nord", TRAINING_MARKER) == ["prv-1"]
+    assert reads.providers_with_trainees("drv-hessen", TRAINING_MARKER) == []
 
     store.write(lambda r: r.lifecycle.delete_case_manager("prv-2", "cm-1"))  # not prv-2's
     store.write(lambda r: r.lifecycle.delete_case_manager("prv-1", "cm-2"))

@@ -157,3 +157,38 @@ def test_a7_an_overdue_follow_on_is_escalated_to_the_lead(tmp_path: Path) -> Non
     # once Hessen admits the site the escalation is gone
     admit_follow_on(w.reg, OFFICER_HESSEN, follow_on["id"])
     assert "follow_on_overdue" not in _kinds(list_tasks(w.reg, OFFICER_NORD))
+
+
+def test_a15_training_due_reaches_the_follow_on_carrier_on_its_own_inbox(tmp_path: Path) -> None:
+    # rule A15/Q3: time alone turns a training in progress overdue; the follow-on carrier's
+    # inbox finds it without the lead's inbox being opened first
+    from registry.admission.decisions import admit_follow_on, list_follow_ons
+    from registry.lifecycle.staff import add_case_manager
+    from tests.service.lifecycle_world import case_manager
+
+    w = world(tmp_path)
+    both = w.add_provider("Beratung Nord und Hessen")
+    app = w.submit(
+        both,
+        "drv-nord",
+        [site("Lübeck", "23556", headquarters=True), site("Kassel", "34117")],
+        ["addiction"],
+    )
+    w.decide(app, OFFICER_NORD, addiction=True)
+    (follow_on,) = list_follow_ons(w.reg, OFFICER_HESSEN, "open")
+    admit_follow_on(w.reg, OFFICER_HESSEN, follow_on["id"])
+    today = clock.today()
+    trainee = case_manager(
+        "Tina Lernt",
+        ["addiction"],
+        certificates=[],
+        joined_on=(today - timedelta(days=30)).isoformat(),
+        training_started_on=(today - timedelta(days=10)).isoformat(),
+    )
+    add_case_manager(w.reg, both, both.provider or "", trainee)
+    assert "training_due" not in _kinds(list_tasks(w.reg, OFFICER_HESSEN))
+    clock.shift(timedelta(days=31 * w.reg.settings.training_completion_months))
+    (due,) = [i for i in list_tasks(w.reg, OFFICER_HESSEN) if i["kind"] == "training_due"]
+    assert due["rule"] == "Q3" and due["provider_id"] == both.provider
+    # the lead has its own
+    assert "training_due" in _kinds(list_tasks(w.reg, OFFICER_NORD))

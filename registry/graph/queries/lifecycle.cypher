@@ -162,14 +162,21 @@ MATCH (c:Carrier {id: $id})
 SET c.profile_json = $profile_json
 RETURN c.id AS id
 
-// name: providers_led_with_trainees
-// Providers with a decided application led by $carrier and a case manager whose Q3 training
-// has a start date: only their findings can change with time alone.
-MATCH (:Carrier {id: $carrier})<-[:LED_BY]-(a:Application)
+// name: providers_with_trainees
+// Providers with a decided application led by $carrier or an admission in force it issued (A15:
+// every issuing carrier has its own task), and a case manager whose Q3 training has a start
+// date: only their findings can change with time alone.
+OPTIONAL MATCH (:Carrier {id: $carrier})<-[:LED_BY]-(a:Application)<-[:SUBMITTED]-(p1:Provider)
 WHERE a.status = 'decided'
-MATCH (p:Provider)-[:SUBMITTED]->(a)
-WITH DISTINCT p
-MATCH (p)-[:EMPLOYS]->(c:CaseManager)
+WITH collect(p1.id) AS led
+OPTIONAL MATCH (:Carrier {id: $carrier})<-[:ISSUED_BY]-(m:Admission)<-[:HAS_ADMISSION]-(:Site)
+               <-[:OPERATES]-(p2:Provider)
+WHERE m.status IN ['admitted', 'suspended']
+WITH led, collect(p2.id) AS issued
+WITH led + issued AS ids
+UNWIND ids AS pid
+WITH DISTINCT pid
+MATCH (p:Provider {id: pid})-[:EMPLOYS]->(c:CaseManager)
 WHERE c.data CONTAINS $marker
 RETURN DISTINCT p.id AS provider_id
 ORDER BY provider_id
