@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     token_ttl_minutes: int = 480
     max_body_bytes: int = 1_000_000
     login_max_failures: int = 5  # failures of a name before each try waits (issue 14)
-    login_lockout_minutes: int = 15
+    login_lockout_minutes: int = 15  # the window in which failures count (no lock any more)
     session_idle_minutes: int = 30  # a portal session ends after this long without a page
     # periods of docs/rules.md (design decisions, configurable)
     lead_decision_overdue_days: int = 30  # A5

@@ -54,7 +54,10 @@ def login_throttle(reg: Registry) -> LoginThrottle:
     """The registry's throttle of login attempts (process memory; settings give its limits)."""
     throttle = reg.extras.get("login_throttle")
     if throttle is None:
-        throttle = LoginThrottle(free=reg.settings.login_max_failures)
+        throttle = LoginThrottle(
+            free=reg.settings.login_max_failures,
+            window=reg.settings.login_lockout_minutes * 60,
+        )
         reg.extras["login_throttle"] = throttle
     return cast(LoginThrottle, throttle)
 
