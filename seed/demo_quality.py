@@ -29,8 +29,8 @@ if TYPE_CHECKING:
 
 #: share of providers with an admission in force that get quality data
 SHARE = 0.8
-#: share of those that leave the latest ended year unreported
-MISSING_LATEST = 0.15
+#: besides every tenth chosen provider, this share leaves the latest ended year unreported
+MISSING_LATEST = 0.05
 
 VISIT_NOTES = (
     "Hospitation im Fallmanagement, Schwerpunkt Erstgespräch und Hilfeplanung.",
@@ -281,5 +281,5 @@ def seed_quality(demo: DemoRun, records: list[ProviderRecord]) -> Counter[str]:
         _visits(demo, rec.provider_id, carriers, planner, age, kinds, stats)
         if rng.random() < 0.5:
             _complaints(demo, rec.provider_id, carriers, age, stats)
-        _reports(demo, rec, since, chosen % 6 == 3 or rng.random() < MISSING_LATEST / 2, stats)
+        _reports(demo, rec, since, chosen % 10 == 3 or rng.random() < MISSING_LATEST, stats)
     return stats
