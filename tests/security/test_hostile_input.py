@@ -22,6 +22,9 @@ INJECTIONS = [
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 ESCAPED = "&lt;script&gt;"
 UNICODE = "Beratung 🌈 مركز الاستشارة e\u0301 Zoë ß ẞ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ‏rtl‎"
+# names refuse bidirectional marks and zero-width characters (issue 14, finding 9); free text
+# keeps them
+NAME_UNICODE = UNICODE.replace("\u200f", "").replace("\u200e", "")
 
 
 def _data_still_there(world: World) -> None:
@@ -244,18 +247,19 @@ def test_oversized_bodies_are_refused_with_413(world: World) -> None:
 
 def test_unicode_round_trips(world: World) -> None:
     api = world.api
-    body = partner_body(UNICODE)
+    body = partner_body(NAME_UNICODE)
     body["services"] = [UNICODE]
     r = api.post("/api/v1/partners", body, as_="cm.nord")
     assert r.status_code == 201, r.text
     got = api.get(f"/api/v1/partners/{r.json()['id']}", as_="cm.nord").json()
-    assert got["name"] == UNICODE and got["services"] == [UNICODE]
+    assert got["name"] == NAME_UNICODE and got["services"] == [UNICODE]
     r = api.post(
         "/api/v1/providers",
-        {"name": UNICODE, "legal_form": "e.V.", "email": "u@x.example"},
+        {"name": NAME_UNICODE, "legal_form": "e.V.", "email": "u@x.example"},
         as_="admin",
     )
-    assert api.get(f"/api/v1/providers/{r.json()['id']}", as_="cm.nord").json()["name"] == UNICODE
+    provider = api.get(f"/api/v1/providers/{r.json()['id']}", as_="cm.nord").json()
+    assert provider["name"] == NAME_UNICODE
 
 
 CONTROL = ["a\x00b", "a\x07b", "a\x1bb", "\x00", "a\x7fb", "a\x0cb"]
