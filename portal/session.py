@@ -45,7 +45,11 @@ def optional_principal(request: Request[Any, Any, Any]) -> Principal | None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    return principal_from_token(registry_of(request), token)
+    reg = registry_of(request)
+    claims = token_claims(reg.settings.resolved_secret(), token)
+    if claims is None or not isinstance(claims.get("c"), str):
+        return None  # not a portal session (a bearer token put into the cookie)
+    return principal_from_token(reg, token)
 
 
 def _csrf_secret(settings: Settings) -> str:
