@@ -257,6 +257,12 @@ API_ACCESS: dict[str, Access] = {
     "PUT /api/v1/carriers/{carrier_id}/profile": _a(
         ADMIN, Scope.CARRIER, out_of_scope=403, note="profiles are public; only its admin edits"
     ),
+    "GET /api/v1/criteria": _a(ALL_ROLES, note="Q0: the national criteria setting"),
+    "PUT /api/v1/criteria": _a(
+        ADMIN,
+        exceptions={(Role.ADMIN, Relation.OWN): 403, (Role.ADMIN, Relation.OTHER): 403},
+        note="Q0: one national setting, changed only by a national admin",
+    ),
     "GET /api/v1/tasks": _a(OFFICER_OR_PROVIDER),
     "POST /api/v1/tasks/{task_id}/dismiss": _a(OFFICER, Scope.CARRIER),
     # quality assurance (A16): carriers that admitted a site of the provider, and the provider
@@ -264,12 +270,6 @@ API_ACCESS: dict[str, Access] = {
         OFFICER_OR_PROVIDER,
         Scope.PROVIDER,
         note="officers of a carrier that admitted one of its sites, and the provider itself",
-    ),
-    "GET /api/v1/criteria": _a(ALL_ROLES, note="Q0: the national criteria setting"),
-    "PUT /api/v1/criteria": _a(
-        ADMIN,
-        exceptions={(Role.ADMIN, Relation.OWN): 403, (Role.ADMIN, Relation.OTHER): 403},
-        note="Q0: one national setting, changed only by a national admin",
     ),
     "POST /api/v1/providers/{provider_id}/visits": _a(OFFICER, Scope.PROVIDER),
     "POST /api/v1/providers/{provider_id}/visits/{visit_id}/join": _a(OFFICER, Scope.PROVIDER),
@@ -434,6 +434,8 @@ PORTAL_ACCESS: dict[str, Access] = {
     "POST /admin/users": _a(ADMIN),
     "GET /admin/profile": _a(ADMIN),
     "POST /admin/profile/{carrier_id}": API_ACCESS["PUT /api/v1/carriers/{carrier_id}/profile"],
+    "GET /admin/criteria": _a(ADMIN),
+    "POST /admin/criteria": API_ACCESS["PUT /api/v1/criteria"],
 }
 
 INFRA_ACCESS: dict[str, Access] = {
@@ -442,8 +444,6 @@ INFRA_ACCESS: dict[str, Access] = {
     "GET /metrics": _a(frozenset(), Scope.PUBLIC, note="loopback, or the metrics token"),
     "POST /internal/admin/{command}": _a(frozenset(), Scope.INTERNAL),
     "GET /static/{file_path}": _INFRA,
-    "GET /admin/criteria": _a(ADMIN),
-    "POST /admin/criteria": API_ACCESS["PUT /api/v1/criteria"],
     "HEAD /static/{file_path}": _INFRA,
     **{
         f"GET /schema{suffix}": _INFRA

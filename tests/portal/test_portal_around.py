@@ -22,12 +22,11 @@ PAGE = f"/network/around?district={KIEL}&target_group=addiction"
 def world(portal: Portal) -> dict[str, Any]:
     """A provider admitted in Kiel for addiction, a partner in Kiel serving addiction with an
     agreement in force for Kiel (parties DRV Nord and DRV Bund)."""
+    from registry.auth.service import add_user
     from registry.network.agreement_drafts import create_agreement
     from registry.network.agreement_invitations import accept_invitation
     from registry.network.agreement_status import activate_agreement
     from registry.network.partners import create_partner
-
-    from registry.auth.service import add_user
 
     reg = portal.registry
     add_user(
