@@ -11,6 +11,11 @@ import pytest
 PROVIDERS = 8  # the first eight providers take each scenario once
 
 
+# Imported before any patch below: importing it while registry.auth.hash_password is patched
+# would bind the patched function, and MonkeyPatch.undo would "restore" that.
+import registry.auth.service  # noqa: E402, F401
+
+
 def _fast_hash(password: str) -> str:
     return "test-hash:" + password
 
