@@ -225,7 +225,9 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, server: dict[str, Any]) -> Iterator[Any]:
-    context = browser.new_context(base_url=server["base"], locale="de-DE")
+    # bypass_csp: the pages' Content-Security-Policy forbids inline scripts, which is how
+    # Playwright injects axe-core for the accessibility checks (the pages themselves keep it)
+    context = browser.new_context(base_url=server["base"], locale="de-DE", bypass_csp=True)
     pg = context.new_page()
     yield pg
     context.close()
