@@ -112,7 +112,9 @@ def test_only_case_managers_and_readers_of_a_carrier_look_providers_up(
 
 def test_the_printed_list_shows_the_carriers_stored_contacts(reg: Registry) -> None:
     reference: InMemoryReferenceRepository = reg.fakes[ReferenceRepository]
-    assert carrier_contacts(reg, "drv-nord") == []
+    # §9: without contact persons the list prints the carrier's general service number
+    (fallback,) = carrier_contacts(reg, "drv-nord")
+    assert fallback["name"] == "Servicetelefon der DRV Nord" and fallback["phone"]
     contact = {"name": "Servicestelle Kiel", "phone": "0431 1234"}
     reference.profiles["drv-nord"] = {"contacts": [contact], "criteria": {}}
     assert carrier_contacts(reg, "drv-nord") == [contact]
