@@ -118,4 +118,3 @@ def test_the_printed_list_shows_the_carriers_stored_contacts(reg: Registry) -> N
     contact = {"name": "Servicestelle Kiel", "phone": "0431 1234"}
     reference.profiles["drv-nord"] = {"contacts": [contact], "criteria": {}}
     assert carrier_contacts(reg, "drv-nord") == [contact]
-    assert carrier_contacts(reg, "drv-atlantis") == []
