@@ -254,6 +254,7 @@ def test_provider_site_details_staff_and_draft(page: Any) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name="Speichern und bestätigen").click()
     assert "zugleich bestätigt" in page.content()
+    page.goto("/provider")  # the save may stay on the site page to list its findings (A15)
     with page.expect_navigation():
         page.get_by_role("button", name=re.compile("Daten bestätigen")).first.click()
     assert "Die Daten des Standorts sind bestätigt." in page.content()
