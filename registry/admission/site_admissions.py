@@ -101,6 +101,21 @@ def change_site_admission(
             reached_carriers=reached_carriers(reg, [s for s in facts.sites if s.id == site_id]),
             periods=periods_of(reg),
         )
+    return _settle(reg, principal, app, facts, outcome, adm_rows, reason, site_id)
+
+
+def _settle(
+    reg: Registry,
+    principal: Principal,
+    app: Any,
+    facts: Any,
+    outcome: Any,
+    adm_rows: Any,
+    reason: str,
+    site_id: str,
+) -> dict[str, Any]:
+    """What a carrier's action on a site (A9) or its review (A14) leaves behind: the lead's
+    follow-ups for follow-on carriers, the saved admissions, the site's view."""
     notices, tasks = lead_change_follow_ups(reg, principal, app, outcome)
     save_admission_changes(
         reg,
@@ -246,20 +261,7 @@ def review_site_admission(
             reached_carriers=reached_carriers(reg, [s for s in facts.sites if s.id == site_id]),
             periods=periods_of(reg),
         )
-    notices, tasks = lead_change_follow_ups(reg, principal, app, outcome)
-    save_admission_changes(
-        reg,
-        app,
-        facts,
-        outcome,
-        adm_rows,
-        reason,
-        site_id,
-        notices=notices,
-        tasks=tasks,
-        close_tasks=own_decision_closes(principal, adm_rows),
-    )
-    return site_admission_view(reg, site_id)
+    return _settle(reg, principal, app, facts, outcome, adm_rows, reason, site_id)
 
 
 def save_admission_changes(
