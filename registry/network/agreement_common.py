@@ -22,7 +22,7 @@ from registry.context import Registry
 from registry.errors import Conflict, Forbidden, NotFound, Problem
 from registry.graph.ports import Tx
 from registry.ids import new_id
-from registry.network import agreements as rules
+from registry.network import agreement_frame_rules, responsibility_rules, version_rules
 from registry.network.model import (
     Agreement,
     AgreementKind,
@@ -66,7 +66,7 @@ def agreement_of(row: AgreementRow) -> Agreement:
 
 
 def agreement_values(a: Agreement) -> AgreementValues:
-    snap = rules.snapshot(a)
+    snap = version_rules.snapshot(a)
     return {
         "id": a.id,
         "kind": a.kind.value,
@@ -93,7 +93,7 @@ def _audience(reg: Registry, a: Agreement) -> frozenset[str]:
     """The carriers an agreement concerns: its parties and every carrier told of it (N4)."""
     district_carrier, district_state = district_maps(reg)
     return frozenset(
-        rules.notified_carriers(
+        responsibility_rules.notified_carriers(
             a.scope,
             district_carrier=district_carrier,
             district_state=district_state,
@@ -151,7 +151,7 @@ def check_may_manage(reg: Registry, principal: Principal, *scopes: Scope) -> str
     kind = reg.reference.carrier(carrier).kind
     district_carrier, district_state = district_maps(reg)
     for scope in scopes:
-        if not rules.may_manage(
+        if not responsibility_rules.may_manage(
             carrier,
             kind,
             scope,
@@ -172,7 +172,7 @@ def frame_problems(reg: Registry, a: Agreement) -> list[Problem]:
         r["id"]: r["type"] for r in reg.repo(NetworkRepository).partners_by_ids(list(a.partners))
     }
     return rule_problems(
-        rules.validate_agreement(
+        agreement_frame_rules.validate_agreement(
             a,
             partner_types=partner_types,
             known_carriers=set(reg.reference.carriers_by_id),
@@ -196,7 +196,7 @@ def notify(
     carriers: set[str] = set()
     for scope in (agreement.scope, *extra_scopes):
         carriers.update(
-            rules.notified_carriers(
+            responsibility_rules.notified_carriers(
                 scope,
                 district_carrier=district_carrier,
                 district_state=district_state,

@@ -16,8 +16,7 @@ from registry.context import Registry
 from registry.errors import InvalidInput
 from registry.graph.ports import Tx
 from registry.ids import new_id
-from registry.network import agreements as rules
-from registry.network import parties
+from registry.network import parties, version_rules
 from registry.network.agreement_common import (
     agreement_values,
     check_may_manage,
@@ -127,7 +126,7 @@ def update_agreement(
         if isinstance(changes.get("carriers"), list | tuple):
             named, invited = parties.change_carriers(current, changes["carriers"], carrier)
             effective["carriers"] = list(named)
-        revision = rules.apply_changes(
+        revision = version_rules.apply_changes(
             current,
             effective,
             today=clock.today(),

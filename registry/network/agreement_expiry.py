@@ -14,7 +14,7 @@ from registry.audit import record_event
 from registry.context import Registry
 from registry.graph.ports import Tx
 from registry.ids import new_id
-from registry.network import agreements as rules
+from registry.network import lifecycle_rules
 from registry.network.agreement_common import agreement_of, agreement_values, notify
 from registry.network.model import Agreement
 from registry.network.repository import NetworkRepository
@@ -30,7 +30,7 @@ def expire_agreements(reg: Registry) -> int:
     if not rows:
         return 0
     revs = {r["id"]: r["rev"] for r in rows}
-    expired = rules.expire_due((agreement_of(r) for r in rows), today)
+    expired = lifecycle_rules.expire_due((agreement_of(r) for r in rows), today)
     done = 0
     for agreement in expired:
         message = (

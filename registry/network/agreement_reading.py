@@ -11,8 +11,7 @@ from registry.audit import AuditRepository
 from registry.auth import Principal, Role
 from registry.context import Registry
 from registry.errors import Forbidden
-from registry.network import agreements as rules
-from registry.network import parties
+from registry.network import content_rules, parties, version_rules
 from registry.network.agreement_common import (
     agreement_of,
     may_read_agreement,
@@ -32,7 +31,7 @@ from registry.network.shared import (
 
 def _agreement_summary(reg: Registry, row: AgreementRow, a: Agreement) -> dict[str, Any]:
     today = clock.today()
-    review = rules.effective_next_review(a)
+    review = content_rules.effective_next_review(a)
     return {
         "id": a.id,
         "kind": a.kind.value,
@@ -83,7 +82,7 @@ def get_agreement(reg: Registry, principal: Principal, agreement_id: str) -> dic
     out["contents"] = json.loads(row["contents"] or "{}")
     out["missing_contents"] = [
         {"field": m.field, "message": m.message, "rule": m.rule}
-        for m in rules.missing_contents(
+        for m in content_rules.missing_contents(
             a.purpose, a.contents, known_target_groups=target_group_codes(reg)
         )
     ]
@@ -132,7 +131,7 @@ def get_agreement(reg: Registry, principal: Principal, agreement_id: str) -> dic
             "effective_from": iso(a.activated_on) or None,
             "superseded_at": None,
             "superseded_by": None,
-            "snapshot": rules.snapshot(a),
+            "snapshot": version_rules.snapshot(a),
         }
     )
     out["versions"] = versions
@@ -166,7 +165,7 @@ def agreements_due_for_review(
             carrier=carrier, statuses=["active", "suspended"]
         )
     }
-    due = rules.due_for_review(
+    due = content_rules.due_for_review(
         (agreement_of(r) for r in rows.values()), carrier, clock.today(), within_days
     )
     out = []

@@ -12,8 +12,7 @@ from registry.auth import Principal
 from registry.context import Registry
 from registry.errors import InvalidInput
 from registry.graph.ports import Tx
-from registry.network import agreements as rules
-from registry.network import parties
+from registry.network import lifecycle_rules, parties
 from registry.network.agreement_common import (
     check_party,
     frame_problems,
@@ -43,7 +42,7 @@ def activate_agreement(
     if problems:
         raise InvalidInput(problems)
     with pure_rules():
-        active = rules.activate(
+        active = lifecycle_rules.activate(
             current,
             today=clock.today(),
             override_reason=override_reason,
@@ -94,11 +93,11 @@ def change_agreement_status(
     carrier = check_party(reg, principal, agreement_id)
     with pure_rules():
         if action == "suspend":
-            changed = rules.suspend(current, reason=reason)
+            changed = lifecycle_rules.suspend(current, reason=reason)
         elif action == "resume":
-            changed = rules.resume(current, reason=reason, today=clock.today())
+            changed = lifecycle_rules.resume(current, reason=reason, today=clock.today())
         else:
-            changed = rules.terminate(current, reason=reason)
+            changed = lifecycle_rules.terminate(current, reason=reason)
     event, verb = _STATUS_ACTIONS[action]
     reason = reason.strip()
     message = (

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from registry.distance import distance_km
-from registry.network.agreements import effective_next_review
+from registry.network.content_rules import effective_next_review
 from registry.network.model import (
     TARGET_GROUP_CODES,
     Agreement,

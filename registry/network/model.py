@@ -1,7 +1,7 @@
 """Facts of the network part: partners, agreements, scopes (docs/rules.md §8, rules N1–N7).
 
 Plain frozen dataclasses and enums, standard library only. The services build these from the
-graph and hand them to the pure rules in `agreements.py` and `coverage.py`; nothing here does I/O.
+graph and hand them to the pure rules (`*_rules.py`) and `coverage.py`; nothing here does I/O.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ class AgreementStatus(StrEnum):
 
 
 class AgreementAction(StrEnum):
-    """What can happen to an agreement; the transition table in `agreements.py` uses these."""
+    """What can happen to an agreement; the transition table in `lifecycle_rules.py` uses these."""
 
     EDIT = "edit"
     ACTIVATE = "activate"

@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from enum import StrEnum
 
-from registry.network.agreements import ValidationFailed
 from registry.network.model import Agreement, Problem
+from registry.network.rule_errors import ValidationFailed
 
 RULE = "N4"
 

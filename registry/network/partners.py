@@ -24,8 +24,7 @@ from registry.directory.projection import enqueue, try_drain
 from registry.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem
 from registry.graph.ports import Tx
 from registry.ids import new_id
-from registry.network import agreements as rules
-from registry.network import parties
+from registry.network import parties, partner_rules
 from registry.network.model import Contact, Partner, PartnerSite
 from registry.network.repository import (
     NetworkRepository,
@@ -154,7 +153,7 @@ def _check_partner(reg: Registry, partner: Partner, site_problems: list[Problem]
     """N1 on the partner. When addresses failed to resolve (`site_problems`), those replace the
     site checks (the partner's site list then lacks the failed sites, so indexes would shift)."""
     problems = rule_problems(
-        rules.validate_partner(
+        partner_rules.validate_partner(
             partner,
             known_target_groups=target_group_codes(reg),
             known_carriers=set(reg.reference.carriers_by_id),

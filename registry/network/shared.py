@@ -11,7 +11,7 @@ from typing import Any
 from registry.auth import Principal, Role
 from registry.context import Registry
 from registry.errors import Conflict, Forbidden, InvalidInput, Problem
-from registry.network import agreements as rules
+from registry.network import rule_errors
 from registry.network.model import Problem as RuleProblem
 
 PARTNER_EDITORS = (Role.CASE_MANAGER, Role.NETWORK_STRATEGIST, Role.ADMIN)
@@ -39,9 +39,9 @@ def pure_rules() -> Iterator[None]:
     """The pure rules' errors -> the API's errors (422 / 409)."""
     try:
         yield
-    except rules.ValidationFailed as exc:
+    except rule_errors.ValidationFailed as exc:
         raise InvalidInput(rule_problems(exc.problems)) from exc
-    except rules.IllegalTransition as exc:
+    except rule_errors.IllegalTransition as exc:
         raise Conflict(exc.message) from exc
 
 

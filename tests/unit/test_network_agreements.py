@@ -1,4 +1,4 @@
-"""Unit tests of the pure network rules N1–N5 (registry/network/agreements.py)."""
+"""Unit tests of the pure network rules N1–N5 (registry/network/*_rules.py)."""
 
 from __future__ import annotations
 
@@ -10,30 +10,22 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from registry.network.agreements import (
+from registry.network.agreement_frame_rules import validate_agreement
+from registry.network.content_rules import (
     GENERAL_CONTENTS,
     REFERRAL_CONTENTS,
-    TRANSITIONS,
-    IllegalTransition,
-    IncompleteAgreement,
-    ValidationFailed,
-    activate,
-    add_months,
-    apply_changes,
     due_for_review,
-    edit_draft,
-    expire_due,
-    may_manage,
     missing_contents,
-    new_version,
     next_review_date,
+)
+from registry.network.lifecycle_rules import (
+    TRANSITIONS,
+    activate,
+    expire_due,
     next_status,
-    notified_carriers,
     resume,
     suspend,
     terminate,
-    validate_agreement,
-    validate_partner,
 )
 from registry.network.model import (
     PARTNER_TYPES,
@@ -48,6 +40,11 @@ from registry.network.model import (
     Scope,
     ScopeLevel,
 )
+from registry.network.partner_rules import validate_partner
+from registry.network.responsibility_rules import may_manage, notified_carriers
+from registry.network.rule_checks import add_months
+from registry.network.rule_errors import IllegalTransition, IncompleteAgreement, ValidationFailed
+from registry.network.version_rules import apply_changes, edit_draft, new_version
 
 TODAY = date(2025, 6, 1)
 

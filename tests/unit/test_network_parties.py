@@ -7,7 +7,6 @@ from datetime import date
 
 import pytest
 
-from registry.network.agreements import ValidationFailed
 from registry.network.model import Agreement, AgreementKind, Purpose, Scope
 from registry.network.parties import (
     NotInvited,
@@ -21,6 +20,7 @@ from registry.network.parties import (
     partner_carrier_problems,
     standing_of,
 )
+from registry.network.rule_errors import ValidationFailed
 
 
 def _agreement(carriers: tuple[str, ...], invited: tuple[str, ...] = ()) -> Agreement:
