@@ -19,7 +19,7 @@ from registry.admission.repository import AdmissionRepository
 from registry.audit import append_event
 from registry.auth import Principal, Role
 from registry.context import Registry
-from registry.errors import Forbidden, InvalidInput, NotFound, Problem
+from registry.errors import Forbidden, InvalidInput, NotFound
 from registry.graph.ports import Tx
 from registry.ids import new_id, sequential_id
 
@@ -50,7 +50,7 @@ def create_announcement(
         today=clock.today(),
     )
     if problems:
-        raise InvalidInput([Problem(p.field, p.message, p.rule) for p in problems])
+        raise InvalidInput(problems)
     ann_id = new_id("ann")
 
     def work(tx: Tx) -> None:

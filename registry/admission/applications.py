@@ -17,7 +17,6 @@ from registry.admission.common import (
     may_see_application,
     periods_of,
     reached_carriers,
-    rules,
     site_rows,
     visible_application,
 )
@@ -177,15 +176,14 @@ def withdraw_application(
         for r in admissions.admissions_of_sites(app["site_ids"])
         if r["application_id"] == application_id
     ]
-    with rules:
-        outcome = workflow.withdraw_application(
-            facts,
-            [admission_of(r) for r in adm_rows],
-            actor_of(principal),
-            reason,
-            clock.now(),
-            reached_carriers=reached_carriers(reg, facts.sites),
-        )
+    outcome = workflow.withdraw_application(
+        facts,
+        [admission_of(r) for r in adm_rows],
+        actor_of(principal),
+        reason,
+        clock.now(),
+        reached_carriers=reached_carriers(reg, facts.sites),
+    )
     open_tasks = admissions.follow_ons(status="open", application_id=application_id)
     save_admission_changes(
         reg,

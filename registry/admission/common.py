@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
-from types import TracebackType
 from typing import Any
 
 from registry import clock
@@ -25,18 +24,13 @@ from registry.admission.model import (
     CaseManagerFacts,
     Certificate,
     Degree,
-    DomainError,
     Event,
     Finding,
-    IllegalTransition,
     NoticeSpec,
-    NotPermitted,
     OrganisationFacts,
     Periods,
-    RuleViolation,
     Severity,
     SiteFacts,
-    VersionConflict,
 )
 from registry.admission.repository import (
     AdmissionRepository,
@@ -48,7 +42,7 @@ from registry.admission.repository import (
 from registry.audit import append_event
 from registry.auth import Principal, Role
 from registry.context import Registry
-from registry.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem
+from registry.errors import NotFound
 from registry.graph.ports import Tx
 from registry.ids import new_id, sequential_id
 from registry.notices import NewNotice, NoticeRepository
@@ -267,35 +261,6 @@ def write_notices(tx: Tx, notices: Iterable[NoticeSpec]) -> None:
     ]
     NoticeRepository.on(tx).create_many(rows)
 
-
-def translate(exc: Exception) -> Exception:
-    """Domain errors of the pure rules -> the registry's errors."""
-    if isinstance(exc, RuleViolation):
-        return InvalidInput([Problem(p.field, p.message, p.rule) for p in exc.problems])
-    if isinstance(exc, NotPermitted):
-        return Forbidden(str(exc))
-    if isinstance(exc, IllegalTransition | VersionConflict):
-        return Conflict(str(exc))
-    return exc
-
-
-class _Rules:
-    """Context manager turning the pure rules' errors into the registry's errors."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if isinstance(exc, DomainError):
-            raise translate(exc) from exc
-
-
-rules = _Rules()
 
 # --------------------------------------------------------------------------- visibility
 

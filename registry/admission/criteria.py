@@ -48,12 +48,11 @@ from registry.admission.model import (
     Finding,
     OrganisationFacts,
     Periods,
-    Problem,
-    RuleViolation,
     Severity,
     SiteFacts,
     add_months,
 )
+from registry.errors import InvalidInput, Problem
 
 B = Severity.BLOCKING
 A = Severity.ADVISORY
@@ -231,7 +230,7 @@ class CaseManagerAssessment:
 def effective_severities(settings: Mapping[str, Severity | str] | None) -> dict[str, Severity]:
     """Q0: the carrier's settings over the defaults; an omitted rule takes its default.
 
-    Raises ``RuleViolation`` for an unknown rule or severity (for the profile ``PUT``).
+    Raises ``InvalidInput`` for an unknown rule or severity (for the profile ``PUT``).
     """
     result = dict(DEFAULT_SEVERITIES)
     problems: list[Problem] = []
@@ -252,7 +251,7 @@ def effective_severities(settings: Mapping[str, Severity | str] | None) -> dict[
                 )
             )
     if problems:
-        raise RuleViolation(problems)
+        raise InvalidInput(problems)
     return result
 
 

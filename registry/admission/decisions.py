@@ -22,7 +22,6 @@ from registry.admission.common import (
     finding_from_dict,
     periods_of,
     reached_carriers,
-    rules,
     visible_application,
     write_events,
     write_notices,
@@ -56,19 +55,18 @@ def decide_application(
         for code, d in body["target_groups"].items()
     }
     now = clock.now()
-    with rules:
-        workflow.ensure_version(int(body["version"]), int(app["version"]))
-        outcome = workflow.decide(
-            facts,
-            decisions,
-            findings,
-            overrides,
-            app["lead_carrier"],
-            actor_of(principal),
-            now,
-            reached_carriers=reached_carriers(reg, facts.sites),
-            periods=periods_of(reg),
-        )
+    workflow.ensure_version(int(body["version"]), int(app["version"]))
+    outcome = workflow.decide(
+        facts,
+        decisions,
+        findings,
+        overrides,
+        app["lead_carrier"],
+        actor_of(principal),
+        now,
+        reached_carriers=reached_carriers(reg, facts.sites),
+        periods=periods_of(reg),
+    )
     data["decision"] = {
         "lead_carrier": app["lead_carrier"],
         "decided_by": principal.user_id,
@@ -170,18 +168,15 @@ def admit_follow_on(reg: Registry, principal: Principal, task_id: str) -> dict[s
         task_id,
     )
     now = clock.now()
-    with rules:
-        outcome = workflow.admit_follow_on(
-            task,
-            facts,
-            current,
-            actor_of(principal),
-            now,
-            reached_carriers=reached_carriers(
-                reg, [s for s in facts.sites if s.id == task.site_id]
-            ),
-            periods=periods_of(reg),
-        )
+    outcome = workflow.admit_follow_on(
+        task,
+        facts,
+        current,
+        actor_of(principal),
+        now,
+        reached_carriers=reached_carriers(reg, [s for s in facts.sites if s.id == task.site_id]),
+        periods=periods_of(reg),
+    )
     previous = {(r["site_id"], r["target_group"]): r for r in site_adm_rows}
 
     def work(tx: Tx) -> None:

@@ -105,59 +105,6 @@ class NoticeKind(StrEnum):
     AGREEMENT = "agreement"
 
 
-# --------------------------------------------------------------------------- errors
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One problem of a rejected input: the 422 body lists these (API.md)."""
-
-    field: str
-    message: str
-    rule: str | None = None
-
-
-class DomainError(Exception):
-    """Base class of the errors raised by the admission rules."""
-
-
-class IllegalTransition(DomainError):
-    """A status change that the transition table does not allow (-> 409 or 422)."""
-
-    def __init__(self, current: str, action: str, message: str | None = None) -> None:
-        self.current = current
-        self.action = action
-        super().__init__(message or f"Aktion »{action}« ist im Status »{current}« nicht zulässig.")
-
-
-class RuleViolation(DomainError):
-    """Input that breaks a domain rule; carries every problem found (-> 422)."""
-
-    def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
-        self.problems: tuple[Problem, ...] = tuple(problems)
-        super().__init__("; ".join(f"{p.field}: {p.message}" for p in self.problems))
-
-
-class NotPermitted(DomainError):
-    """The actor's carrier or provider may not perform this action (-> 403/404)."""
-
-    def __init__(self, message: str, rule: str | None = None) -> None:
-        self.rule = rule
-        super().__init__(message)
-
-
-class VersionConflict(DomainError):
-    """Optimistic concurrency: the version read is stale (A11, -> 409)."""
-
-    def __init__(self, expected: int, actual: int) -> None:
-        self.expected = expected
-        self.actual = actual
-        super().__init__(
-            f"Der Vorgang wurde inzwischen geändert (gelesen: Version {expected}, "
-            f"aktuell: Version {actual}). Bitte neu laden."
-        )
-
-
 # --------------------------------------------------------------------------- periods
 
 

@@ -14,12 +14,12 @@ from typing import Any
 
 from registry import clock
 from registry.admission import criteria
-from registry.admission.common import national_severities, rules
-from registry.admission.model import Problem, RuleViolation, Severity
+from registry.admission.common import national_severities
+from registry.admission.model import Severity
 from registry.audit import record_event
 from registry.auth import Principal, Role
 from registry.context import Registry
-from registry.errors import Forbidden
+from registry.errors import Forbidden, InvalidInput, Problem
 from registry.graph.ports import Tx
 from registry.reference_repository import ReferenceRepository
 
@@ -40,12 +40,11 @@ def put_criteria(reg: Registry, principal: Principal, body: Mapping[str, Any]) -
             "Die Schweregrade der Kriterien gelten bundesweit; sie ändert nur die bundesweite "
             "Administration."
         )
-    with rules:
-        if not all(isinstance(v, str) for v in body.values()):
-            raise RuleViolation(
-                [Problem("criteria", "Schweregrade sind »blocking« oder »advisory«.", "Q0")]
-            )
-        after = criteria.effective_severities(dict(body))
+    if not all(isinstance(v, str) for v in body.values()):
+        raise InvalidInput(
+            [Problem("criteria", "Schweregrade sind »blocking« oder »advisory«.", "Q0")]
+        )
+    after = criteria.effective_severities(dict(body))
     before = national_severities(reg)
     values = criteria_view(after)
 

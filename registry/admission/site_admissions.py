@@ -25,7 +25,6 @@ from registry.admission.common import (
     application_row,
     periods_of,
     reached_carriers,
-    rules,
     write_events,
     write_notices,
 )
@@ -89,18 +88,17 @@ def change_site_admission(
     """A9: suspend, resume or revoke a site's admission (all or some target groups)."""
     _, app, adm_rows = _site_context(reg, principal, site_id)
     facts = application_facts(reg, app)
-    with rules:
-        outcome = workflow.change_admissions(
-            AdmissionAction(action),
-            facts,
-            [admission_of(r) for r in adm_rows],
-            actor_of(principal),
-            reason,
-            clock.now(),
-            target_groups=target_groups,
-            reached_carriers=reached_carriers(reg, [s for s in facts.sites if s.id == site_id]),
-            periods=periods_of(reg),
-        )
+    outcome = workflow.change_admissions(
+        AdmissionAction(action),
+        facts,
+        [admission_of(r) for r in adm_rows],
+        actor_of(principal),
+        reason,
+        clock.now(),
+        target_groups=target_groups,
+        reached_carriers=reached_carriers(reg, [s for s in facts.sites if s.id == site_id]),
+        periods=periods_of(reg),
+    )
     return _settle(reg, principal, app, facts, outcome, adm_rows, reason, site_id)
 
 
@@ -250,17 +248,16 @@ def review_site_admission(
     """A14: the periodic review confirms, suspends or revokes."""
     _, app, adm_rows = _site_context(reg, principal, site_id)
     facts = application_facts(reg, app)
-    with rules:
-        outcome = workflow.review_admissions(
-            outcome_name,
-            facts,
-            [admission_of(r) for r in adm_rows],
-            actor_of(principal),
-            reason,
-            clock.now(),
-            reached_carriers=reached_carriers(reg, [s for s in facts.sites if s.id == site_id]),
-            periods=periods_of(reg),
-        )
+    outcome = workflow.review_admissions(
+        outcome_name,
+        facts,
+        [admission_of(r) for r in adm_rows],
+        actor_of(principal),
+        reason,
+        clock.now(),
+        reached_carriers=reached_carriers(reg, [s for s in facts.sites if s.id == site_id]),
+        periods=periods_of(reg),
+    )
     return _settle(reg, principal, app, facts, outcome, adm_rows, reason, site_id)
 
 

@@ -19,7 +19,6 @@ from registry.admission.common import (
     finding_dict,
     iso,
     periods_of,
-    rules,
     severities_of,
     site_facts,
     write_events,
@@ -233,11 +232,10 @@ def submit_application(
         organisation=OrganisationFacts(**body.get("organisation", {})),
         announcement_id=announcement or None,
     )
-    with rules:
-        domain_problems = workflow.validate_application(facts, {t.code for t in ref.target_groups})
-        if domain_problems:
-            raise InvalidInput([Problem(p.field, p.message, p.rule) for p in domain_problems])
-        lead = workflow.determine_lead(receiving, ref.carrier(receiving).kind, facts_of_sites)
+    domain_problems = workflow.validate_application(facts, {t.code for t in ref.target_groups})
+    if domain_problems:
+        raise InvalidInput(domain_problems)
+    lead = workflow.determine_lead(receiving, ref.carrier(receiving).kind, facts_of_sites)
     first_application = not existing_provider
     if existing_provider:
         provider_admissions = reg.repo(AdmissionRepository).admissions_of_provider(provider["id"])
@@ -252,12 +250,11 @@ def submit_application(
             and not provider_admissions
             and not reg.repo(ProviderRepository).case_managers(provider["id"])
         )
-        with rules:
-            add_problems = workflow.check_additions(
-                [(s.id, g) for s in facts_of_sites for g in facts.target_groups], existing
-            )
+        add_problems = workflow.check_additions(
+            [(s.id, g) for s in facts_of_sites for g in facts.target_groups], existing
+        )
         if add_problems:
-            raise InvalidInput([Problem(p.field, p.message, p.rule) for p in add_problems])
+            raise InvalidInput(add_problems)
     findings = criteria.check_application(
         facts,
         severities_of(reg, lead.lead_carrier),

@@ -32,21 +32,17 @@ from registry.admission.model import (
     Finding,
     FollowOnTask,
     GroupDecision,
-    IllegalTransition,
     LeadResult,
     LifecycleOutcome,
     NoticeKind,
     NoticeSpec,
-    NotPermitted,
     Override,
     Periods,
-    Problem,
     ReviewOutcome,
-    RuleViolation,
     Severity,
-    VersionConflict,
     add_months,
 )
+from registry.errors import Forbidden, IllegalTransition, InvalidInput, Problem, VersionConflict
 from registry.network.coverage import reaches
 
 AS = AdmissionStatus
@@ -192,10 +188,10 @@ def determine_lead(
     forwards again.
     """
     if not sites_in_listed_order:
-        raise RuleViolation([Problem("sites", "Mindestens ein Standort ist anzugeben.", "A1")])
+        raise InvalidInput([Problem("sites", "Mindestens ein Standort ist anzugeben.", "A1")])
     carriers = [site.responsible_carrier for site in sites_in_listed_order]
     if not all(carriers):
-        raise RuleViolation(
+        raise InvalidInput(
             [Problem("sites", "Jeder Standort braucht einen zuständigen Träger.", "A2")]
         )
     federal = receiving_kind == "federal" or receiving_carrier in FEDERAL_CARRIERS
@@ -262,7 +258,7 @@ def is_follow_on_overdue(
 def _require_reason(reason: str, rule: str, field: str = "reason") -> str:
     text = (reason or "").strip()
     if not text:
-        raise RuleViolation([Problem(field, "Eine Begründung ist erforderlich.", rule)])
+        raise InvalidInput([Problem(field, "Eine Begründung ist erforderlich.", rule)])
     return text
 
 
@@ -271,12 +267,16 @@ def _notices(
     site_ids: Iterable[str],
     reached_carriers: Mapping[str, Collection[str]] | None,
     message: str,
+    acting_carrier: str | None = None,
 ) -> tuple[NoticeSpec, ...]:
-    """A8/A9: one notice per affected carrier of the given sites."""
+    """A8/A9: one notice per affected carrier of the given sites. Design decision (as N4): the
+    acting carrier is left out; its own action is in the application's history, and a notice
+    its own officers must acknowledge would be noise."""
     sites = {site.id: site for site in application.sites}
     carriers: set[str] = set()
     for site_id in site_ids:
         carriers |= affected_carriers(sites[site_id], (reached_carriers or {}).get(site_id, ()))
+    carriers.discard(acting_carrier or "")
     return tuple(
         NoticeSpec(
             carrier=carrier,
@@ -411,20 +411,20 @@ def decide(
     Every requested group must be decided exactly once with a non-empty reason; a blocking
     finding of an admitted group (``target_group`` equal) or of the whole application
     (``target_group`` None, if any group is admitted) must be covered by an override with a
-    reason. Otherwise ``RuleViolation`` lists every problem. Refusing every group refuses the
+    reason. Otherwise ``InvalidInput`` lists every problem. Refusing every group refuses the
     application. Sites in the lead's region are admitted at once (A6); each site in another
     region awaits its follow-on admission by its responsible carrier (A7). Notices (A8) go to
     the affected carriers of the sites admitted now; ``reached_carriers`` maps a site id to the
     carriers of the districts its catchment reaches (see ``catchment_reaches``).
     """
     if actor.carrier != lead_carrier:
-        raise NotPermitted("Nur der federführende Träger entscheidet über den Antrag.", "A5")
+        raise Forbidden("Nur der federführende Träger entscheidet über den Antrag.", "A5")
     if application.status is not ApplicationStatus.SUBMITTED:
         raise IllegalTransition(application.status.value, "decide")
     groups, problems = _normalise_decisions(decisions, application.target_groups)
     problems += _override_problems(groups, findings, overrides)
     if problems:
-        raise RuleViolation(problems)
+        raise InvalidInput(problems)
 
     admitted = [code for code in application.target_groups if groups[code].admit]
     action = ApplicationAction.DECIDE_ADMIT if admitted else ApplicationAction.DECIDE_REFUSE
@@ -572,7 +572,7 @@ def _select(
     known = {a.target_group for a in admissions}
     unknown = sorted(set(target_groups) - known)
     if unknown or not target_groups:
-        raise RuleViolation(
+        raise InvalidInput(
             [
                 Problem(
                     "target_groups",
@@ -611,11 +611,11 @@ def admit_follow_on(
     carrier may; the target groups are the lead's (``target_groups``, if given, must equal
     them). ``admissions`` are the site's admissions. Notifies as A8."""
     if actor.carrier != task.carrier:
-        raise NotPermitted(
+        raise Forbidden(
             "Die Folgezulassung erteilt nur der für den Standort zuständige Träger.", "A7"
         )
     if target_groups is not None and set(target_groups) != set(task.target_groups):
-        raise RuleViolation(
+        raise InvalidInput(
             [
                 Problem(
                     "target_groups",
@@ -698,7 +698,7 @@ def change_admissions(
     chosen = _select(admissions, action, target_groups, rule)
     for a in chosen:
         if a.issued_by != actor.carrier:
-            raise NotPermitted(
+            raise Forbidden(
                 "Nur der Träger, der die Zulassung erteilt hat, kann sie aussetzen, wieder "
                 "aufnehmen, widerrufen oder überprüfen.",
                 rule,
@@ -783,7 +783,7 @@ def withdraw_application(
     as ``withdrawn``; carriers that were told of an admission are notified. Open follow-on tasks
     of the application are void (the service closes them)."""
     if actor.provider_id != application.provider_id:
-        raise NotPermitted("Nur der Anbieter selbst kann seinen Antrag zurückziehen.", "A9")
+        raise Forbidden("Nur der Anbieter selbst kann seinen Antrag zurückziehen.", "A9")
     why = _require_reason(reason, "A9")
     new_status = transition(application.status, ApplicationAction.WITHDRAW)
     chosen = [a for a in admissions if can_transition(a.status, AA.WITHDRAW)]

@@ -15,7 +15,7 @@ from litestar.exceptions import (
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from pydantic import BaseModel
 
-from registry.errors import DomainError, InvalidInput
+from registry.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from registry.graph.ports import ConstraintViolation
 
 log = logging.getLogger("registry.api")
@@ -47,11 +47,25 @@ def validation_handler(_: Request[Any, Any, Any], exc: ValidationException) -> R
     return _json(422, {"detail": "Ungültige Eingabe", "errors": errors})
 
 
+#: The one place a domain error becomes an HTTP status (API.md "Errors"), by class, the first
+#: that matches; any other ``DomainError`` is a 400.
+DOMAIN_STATUS: tuple[tuple[type[DomainError], int], ...] = (
+    (InvalidInput, 422),
+    (NotFound, 404),
+    (Forbidden, 403),
+    (Conflict, 409),  # also IllegalTransition and VersionConflict
+)
+
+
+def domain_status(exc: DomainError) -> int:
+    return next((code for kind, code in DOMAIN_STATUS if isinstance(exc, kind)), 400)
+
+
 def domain_handler(_: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
     body: dict[str, Any] = {"detail": exc.message}
     if isinstance(exc, InvalidInput):
         body["errors"] = [p.as_dict() for p in exc.problems]
-    return _json(exc.status_code, body)
+    return _json(domain_status(exc), body)
 
 
 def constraint_handler(_: Request[Any, Any, Any], exc: ConstraintViolation) -> Response[Any]:

@@ -14,12 +14,12 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from registry.admission.common import national_severities, rules
-from registry.admission.model import Problem, RuleViolation, Severity
+from registry.admission.common import national_severities
+from registry.admission.model import Severity
 from registry.audit import record_event
 from registry.auth import Principal, Role
 from registry.context import Registry
-from registry.errors import Forbidden, NotFound
+from registry.errors import Forbidden, InvalidInput, NotFound, Problem
 from registry.graph.ports import Tx
 from registry.lifecycle.repository import LifecycleRepository
 from registry.reference_repository import ReferenceRepository
@@ -71,8 +71,7 @@ def put_carrier_profile(
     if sent:
         national = {rule: s.value for rule, s in national_severities(reg).items()}
         if any(national.get(rule) != value for rule, value in dict(sent).items()):
-            with rules:
-                raise RuleViolation([Problem("criteria", CRITERIA_READ_ONLY, "Q0")])
+            raise InvalidInput([Problem("criteria", CRITERIA_READ_ONLY, "Q0")])
     profile = {k: v for k, v in existing.items() if k != "criteria"}
     profile["contacts"] = [dict(c) for c in body.get("contacts") or []]
 

@@ -22,7 +22,7 @@ from registry.admission.repository import ProviderRepository
 from registry.audit import record_event
 from registry.auth import Principal
 from registry.context import Registry
-from registry.errors import InvalidInput, Problem
+from registry.errors import InvalidInput
 from registry.graph.ports import Tx
 from registry.ids import new_id
 from registry.lifecycle import rules
@@ -48,7 +48,7 @@ def record_contract(
     version = str(body.get("model_contract_version") or "").strip()
     found = rules.validate_contract(signed_on, version, clock.today())
     if found:
-        raise InvalidInput([Problem(p.field, p.message, p.rule) for p in found])
+        raise InvalidInput(found)
     if not any(a["issued_by"] == carrier for a in provider_admissions(reg, provider_id)):
         raise InvalidInput.one(
             "provider_id",

@@ -1,5 +1,5 @@
 """Life of an admission after the decision, A13–A15 (docs/rules.md §5): contracts, reviews, staff
-changes, data confirmation. Pure functions, standard library only (and the admission model)."""
+changes, data confirmation. Pure functions, standard library only (and the admission model and the registry's error vocabulary)."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ from registry.admission.model import (
     Contract,
     Finding,
     Periods,
-    Problem,
     Severity,
     TaskSpec,
     add_months,
 )
+from registry.errors import Problem
 
 _IN_FORCE = frozenset({AdmissionStatus.ADMITTED, AdmissionStatus.SUSPENDED})
 

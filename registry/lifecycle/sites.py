@@ -37,7 +37,7 @@ from registry.audit import record_event
 from registry.auth import Principal, Role
 from registry.context import Registry
 from registry.directory.projection import enqueue, try_drain
-from registry.errors import InvalidInput, NotFound, Problem
+from registry.errors import InvalidInput, NotFound
 from registry.graph.ports import Tx
 from registry.lifecycle import rules
 from registry.lifecycle.carrier_profile import severities
@@ -162,7 +162,7 @@ def update_site_details(
     fact_patch = {k: v for k, v in patch.items() if k in rules.SITE_FACT_FIELDS}
     problems = rules.validate_site_facts(fact_patch)
     if problems:
-        raise InvalidInput([Problem(p.field, p.message, p.rule) for p in problems])
+        raise InvalidInput(problems)
     details: dict[str, Any] = json.loads(site["details"] or "{}")
     detail_patch = {k: v for k, v in patch.items() if k not in rules.SITE_FACT_FIELDS}
     for key, value in detail_patch.items():

@@ -3,13 +3,11 @@ carriers' names, and the pure rules' problems as the API's errors."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 
 from registry.auth import Principal, Role
 from registry.context import Registry
-from registry.errors import Forbidden, InvalidInput, NotFound, Problem
-from registry.quality import rules
+from registry.errors import Forbidden, NotFound
 from registry.quality.repository import QualityRepository
 
 NOT_FOUND = "Anbieter nicht gefunden"
@@ -50,10 +48,6 @@ def carrier_name(reg: Registry, carrier_id: str) -> str:
         return str(reg.reference.carrier(carrier_id).name)
     except KeyError:
         return carrier_id
-
-
-def invalid(problems: Iterable[rules.Problem]) -> InvalidInput:
-    return InvalidInput([Problem(p.field, p.message, p.rule) for p in problems])
 
 
 def day(value: str) -> date | None:

@@ -12,9 +12,10 @@ from registry import clock
 from registry.audit import record_event
 from registry.auth import Principal
 from registry.context import Registry
+from registry.errors import InvalidInput
 from registry.graph.ports import Tx
 from registry.quality import rules
-from registry.quality.common import admitting_officer, carrier_name, invalid
+from registry.quality.common import admitting_officer, carrier_name
 from registry.quality.repository import QualityRepository
 
 
@@ -25,7 +26,7 @@ def record_complaints(
     carrier = admitting_officer(reg, principal, provider_id)
     problems = rules.validate_complaint(payload, today=clock.today())
     if problems:
-        raise invalid(problems)
+        raise InvalidInput(problems)
     month, category, count = str(payload["month"]), str(payload["category"]), payload["count"]
     now = clock.now().isoformat()
 

@@ -17,10 +17,10 @@ from registry import clock
 from registry.audit import record_event
 from registry.auth import Principal
 from registry.context import Registry
-from registry.errors import NotFound
+from registry.errors import InvalidInput, NotFound
 from registry.graph.ports import Tx
 from registry.quality import rules
-from registry.quality.common import NOT_FOUND, day, invalid, own_provider
+from registry.quality.common import NOT_FOUND, day, own_provider
 from registry.quality.repository import QualityRepository, ReportRow, ReportValues
 
 
@@ -52,7 +52,7 @@ def report_figures(
         year, payload, known_target_groups=groups, today=clock.today()
     )
     if problems:
-        raise invalid(problems)
+        raise InvalidInput(problems)
     provision = payload.get("provision") or {}
     values: ReportValues = {
         "in_person": int(provision.get("in_person", 0)),

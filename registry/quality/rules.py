@@ -3,7 +3,7 @@ which visits of carriers to one provider fall into the same quarter (coordinatio
 
 Counts only (docs/rules.md §10): a complaint is a count by category and month, a yearly report
 counts cases; any other field is refused by name, no count may exceed its total. Nothing here
-imports more than the standard library.
+imports more than the standard library and the registry's error vocabulary.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+
+from registry.errors import Problem
 
 RULE = "A16"
 
@@ -48,11 +50,9 @@ REPORT_LOOKBACK_YEARS = 3
 FINDING_MAX = 2000
 
 
-@dataclass(frozen=True)
-class Problem:
-    field: str
-    message: str
-    rule: str = RULE
+def problem(field: str, message: str) -> Problem:
+    """A problem of rule A16 (every rule of this module is A16)."""
+    return Problem(field, message, RULE)
 
 
 # --------------------------------------------------------------------------- counts
@@ -67,7 +67,7 @@ def _count(value: object) -> int | None:
 
 def _extra_fields(payload: Mapping[str, object], allowed: Collection[str]) -> list[Problem]:
     return [
-        Problem(str(k), "Feld nicht erlaubt") for k in sorted(map(str, payload)) if k not in allowed
+        problem(str(k), "Feld nicht erlaubt") for k in sorted(map(str, payload)) if k not in allowed
     ]
 
 
@@ -86,17 +86,17 @@ def validate_complaint(payload: object, *, today: date) -> list[Problem]:
     category and month, no names, no case data (any other field: "Feld nicht erlaubt"). The
     month is not in the future; the category is one of :data:`COMPLAINT_CATEGORIES`."""
     if not isinstance(payload, Mapping):
-        return [Problem("body", "Erwartet wird ein Objekt mit month, category und count")]
+        return [problem("body", "Erwartet wird ein Objekt mit month, category und count")]
     problems = _extra_fields(payload, COMPLAINT_FIELDS)
     month = parse_month(payload.get("month"))
     if month is None:
-        problems.append(Problem("month", "Monat im Format JJJJ-MM angeben"))
+        problems.append(problem("month", "Monat im Format JJJJ-MM angeben"))
     elif month > today.replace(day=1):
-        problems.append(Problem("month", "Der Monat liegt in der Zukunft"))
+        problems.append(problem("month", "Der Monat liegt in der Zukunft"))
     if payload.get("category") not in COMPLAINT_CATEGORIES:
-        problems.append(Problem("category", "Unbekannte Kategorie"))
+        problems.append(problem("category", "Unbekannte Kategorie"))
     if _count(payload.get("count")) is None:
-        problems.append(Problem("count", "Eine Anzahl (ganze Zahl ab 0) ist anzugeben"))
+        problems.append(problem("count", "Eine Anzahl (ganze Zahl ab 0) ist anzugeben"))
     return problems
 
 
@@ -104,15 +104,15 @@ def _counts_map(
     value: object, field: str, allowed: Collection[str], unknown: str
 ) -> tuple[dict[str, int], list[Problem]]:
     if not isinstance(value, Mapping):
-        return {}, [Problem(field, "Erwartet wird ein Objekt mit Anzahlen")]
+        return {}, [problem(field, "Erwartet wird ein Objekt mit Anzahlen")]
     counts: dict[str, int] = {}
     problems: list[Problem] = []
     for key in sorted(map(str, value)):
         n = _count(value[key])
         if key not in allowed:
-            problems.append(Problem(f"{field}.{key}", unknown))
+            problems.append(problem(f"{field}.{key}", unknown))
         elif n is None:
-            problems.append(Problem(f"{field}.{key}", "Anzahl als ganze Zahl ab 0 angeben"))
+            problems.append(problem(f"{field}.{key}", "Anzahl als ganze Zahl ab 0 angeben"))
         else:
             counts[key] = n
     return counts, problems
@@ -130,9 +130,9 @@ def validate_yearly_figures(
     Only a year that has ended is reported."""
     problems: list[Problem] = []
     if not 2000 <= year < today.year:
-        problems.append(Problem("year", "Berichtet wird ein abgeschlossenes Jahr"))
+        problems.append(problem("year", "Berichtet wird ein abgeschlossenes Jahr"))
     if not isinstance(payload, Mapping):
-        return [*problems, Problem("body", "Erwartet wird ein Objekt mit den Jahreszahlen")]
+        return [*problems, problem("body", "Erwartet wird ein Objekt mit den Jahreszahlen")]
     problems += _extra_fields(payload, FIGURE_FIELDS)
     cases, found = _counts_map(
         payload.get("cases"), "cases", known_target_groups, "Unbekannte Zielgruppe"
@@ -146,7 +146,7 @@ def validate_yearly_figures(
     for name in OUTCOME_FIELDS:
         n = _count(payload.get(name))
         if n is None:
-            problems.append(Problem(name, "Anzahl als ganze Zahl ab 0 angeben"))
+            problems.append(problem(name, "Anzahl als ganze Zahl ab 0 angeben"))
         else:
             outcomes[name] = n
     if problems:
@@ -154,13 +154,13 @@ def validate_yearly_figures(
     total = sum(cases.values())
     for kind, n in provision.items():
         if n > total:
-            problems.append(Problem(f"provision.{kind}", f"Mehr als die {total} Fälle des Jahres"))
+            problems.append(problem(f"provision.{kind}", f"Mehr als die {total} Fälle des Jahres"))
     if outcomes["completed"] > total:
-        problems.append(Problem("completed", f"Mehr als die {total} Fälle des Jahres"))
+        problems.append(problem("completed", f"Mehr als die {total} Fälle des Jahres"))
     for name in ("goal_reached", "return_to_work"):
         if outcomes[name] > outcomes["completed"]:
             problems.append(
-                Problem(name, f"Mehr als die {outcomes['completed']} abgeschlossenen Fälle")
+                problem(name, f"Mehr als die {outcomes['completed']} abgeschlossenen Fälle")
             )
     return problems
 
@@ -244,11 +244,11 @@ def validate_visit_plan(
     only carriers that admitted a site of the provider can be invited."""
     problems: list[Problem] = []
     if planned_on.year > today.year + 2 or (today - planned_on).days > 366:
-        problems.append(Problem("planned_on", "Datum außerhalb des Planungszeitraums"))
+        problems.append(problem("planned_on", "Datum außerhalb des Planungszeitraums"))
     for i, carrier in enumerate(invited):
         if carrier not in admitting:
             problems.append(
-                Problem(
+                problem(
                     f"carriers[{i}]",
                     "Eingeladen werden Träger, die einen Standort des Anbieters zugelassen haben",
                 )
@@ -261,13 +261,13 @@ def validate_visit_done(
 ) -> list[Problem]:
     problems: list[Problem] = []
     if done_on > today:
-        problems.append(Problem("done_on", "Das Datum liegt in der Zukunft"))
+        problems.append(problem("done_on", "Das Datum liegt in der Zukunft"))
     elif (planned_on - done_on).days > 366:
-        problems.append(Problem("done_on", "Das Datum passt nicht zur geplanten Hospitation"))
+        problems.append(problem("done_on", "Das Datum passt nicht zur geplanten Hospitation"))
     if not finding.strip():
-        problems.append(Problem("finding", "Ein kurzes Ergebnis ist anzugeben"))
+        problems.append(problem("finding", "Ein kurzes Ergebnis ist anzugeben"))
     elif len(finding) > FINDING_MAX:
-        problems.append(Problem("finding", f"Höchstens {FINDING_MAX} Zeichen"))
+        problems.append(problem("finding", f"Höchstens {FINDING_MAX} Zeichen"))
     return problems
 
 

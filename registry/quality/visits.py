@@ -17,7 +17,7 @@ from registry import clock
 from registry.audit import record_event
 from registry.auth import Principal
 from registry.context import Registry
-from registry.errors import Conflict, Forbidden, NotFound
+from registry.errors import Conflict, Forbidden, InvalidInput, NotFound
 from registry.graph.ports import Tx
 from registry.ids import new_id
 from registry.notices import NewNotice, NoticeRepository
@@ -26,7 +26,6 @@ from registry.quality.common import (
     admitting_officer,
     carrier_name,
     de,
-    invalid,
     reader,
 )
 from registry.quality.repository import QualityRepository, VisitRow
@@ -125,7 +124,7 @@ def plan_visit(
         planned_on, invited, set(repo.admitting_carriers(provider_id)), clock.today()
     )
     if problems:
-        raise invalid(problems)
+        raise InvalidInput(problems)
     provider_name = repo.provider_name(provider_id) or ""
     existing = [_planned(v) for v in repo.visits(provider_id)]
     others = rules.coordinating_visits(planned_on, carrier, [v for v in existing if not v.done])
@@ -238,7 +237,7 @@ def record_done(
         date.fromisoformat(visit["planned_on"]), done_on, finding, clock.today()
     )
     if problems:
-        raise invalid(problems)
+        raise InvalidInput(problems)
     now = clock.now().isoformat()
 
     def work(tx: Tx) -> None:

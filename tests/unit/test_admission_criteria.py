@@ -24,10 +24,10 @@ from registry.admission.model import (
     Degree,
     Finding,
     OrganisationFacts,
-    RuleViolation,
     Severity,
     SiteFacts,
 )
+from registry.errors import InvalidInput
 
 TODAY = date(2026, 6, 1)
 FULL_ORG = OrganisationFacts(True, True, True, True, True)
@@ -139,7 +139,7 @@ def test_inherently_advisory_parts_stay_advisory() -> None:
 
 def test_unknown_settings_are_rejected_and_omitted_take_default() -> None:
     # rule Q0
-    with pytest.raises(RuleViolation) as err:
+    with pytest.raises(InvalidInput) as err:
         effective_severities({"Q9": "blocking", "Q5": "sometimes"})
     assert {p.field for p in err.value.problems} == {"criteria.Q9", "criteria.Q5"}
     assert effective_severities({"Q1": "advisory"})["Q2"] is Severity.BLOCKING

@@ -21,14 +21,10 @@ from registry.admission.model import (
     DistrictRef,
     Finding,
     GroupDecision,
-    IllegalTransition,
-    NotPermitted,
     Override,
     Periods,
-    RuleViolation,
     Severity,
     SiteFacts,
-    VersionConflict,
 )
 from registry.admission.workflow import (
     admit_follow_on,
@@ -51,6 +47,7 @@ from registry.admission.workflow import (
     validate_application,
     withdraw_application,
 )
+from registry.errors import Forbidden, IllegalTransition, InvalidInput, VersionConflict
 
 AS = AdmissionStatus
 NOW = datetime(2026, 6, 1, 10, 0)
@@ -213,7 +210,7 @@ def test_new_lead_does_not_forward_again() -> None:
 
 def test_lead_needs_sites() -> None:
     # rule A1
-    with pytest.raises(RuleViolation):
+    with pytest.raises(InvalidInput):
         determine_lead("drv-nord", "regional", [])
 
 
@@ -222,7 +219,7 @@ def test_lead_needs_sites() -> None:
 
 def test_every_requested_group_must_be_decided_with_a_reason() -> None:
     # rule A5
-    with pytest.raises(RuleViolation) as err:
+    with pytest.raises(InvalidInput) as err:
         decide(
             app(),
             {"addiction": (True, "  "), "oncology": (False, "nicht beantragt")},
@@ -247,14 +244,14 @@ def test_each_group_decided_exactly_once() -> None:
         ("addiction", GroupDecision(False, "doch nicht")),
         ("hearing-impairment", GroupDecision(True, "Bedarf")),
     ]
-    with pytest.raises(RuleViolation) as err:
+    with pytest.raises(InvalidInput) as err:
         decide(app(), pairs, [], [], "drv-nord", NORD, NOW)
     assert [p.field for p in err.value.problems] == ["target_groups.addiction"]
 
 
 def test_only_the_lead_decides() -> None:
     # rule A5
-    with pytest.raises(NotPermitted):
+    with pytest.raises(Forbidden):
         decide(app(), admit_all(), [], [], "drv-nord", OB, NOW)
 
 
@@ -276,7 +273,7 @@ BLOCKING_Q6 = Finding(
 
 def test_blocking_finding_must_be_overridden_with_reason() -> None:
     # rule A5, rule Q6
-    with pytest.raises(RuleViolation) as err:
+    with pytest.raises(InvalidInput) as err:
         decide(app(), admit_all(), [BLOCKING_Q6], [Override("Q6", " ")], "drv-nord", NORD, NOW)
     rules = [p.rule for p in err.value.problems]
     assert rules.count("Q6") == 2  # the empty override reason and the unresolved finding
@@ -310,7 +307,7 @@ def test_uncovered_group_can_be_refused_while_covered_is_admitted() -> None:
         "case_managers",
         target_group="hearing-impairment",
     )
-    with pytest.raises(RuleViolation) as err:
+    with pytest.raises(InvalidInput) as err:
         decide(app(LUEBECK), admit_all(), [q8], [], "drv-nord", NORD, NOW)
     assert [p.rule for p in err.value.problems] == ["Q8"]
     decisions = {
@@ -369,7 +366,7 @@ def test_follow_on_only_by_the_task_carrier() -> None:
     # rule A7
     outcome = decided(LUEBECK, BREMEN)
     (task,) = outcome.follow_on_tasks
-    with pytest.raises(NotPermitted):
+    with pytest.raises(Forbidden):
         admit_follow_on(task, app(), outcome.admissions, NORD, NOW)
 
 
@@ -377,7 +374,7 @@ def test_follow_on_cannot_change_target_groups() -> None:
     # rule A7
     outcome = decided(LUEBECK, BREMEN)
     (task,) = outcome.follow_on_tasks
-    with pytest.raises(RuleViolation) as err:
+    with pytest.raises(InvalidInput) as err:
         admit_follow_on(task, app(), outcome.admissions, OB, NOW, target_groups=["addiction"])
     assert err.value.problems[0].rule == "A7"
 
@@ -470,18 +467,18 @@ def test_suspend_resume_revoke_by_issuing_carrier() -> None:
 
 def test_only_issuing_carrier_may_suspend() -> None:
     # rule A9
-    with pytest.raises(NotPermitted):
+    with pytest.raises(Forbidden):
         change_admissions(AdmissionAction.SUSPEND, app(LUEBECK), admitted_luebeck(), OB, "x", NOW)
 
 
 def test_suspend_needs_reason_and_legal_state() -> None:
     # rule A9
     adms = admitted_luebeck()
-    with pytest.raises(RuleViolation):
+    with pytest.raises(InvalidInput):
         change_admissions(AdmissionAction.SUSPEND, app(LUEBECK), adms, NORD, "  ", NOW)
     with pytest.raises(IllegalTransition):
         change_admissions(AdmissionAction.RESUME, app(LUEBECK), adms, NORD, "Grund", NOW)
-    with pytest.raises(RuleViolation):
+    with pytest.raises(InvalidInput):
         change_admissions(
             AdmissionAction.SUSPEND,
             app(LUEBECK),
@@ -496,7 +493,7 @@ def test_suspend_needs_reason_and_legal_state() -> None:
 def test_provider_withdraws() -> None:
     # rule A9
     outcome = decided(LUEBECK, BREMEN)
-    with pytest.raises(NotPermitted):
+    with pytest.raises(Forbidden):
         withdraw_application(
             app(status=ApplicationStatus.DECIDED), outcome.admissions, NORD, "x", NOW
         )
@@ -637,10 +634,10 @@ def test_review_confirms_with_new_date_or_revokes() -> None:
     assert confirmed.events[0].kind == "admission.confirmed"
     revoked = review_admissions("revoked", app(LUEBECK), adms, NORD, "Qualität mangelhaft", later)
     assert {a.status for a in revoked.admissions} == {AS.REVOKED}
-    with pytest.raises(RuleViolation) as err:
+    with pytest.raises(InvalidInput) as err:
         review_admissions("suspended", app(LUEBECK), adms, NORD, "", later)
     assert err.value.problems[0].rule == "A14"
-    with pytest.raises(NotPermitted):
+    with pytest.raises(Forbidden):
         review_admissions("confirmed", app(LUEBECK), adms, OB, "ok", later)
 
 
