@@ -6,13 +6,14 @@ strategists agreement notices. Unacknowledged notices show their age.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, TypedDict, cast
 
 from registry import clock
 from registry.audit import record_event
 from registry.auth import Principal, Role
 from registry.context import Registry
-from registry.errors import Conflict, Forbidden, NotFound
+from registry.errors import Conflict, Forbidden, InvalidInput, NotFound
 from registry.graph.ports import Tx
 from registry.graph.repository import Repository
 
@@ -170,3 +171,39 @@ def acknowledge(reg: Registry, principal: Principal, notice_id: str) -> dict[str
 
     reg.graph.write(work)
     return {"id": notice_id, "acknowledged_at": now}
+
+
+def acknowledge_many(
+    reg: Registry, principal: Principal, notice_ids: Sequence[str]
+) -> dict[str, Any]:
+    """Acknowledge several notices at once (one unit of work). Every id must be a notice of the
+    caller's carrier and kind (else ``NotFound``, nothing changes); one already acknowledged
+    (by a colleague meanwhile) is skipped and counted, not an error."""
+    kinds = _kinds(principal)
+    ids = list(dict.fromkeys(i for i in notice_ids if i))
+    if not ids:
+        raise InvalidInput.one("notices", "Bitte mindestens einen Hinweis auswählen.")
+    repo = reg.repo(NoticeRepository)
+    for notice_id in ids:
+        notice = repo.get(notice_id)
+        if notice is None or notice["carrier"] != principal.carrier or notice["kind"] not in kinds:
+            raise NotFound("Hinweis nicht gefunden")
+    now = clock.now().isoformat()
+    done: list[str] = []
+
+    def work(tx: Tx) -> None:
+        done.clear()
+        in_tx = reg.repo(NoticeRepository, tx)
+        for notice_id in ids:
+            if in_tx.acknowledge(notice_id, now, principal.user_id):
+                done.append(notice_id)
+                record_event(
+                    tx,
+                    actor=principal,
+                    subject_type="notice",
+                    subject_id=notice_id,
+                    action="notice.acknowledged",
+                )
+
+    reg.graph.write(work)
+    return {"acknowledged": done, "already": len(ids) - len(done), "acknowledged_at": now}

@@ -13,12 +13,13 @@ from registry import clock
 from registry.audit import AuditRepository, InMemoryAuditRepository
 from registry.auth import Principal, Role
 from registry.context import Registry
-from registry.errors import Conflict, Forbidden, NotFound
+from registry.errors import Conflict, Forbidden, InvalidInput, NotFound
 from registry.notices import (
     InMemoryNoticeRepository,
     NewNotice,
     NoticeRepository,
     acknowledge,
+    acknowledge_many,
     list_notices,
 )
 from tests.service.conftest import fake_registry, shared_fakes
@@ -125,4 +126,25 @@ def test_a_notice_outside_ones_carrier_and_kind_is_not_found(
     _seed(reg)
     with pytest.raises(NotFound):
         acknowledge(reg, who, notice_id)
+    assert not any(n["acknowledged_at"] for n in _notices(reg).notices.values())
+
+
+def test_several_notices_are_acknowledged_at_once(reg: Registry) -> None:
+    # issue 17, item 7: acknowledging in bulk; a colleague's earlier acknowledgement is skipped
+    _seed(reg)
+    acknowledge(reg, OFFICER_NORD_2, "n-adm-old")
+    result = acknowledge_many(reg, OFFICER_NORD, ["n-adm-old", "n-adm-new", "n-adm-new"])
+    assert result["acknowledged"] == ["n-adm-new"]
+    assert result["already"] == 1
+    assert list_notices(reg, OFFICER_NORD, acknowledged=False) == []
+    audit: InMemoryAuditRepository = reg.fakes[AuditRepository]
+    assert [e["subject_id"] for e in audit.events] == ["n-adm-old", "n-adm-new"]
+
+
+def test_a_bulk_acknowledgement_with_a_foreign_notice_changes_nothing(reg: Registry) -> None:
+    _seed(reg)
+    with pytest.raises(NotFound):
+        acknowledge_many(reg, OFFICER_NORD, ["n-adm-new", "n-hessen"])
+    with pytest.raises(InvalidInput):
+        acknowledge_many(reg, OFFICER_NORD, [])
     assert not any(n["acknowledged_at"] for n in _notices(reg).notices.values())
