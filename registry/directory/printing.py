@@ -1,36 +1,32 @@
 """The printable list for the insured person (rule E6) and the carrier overview (E8) as
-HTML, PDF and CSV. PDFs come from fpdf2 (pure Python, installed from PyPI alone)."""
+HTML, PDF and CSV. PDFs come from fpdf2 (pure Python, installed from PyPI alone) in DejaVu Sans,
+a free Unicode font shipped in ``fonts/`` (Debian's fonts-dejavu-core 2.37, Bitstream Vera
+licence with DejaVu's public-domain changes, ``fonts/LICENSE-DejaVu.txt``): every German
+letter, "–", "»«" and names from other scripts print as typed, nothing is folded to "?"."""
 
 from __future__ import annotations
 
-import unicodedata
 from pathlib import Path
 from typing import Any
 
 from fpdf import FPDF
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from registry import words
+
+_HERE = Path(__file__).resolve().parent
+FONT_DIR = _HERE / "fonts"
+FONT = "DejaVuSans"
+
 _env = Environment(
-    loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
+    loader=FileSystemLoader(_HERE / "templates"),
     autoescape=select_autoescape(["html"]),
 )
+_env.globals.update(words=words)
 
 
 def render_print_html(context: dict[str, Any]) -> str:
-    return _env.get_template("print.html").render(**context)
-
-
-def _latin1(text: str) -> str:
-    """The PDF core fonts speak Latin-1 (all German letters); fold anything else."""
-    out = []
-    for ch in text:
-        try:
-            ch.encode("latin-1")
-            out.append(ch)
-        except UnicodeEncodeError:
-            folded = unicodedata.normalize("NFKD", ch).encode("latin-1", "ignore").decode("latin-1")
-            out.append(folded or "?")
-    return "".join(out)
+    return _env.get_template("print.html").render(**context, site_lines=site_lines)
 
 
 def _km(value: float) -> str:
@@ -41,17 +37,61 @@ class _Pdf(FPDF):
     def __init__(self, footer_text: str) -> None:
         super().__init__(format="A4")
         self._footer_text = footer_text
+        self.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
+        self.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
         self.set_auto_page_break(auto=True, margin=18)
         self.set_margins(18, 16, 18)
 
     def footer(self) -> None:
         self.set_y(-14)
-        self.set_font("helvetica", size=8)
-        self.cell(0, 8, _latin1(f"{self._footer_text} · Seite {self.page_no()}"), align="C")
+        self.set_font(FONT, size=8)
+        self.cell(0, 8, f"{self._footer_text} · Seite {self.page_no()}", align="C")
 
     def line_text(self, text: str, size: float = 10, style: str = "") -> None:
-        self.set_font("helvetica", style=style, size=size)
-        self.multi_cell(0, size * 0.5, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+        self.set_font(FONT, style=style, size=size)
+        self.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+
+
+def site_lines(r: dict[str, Any], labels: dict[str, str]) -> list[str]:
+    """The lines of one entry below its name: address and distance, contact, target groups,
+    languages and access, the ways of counselling and opening hours, whether it takes new
+    cases, the accessibility notes (the same facts as the printable page)."""
+    site, provider = r["site"], r["provider"]
+    a = site["address"]
+    lines = [
+        words.joined(a.get("street"), words.joined(a.get("postal_code"), a.get("place"), sep=" "))
+        + f" · {_km(r['distance_km'])} km entfernt"
+    ]
+    contact = words.joined(
+        f"Telefon {provider['phone']}" if provider.get("phone") else "",
+        f"E-Mail {provider['email']}" if provider.get("email") else "",
+        provider.get("website") or "",
+        sep=" · ",
+    )
+    if contact:
+        lines.append(contact)
+    lines.append("Zielgruppen: " + ", ".join(labels.get(c, c) for c in r["target_groups"]))
+    lines.append(
+        words.joined(
+            "Sprachen: " + words.language_list(site["languages"]) if site["languages"] else "",
+            "barrierefrei" if site.get("barrier_free") else "",
+            "mit öffentlichen Verkehrsmitteln erreichbar" if site.get("public_transport") else "",
+            sep=" · ",
+        )
+    )
+    ways = words.counselling_list(site.get("counselling_modes") or ())
+    if ways:
+        lines.append("Beratung: " + ways)
+    if site.get("opening_hours"):
+        lines.append("Sprechzeiten: " + str(site["opening_hours"]))
+    if site.get("accepts_new_cases") is False:
+        lines.append("Nimmt zurzeit keine neuen Fälle an.")
+    elif site.get("waiting_time_weeks"):
+        weeks = int(site["waiting_time_weeks"])
+        lines.append("Wartezeit etwa " + words.count(weeks, "Woche", "Wochen"))
+    if site.get("accessibility_notes"):
+        lines.append("Hinweise zur Barrierefreiheit: " + str(site["accessibility_notes"]))
+    return [line for line in lines if line]
 
 
 def render_print_pdf(context: dict[str, Any]) -> bytes:
@@ -59,12 +99,14 @@ def render_print_pdf(context: dict[str, Any]) -> bytes:
     pdf.add_page()
     pdf.line_text("Zugelassene Anbieter für externes Fallmanagement", 15, "B")
     pdf.ln(1)
-    who = f" · für {context['person']}" if context.get("person") else ""
-    pdf.line_text(f"{context['carrier']['name']} · Stand {context['date']}{who}", 9)
+    if context.get("person"):
+        pdf.line_text(f"Für: {context['person']}", 11, "B")
+    pdf.line_text(f"{context['carrier']['name']} · Stand {context['date']}", 9)
     place = context["place"]
     pdf.line_text(
         f"Wohnort: {place['postal_code']} {place['place']} · Bedarf: "
-        f"{', '.join(context['target_groups'])} · {context['total']} Anbieter-Standorte",
+        f"{', '.join(context['target_groups'])} · "
+        + words.count(context["total"], "passender Standort", "passende Standorte"),
         9,
     )
     pdf.ln(2)
@@ -72,24 +114,9 @@ def render_print_pdf(context: dict[str, Any]) -> bytes:
     pdf.ln(2)
     labels = context["labels"]
     for i, r in enumerate(context["results"], start=1):
-        a = r["site"]["address"]
         pdf.line_text(f"{i}. {r['provider']['name']} – {r['site']['name']}", 11, "B")
-        pdf.line_text(
-            f"{a['street']}, {a['postal_code']} {a['place']} · {_km(r['distance_km'])} km entfernt"
-        )
-        contact = " · ".join(
-            x
-            for x in (
-                f"Telefon {r['provider']['phone']}" if r["provider"]["phone"] else "",
-                f"E-Mail {r['provider']['email']}" if r["provider"]["email"] else "",
-                r["provider"]["website"] or "",
-            )
-            if x
-        )
-        if contact:
-            pdf.line_text(contact)
-        pdf.line_text("Zielgruppen: " + ", ".join(labels.get(c, c) for c in r["target_groups"]))
-        pdf.line_text("Sprachen: " + ", ".join(r["site"]["languages"]))
+        for line in site_lines(r, labels):
+            pdf.line_text(line)
         pdf.ln(2)
     if not context["results"]:
         pdf.line_text("Für diesen Bedarf und Wohnort ist derzeit kein Anbieter verzeichnet.")
@@ -99,7 +126,12 @@ def render_print_pdf(context: dict[str, Any]) -> bytes:
         {"name": "Fallmanagementbeauftragte", "phone": "", "email": ""}
     ]:
         pdf.line_text(
-            " · ".join(x for x in (c["name"], c.get("phone", ""), c.get("email", "")) if x)
+            words.joined(
+                c.get("name"),
+                f"Telefon {c['phone']}" if c.get("phone") else "",
+                c.get("email"),
+                sep=" · ",
+            )
         )
     return bytes(pdf.output())
 
@@ -115,9 +147,13 @@ def render_overview_pdf(data: dict[str, Any]) -> bytes:
         for e in section["entries"]:
             a = e["site"]["address"]
             pdf.line_text(
-                f"{e['provider']['name']} – {e['site']['name']}, {a['street']}, "
-                f"{a['postal_code']} {a['place']}"
-                + (f", Telefon {e['provider']['phone']}" if e["provider"]["phone"] else ""),
+                f"{e['provider']['name']} – "
+                + words.joined(
+                    e["site"]["name"],
+                    a.get("street"),
+                    words.joined(a.get("postal_code"), a.get("place"), sep=" "),
+                    f"Telefon {e['provider']['phone']}" if e["provider"].get("phone") else "",
+                ),
                 9,
             )
         pdf.ln(2)

@@ -12,7 +12,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from registry import clock
+from registry import clock, words
 from registry.admission.providers import providers_named
 from registry.admission.repository import ProviderRepository
 from registry.auth import Principal, Role
@@ -288,7 +288,10 @@ def overview(reg: Registry, principal: Principal, carrier_id: str | None) -> dic
         and carrier_id != principal.carrier
         and (principal.role is not Role.DIRECTORY_READER)
     ):
-        raise InvalidInput.one("carrier", f"Nur die Übersicht für {principal.carrier}.")
+        own = reg.reference.carriers_by_id.get(principal.carrier)
+        raise InvalidInput.one(
+            "carrier", f"Nur die Übersicht für die {own.name if own else 'eigene Region'}."
+        )
     carrier = reg.reference.carrier(carrier_id)
     region = {d.key for d in reg.reference.districts_by_carrier(carrier_id)}
     site_ids = reg.repo(ProviderRepository).admitted_site_ids()
@@ -357,7 +360,7 @@ def overview_csv(data: dict[str, Any]) -> str:
                     _csv_safe(a["place"]),
                     _csv_safe(e["provider"]["phone"] or ""),
                     _csv_safe(e["provider"]["email"] or ""),
-                    ", ".join(e["site"]["languages"]),
+                    words.language_list(e["site"]["languages"]),
                     "ja" if e["site"]["barrier_free"] else "nein",
                     f"{e['site']['catchment_radius_km']:g}",
                 ]
