@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
 from typing import Any
 
 from registry import clock
@@ -42,6 +41,7 @@ from registry.admission.repository import (
 from registry.audit import append_event
 from registry.auth import Principal, Role
 from registry.context import Registry
+from registry.dates import day, iso
 from registry.errors import NotFound
 from registry.graph.ports import Tx
 from registry.ids import new_id, sequential_id
@@ -67,16 +67,6 @@ def actor_of(principal: Principal) -> Actor:
     return Actor(
         user_id=principal.user_id, carrier=principal.carrier, provider_id=principal.provider
     )
-
-
-def iso(value: date | datetime | None) -> str:
-    return value.isoformat() if value is not None else ""
-
-
-def day(value: str | date | None) -> date | None:
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(value[:10]) if value else None
 
 
 def national_severities(reg: Registry) -> dict[str, Severity]:

@@ -50,8 +50,9 @@ from registry.admission.model import (
     Periods,
     Severity,
     SiteFacts,
-    add_months,
 )
+from registry.dates import add_months
+from registry.dates import german as _de
 from registry.errors import InvalidInput, Problem
 
 B = Severity.BLOCKING
@@ -284,10 +285,6 @@ class _Maker:
             subject=subject,
             due_on=due_on,
         )
-
-
-def _de(d: date) -> str:
-    return d.strftime("%d.%m.%Y")
 
 
 # --------------------------------------------------------------------------- Q1, Q5, Q6

@@ -22,7 +22,6 @@ responsible carrier, A7), ``admitted``, ``suspended``, ``revoked``, ``withdrawn`
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -106,13 +105,6 @@ class NoticeKind(StrEnum):
 
 
 # --------------------------------------------------------------------------- periods
-
-
-def add_months(start: date, months: int) -> date:
-    """``start`` plus whole months; the day is clamped to the end of a shorter month."""
-    year, month0 = divmod(start.year * 12 + start.month - 1 + months, 12)
-    month = month0 + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,6 @@ from registry.admission.common import (
     admission_rows,
     case_manager_facts,
     finding_dict,
-    iso,
     periods_of,
     severities_of,
     site_facts,
@@ -37,6 +36,7 @@ from registry.admission.repository import AdmissionRepository, ProviderRepositor
 from registry.admission.site_identity import address_key
 from registry.auth import Principal, Role
 from registry.context import Registry
+from registry.dates import iso
 from registry.errors import Forbidden, InvalidInput, Problem
 from registry.geo import ResolvedPlace
 from registry.graph.ports import Tx

@@ -40,8 +40,9 @@ from registry.admission.model import (
     Periods,
     ReviewOutcome,
     Severity,
-    add_months,
 )
+from registry.dates import add_months
+from registry.dates import german as _de
 from registry.errors import Forbidden, IllegalTransition, InvalidInput, Problem, VersionConflict
 from registry.network.coverage import reaches
 
@@ -222,10 +223,6 @@ def affected_carriers(site: _Located, reached_district_carriers: Iterable[str] =
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _de(d: date) -> str:
-    return d.strftime("%d.%m.%Y")
 
 
 def review_due_date(decided_on: date, periods: Periods = DEFAULT_PERIODS) -> date:
@@ -511,6 +508,7 @@ def decide(
             f"{lead_carrier} hat »{application.provider_name}« am {_de(today)} zum Fallmanagement "
             f"zugelassen – {'; '.join(lines)}. Die Zulassung gilt für die Versicherten aller "
             "Träger (gegenseitige Anerkennung).",
+            acting_carrier=lead_carrier,
         )
     return DecisionOutcome(
         new_status, decision, tuple(admissions), tuple(tasks), tuple(events), notices
@@ -661,6 +659,7 @@ def admit_follow_on(
         f"{task.carrier} hat »{application.provider_name}« am {_de(today)} zum Fallmanagement "
         f"zugelassen (Folgezulassung) – {'; '.join(lines)}. Die Zulassung gilt für die "
         "Versicherten aller Träger (gegenseitige Anerkennung).",
+        acting_carrier=task.carrier,
     )
     return LifecycleOutcome(_replace(admissions, changed), tuple(changed), events, notices)
 
@@ -735,6 +734,7 @@ def change_admissions(
         reached_carriers,
         f"{actor.carrier} hat die Zulassung von »{application.provider_name}« am {_de(today)} "
         f"{word} – {'; '.join(lines)}. Begründung: {why}",
+        acting_carrier=actor.carrier,
     )
     return LifecycleOutcome(_replace(admissions, changed), tuple(changed), events, notices)
 

@@ -40,10 +40,10 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from functools import lru_cache
 from typing import Generic, TypeVar
 
+from registry.dates import iso
 from registry.distance import distance_km
 from registry.search.documents import (
     ADMITTED,
@@ -273,10 +273,6 @@ def _distance(value: float, limit: float) -> str:
     return text.replace(".", ",")
 
 
-def _day(value: date | None) -> str:
-    return "" if value is None else value.isoformat()
-
-
 # --------------------------------------------------------------------------- rules E1-E5
 
 
@@ -290,7 +286,7 @@ def _admission_reasons(doc: SiteDocument, case: Case) -> list[Reason]:
                 Reason("E1", f"Zielgruppe {group} ist für diesen Standort nicht zugelassen")
             )
             continue
-        status, since = state.status, _day(state.since)
+        status, since = state.status, iso(state.since)
         if status == ADMITTED:
             continue
         if status == SUSPENDED:

@@ -8,7 +8,7 @@ admissions, follow-ons, applications) go through its repositories
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, time
+from datetime import date
 
 from registry.admission.model import AdmissionStatus
 from registry.admission.repository import (
@@ -50,14 +50,6 @@ def own_provider(reg: Registry, principal: Principal, provider_id: str) -> Provi
     if principal.role is not Role.PROVIDER or principal.provider != provider_id:
         raise NotFound("Anbieter nicht gefunden")
     return provider_row(reg, provider_id)
-
-
-def midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=UTC)
-
-
-def day_of(value: str | None) -> date | None:
-    return date.fromisoformat(value[:10]) if value else None
 
 
 def provider_names(reg: Registry, provider_ids: Iterable[str]) -> dict[str, str]:

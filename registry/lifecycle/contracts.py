@@ -22,13 +22,13 @@ from registry.admission.repository import ProviderRepository
 from registry.audit import record_event
 from registry.auth import Principal
 from registry.context import Registry
+from registry.dates import day
 from registry.errors import InvalidInput
 from registry.graph.ports import Tx
 from registry.ids import new_id
 from registry.lifecycle import rules
 from registry.lifecycle.common import (
     IN_FORCE,
-    day_of,
     officer_carrier,
     provider_admissions,
     provider_names,
@@ -101,8 +101,8 @@ def admission_of(row: CarrierAdmission) -> Admission:
         status=AdmissionStatus(row["status"]),
         responsible_carrier=row["carrier"],
         issued_by=row["issued_by"] or None,
-        decided_on=day_of(row["decided_at"]),
-        review_due=day_of(row["review_due"]),
+        decided_on=day(row["decided_at"]),
+        review_due=day(row["review_due"]),
     )
 
 

@@ -17,8 +17,8 @@ from registry.admission.model import (
     Periods,
     Severity,
     TaskSpec,
-    add_months,
 )
+from registry.dates import add_months, german
 from registry.errors import Problem
 
 _IN_FORCE = frozenset({AdmissionStatus.ADMITTED, AdmissionStatus.SUSPENDED})
@@ -321,7 +321,7 @@ def stale_data_task(
     now: datetime,
 ) -> TaskSpec:
     """A15: the flag for the responsible carrier about unconfirmed site data."""
-    since = f"zuletzt bestätigt am {confirmed_on:%d.%m.%Y}" if confirmed_on else "nie bestätigt"
+    since = f"zuletzt bestätigt am {german(confirmed_on)}" if confirmed_on else "nie bestätigt"
     return TaskSpec(
         kind="stale_data",
         rule="A15",

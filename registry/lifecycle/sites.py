@@ -36,12 +36,13 @@ from registry.admission.repository import (
 from registry.audit import record_event
 from registry.auth import Principal, Role
 from registry.context import Registry
+from registry.dates import day
 from registry.directory.projection import enqueue, try_drain
 from registry.errors import InvalidInput, NotFound
 from registry.graph.ports import Tx
 from registry.lifecycle import rules
 from registry.lifecycle.carrier_profile import severities
-from registry.lifecycle.common import IN_FORCE, case_manager_rows, day_of, site_rows
+from registry.lifecycle.common import IN_FORCE, case_manager_rows, site_rows
 from registry.lifecycle.repository import LifecycleRepository, NewTask
 
 
@@ -56,7 +57,7 @@ def _own_site(reg: Registry, principal: Principal, provider_id: str, site_id: st
 
 def _site_view(reg: Registry, site_id: str) -> dict[str, Any]:
     row = site_rows(reg, [site_id])[0]
-    confirmed = day_of(row["confirmed_on"])
+    confirmed = day(row["confirmed_on"])
     due = rules.confirmation_due(confirmed, periods_of(reg)) if confirmed else None
     return {
         "id": row["id"],

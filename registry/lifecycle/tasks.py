@@ -24,19 +24,17 @@ from typing import Any
 from registry import clock
 from registry.admission import workflow
 from registry.admission.common import periods_of
-from registry.admission.model import add_months
 from registry.audit import record_event
 from registry.auth import Principal, Role
 from registry.context import Registry
+from registry.dates import add_months, day, german, midnight
 from registry.errors import Conflict, Forbidden, InvalidInput, NotFound
 from registry.graph.ports import Tx
 from registry.lifecycle import rules
 from registry.lifecycle.common import (
     admissions_due,
-    day_of,
     every_open_follow_on,
     led_applications,
-    midnight,
     officer_carrier,
     open_follow_ons,
     provider_names,
@@ -95,8 +93,8 @@ def stale_items(
     )
     items = []
     for s in rows:
-        confirmed = day_of(s["confirmed_on"])
-        created = day_of(s["created_at"]) or today
+        confirmed = day(s["confirmed_on"])
+        created = day(s["created_at"]) or today
         if not rules.is_data_stale(confirmed, created, today, periods):
             continue
         since = rules.confirmation_due(confirmed or created, periods) + timedelta(days=1)
@@ -105,7 +103,7 @@ def stale_items(
                 s["provider_id"], s["id"], s["name"], s["responsible_carrier"], confirmed, now
             ).message
         else:
-            last = f"zuletzt am {confirmed:%d.%m.%Y}" if confirmed else "noch nie"
+            last = f"zuletzt am {german(confirmed)}" if confirmed else "noch nie"
             message = (
                 f"Bitte bestätigen oder aktualisieren Sie die Angaben des Standorts »{s['name']}« "
                 f"({last} bestätigt; mindestens alle {periods.data_confirmation_months} Monate)."
@@ -217,7 +215,7 @@ def _officer_items(reg: Registry, carrier: str, now: datetime) -> list[dict[str,
                 provider_id=r["provider_id"],
                 site_id=r["site_id"],
                 message=f"Die Zulassung des Standorts »{sites.get(r['site_id'], '')}« von "
-                f"»{names.get(r['provider_id'], '')}« ist bis {due:%d.%m.%Y} zu überprüfen.",
+                f"»{names.get(r['provider_id'], '')}« ist bis {german(due)} zu überprüfen.",
                 created_at=entered,
                 overdue=due < today,
                 now=now,
@@ -225,7 +223,7 @@ def _officer_items(reg: Registry, carrier: str, now: datetime) -> list[dict[str,
             )
         )
     for c in contracts:
-        since = midnight(day_of(c["since"]) or today)
+        since = midnight(day(c["since"]) or today)
         items.append(
             _item(
                 id=f"contract_pending:{c['provider_id']}",
@@ -303,8 +301,10 @@ def list_tasks(reg: Registry, principal: Principal) -> list[dict[str, Any]]:
         items += quality_inbox.carrier_items(reg, principal.carrier, now)  # A16 visits
     else:
         raise Forbidden("Aufgaben haben Zulassungsstellen und Anbieter.")
+    names = provider_names(reg, {i["provider_id"] for i in items if i["provider_id"]})
     for item in items:
         item.setdefault("visit_id", None)
+        item["provider_name"] = names.get(item["provider_id"], "")  # the inbox names it
     items.sort(key=lambda i: (not i["overdue"], i["created_at"], i["id"]))
     return items
 

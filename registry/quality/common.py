@@ -1,9 +1,7 @@
 """What the quality use cases share: who may act on a provider's quality data (§9, A16), the
-carriers' names, and the pure rules' problems as the API's errors."""
+and the carriers' names."""
 
 from __future__ import annotations
-
-from datetime import date, datetime
 
 from registry.auth import Principal, Role
 from registry.context import Registry
@@ -50,20 +48,6 @@ def carrier_name(reg: Registry, carrier_id: str) -> str:
         return carrier_id
 
 
-def day(value: str) -> date | None:
-    return date.fromisoformat(value[:10]) if value else None
-
-
-def de(value: date) -> str:
-    return f"{value:%d.%m.%Y}"
-
-
 def newer(at: str, since: str) -> bool:
     """Recorded after the last review (everything is new before the first review)."""
     return not since or at > since
-
-
-def midnight(value: date) -> datetime:
-    from datetime import UTC, time
-
-    return datetime.combine(value, time(), tzinfo=UTC)

@@ -17,10 +17,11 @@ from registry import clock
 from registry.audit import record_event
 from registry.auth import Principal
 from registry.context import Registry
+from registry.dates import day
 from registry.errors import InvalidInput, NotFound
 from registry.graph.ports import Tx
 from registry.quality import rules
-from registry.quality.common import NOT_FOUND, day, own_provider
+from registry.quality.common import NOT_FOUND, own_provider
 from registry.quality.repository import QualityRepository, ReportRow, ReportValues
 
 

@@ -14,8 +14,9 @@ from typing import Any
 
 from registry import clock
 from registry.context import Registry
+from registry.dates import german, midnight
 from registry.quality import rules
-from registry.quality.common import carrier_name, de, midnight
+from registry.quality.common import carrier_name
 from registry.quality.figures import owed_reports
 from registry.quality.repository import QualityRepository
 
@@ -58,14 +59,14 @@ def carrier_items(reg: Registry, carrier: str, now: datetime) -> list[dict[str, 
             if planned_on < today:
                 continue  # the day has passed without this carrier
             message = (
-                f"{carrier_name(reg, v['planner'])} plant am {de(planned_on)} eine Hospitation "
+                f"{carrier_name(reg, v['planner'])} plant am {german(planned_on)} eine Hospitation "
                 f"bei »{provider}« und lädt Ihren Träger ein: bitte abstimmen und bei Bedarf "
                 "teilnehmen (Rahmenkonzept §8)."
             )
             created, overdue = clock.parse(v["invited_since"]), False
         elif rules.visit_to_record(planned_on, today):
             message = (
-                f"Hospitation bei »{provider}« am {de(planned_on)}: bitte als durchgeführt "
+                f"Hospitation bei »{provider}« am {german(planned_on)}: bitte als durchgeführt "
                 "erfassen, mit einem kurzen Ergebnis."
             )
             created = midnight(planned_on)
@@ -99,7 +100,7 @@ def provider_items(reg: Registry, provider_id: str, now: datetime) -> list[dict[
                 message=(
                     f"Bitte melden Sie Ihre Jahreszahlen {o.year} (Fälle nach Zielgruppe, Art "
                     "der Erbringung, abgeschlossene Fälle, Zielerreichung, berufliche "
-                    f"Wiedereingliederung) bis {de(o.due)}."
+                    f"Wiedereingliederung) bis {german(o.due)}."
                 ),
                 created_at=midnight(date(o.year + 1, 1, 1)),
                 overdue=o.overdue,

@@ -12,6 +12,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from registry.dates import german
 from registry.errors import Problem
 
 RULE = "A16"
@@ -190,7 +191,7 @@ def years_owed(admitted_since: date | None, reported: Collection[int], today: da
 def missing_report_finding(year: int) -> str:
     """The advisory finding on the provider's next review (A14) for an overdue report."""
     return (
-        f"Die Jahreszahlen {year} fehlen (fällig bis {report_due(year):%d.%m.%Y}); "
+        f"Die Jahreszahlen {year} fehlen (fällig bis {german(report_due(year))}); "
         "Rahmenkonzept §8: QS-Daten als Grundlage der Überprüfung."
     )
 

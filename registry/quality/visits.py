@@ -17,17 +17,13 @@ from registry import clock
 from registry.audit import record_event
 from registry.auth import Principal
 from registry.context import Registry
+from registry.dates import german
 from registry.errors import Conflict, Forbidden, InvalidInput, NotFound
 from registry.graph.ports import Tx
 from registry.ids import new_id
 from registry.notices import NewNotice, NoticeRepository
 from registry.quality import rules
-from registry.quality.common import (
-    admitting_officer,
-    carrier_name,
-    de,
-    reader,
-)
+from registry.quality.common import admitting_officer, carrier_name, reader
 from registry.quality.repository import QualityRepository, VisitRow
 
 VISIT_NOT_FOUND = "Hospitation nicht gefunden"
@@ -95,12 +91,12 @@ def _coordination_notices(
         notices.append(
             notice(
                 o.planner,
-                f"{planner} plant am {de(planned_on)} eine Hospitation bei »{provider_name}« – "
-                f"im {quarter}, in dem Sie am {de(o.planned_on)} eine Hospitation planen. "
+                f"{planner} plant am {german(planned_on)} eine Hospitation bei »{provider_name}« – "
+                f"im {quarter}, in dem Sie am {german(o.planned_on)} eine Hospitation planen. "
                 + together,
             )
         )
-    lines = "; ".join(f"{carrier_name(reg, o.planner)} am {de(o.planned_on)}" for o in others)
+    lines = "; ".join(f"{carrier_name(reg, o.planner)} am {german(o.planned_on)}" for o in others)
     notices.append(
         notice(
             new["planner"],

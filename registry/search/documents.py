@@ -20,6 +20,8 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from registry.dates import day, iso
+
 #: Admission status of a site for one target group, as issued by its responsible carrier.
 ADMITTED = "admitted"
 SUSPENDED = "suspended"
@@ -96,11 +98,11 @@ class AdmissionState:
             raise ValueError(f"unknown admission status {self.status!r}")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"status": self.status, "since": _iso(self.since)}
+        return {"status": self.status, "since": iso(self.since) or None}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> AdmissionState:
-        return cls(status=str(data["status"]), since=_date(data.get("since")))
+        return cls(status=str(data["status"]), since=day(data.get("since")))
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -200,7 +202,7 @@ class SiteDocument:
             "accepts_new_cases": self.accepts_new_cases,
             "waiting_time_weeks": self.waiting_time_weeks,
             "accessibility_notes": self.accessibility_notes,
-            "confirmed_on": _iso(self.confirmed_on),
+            "confirmed_on": iso(self.confirmed_on) or None,
             "description": self.description,
         }
 
@@ -237,7 +239,7 @@ class SiteDocument:
             accepts_new_cases=bool(data.get("accepts_new_cases", True)),
             waiting_time_weeks=None if waiting is None else int(waiting),
             accessibility_notes=str(data.get("accessibility_notes") or ""),
-            confirmed_on=_date(data.get("confirmed_on")),
+            confirmed_on=day(data.get("confirmed_on")),
             description=str(data.get("description") or ""),
         )
 
@@ -351,18 +353,6 @@ def _check_point(doc_id: str, lat: float, lon: float) -> None:
 def _check_radius(doc_id: str, name: str, value: float) -> None:
     if not (math.isfinite(value) and value >= 0):
         raise ValueError(f"{doc_id}: {name} must be a finite number >= 0, not {value!r}")
-
-
-def _iso(value: date | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def _date(value: Any) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))
 
 
 def site_tags(doc: SiteDocument) -> list[str]:

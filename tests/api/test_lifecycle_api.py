@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from registry import clock
-from registry.admission.model import add_months
+from registry.dates import add_months
 from tests.api.conftest import Api
 from tests.api.helpers import application, case_manager, site
 

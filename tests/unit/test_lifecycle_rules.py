@@ -11,8 +11,8 @@ from registry.admission.model import (
     Finding,
     Periods,
     Severity,
-    add_months,
 )
+from registry.dates import add_months
 from registry.lifecycle.rules import (
     IssuedAdmission,
     PendingFollowOn,

@@ -1,0 +1,58 @@
+"""Calendar days, the registry's one set of date helpers: days as stored (ISO-8601 text), days as
+people read them (German ``TT.MM.JJJJ``), whole months added to a day, and midnight of a day.
+Today is ``registry.clock.today()`` (the one clock tests may shift). Standard library only."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import UTC, date, datetime, time
+
+
+def day(value: object) -> date | None:
+    """A stored day: a ``date`` (of a ``datetime``, its day) or ISO text, of which the first ten
+    characters count (so a timestamp gives its day); None for nothing. Malformed text raises
+    ``ValueError``."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def parse_date(value: object) -> date | None:
+    """A day someone entered: a ``date`` or exactly an ISO date (``JJJJ-MM-TT``, blanks around
+    it allowed); None for anything else, for the caller to report."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def iso(value: date | datetime | None) -> str:
+    """A day (or a time) as stored: ISO-8601 text; '' for nothing."""
+    return value.isoformat() if value is not None else ""
+
+
+def german(value: date | datetime) -> str:
+    """A day as people read it: ``TT.MM.JJJJ``."""
+    return f"{value:%d.%m.%Y}"
+
+
+def add_months(start: date, months: int) -> date:
+    """``start`` plus whole months; the day is clamped to the end of a shorter month."""
+    year, month0 = divmod(start.year * 12 + start.month - 1 + months, 12)
+    month = month0 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def midnight(value: date) -> datetime:
+    """The start of a day, UTC (the clock's zone)."""
+    return datetime.combine(value, time(0), tzinfo=UTC)
