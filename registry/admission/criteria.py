@@ -666,9 +666,11 @@ def check_target_groups(
     case_managers: Sequence[CaseManagerFacts],
     make: _Maker,
     competences_confirmed: Collection[str] | None = None,
+    deciding_carrier: str = "",
 ) -> list[Finding]:
     """Q8: per requested group a blocking finding when no case manager covers it with evidence;
-    plus the advisory checklist of DRV Nord §8.3 (only if ``competences_confirmed`` is given)."""
+    plus the advisory checklist of DRV Nord §8.3 (only if ``competences_confirmed`` is given),
+    naming who judges it: ``deciding_carrier``, the lead carrier's name."""
     findings = []
     for group in target_groups:
         if covering_case_managers(case_managers, group):
@@ -702,7 +704,12 @@ def check_target_groups(
                     "Q8",
                     "competence-checklist",
                     A,
-                    "Bitte anhand der beschriebenen Erfahrungen und der Nachweise prüfen, ob die "
+                    (
+                        f"Die {deciding_carrier} prüft als entscheidender Träger"
+                        if deciding_carrier
+                        else "Bitte prüfen Sie"
+                    )
+                    + " anhand der beschriebenen Erfahrungen und der Nachweise, ob die "
                     "Fallmanager*innen über diese Kenntnisse und Kompetenzen verfügen (DRV Nord "
                     "Fachkonzept §8.3). " + "; ".join(groups) + ".",
                     "case_managers",
@@ -720,9 +727,11 @@ def check_application(
     concept_sections: Sequence[str | ConceptItem],
     today: date,
     periods: Periods = DEFAULT_PERIODS,
+    deciding_carrier: str = "",
 ) -> list[Finding]:
     """Q1–Q8: all findings of an application, in rule order (Q7: the same checks for every
-    provider; nothing depends on who the provider is).
+    provider; nothing depends on who the provider is). ``deciding_carrier``: the lead carrier's
+    name, which the Q8 checklist names as the one who judges it.
 
     ``severities`` are the lead carrier's settings (Q0; ``None``: defaults);
     ``concept_sections`` the concept items (codes, or items with ``code``, ``label`` and
@@ -736,7 +745,11 @@ def check_application(
         *check_sites(facts.sites, make),
         *check_organisation(facts.organisation, make),
         *check_target_groups(
-            facts.target_groups, facts.case_managers, make, facts.competences_confirmed
+            facts.target_groups,
+            facts.case_managers,
+            make,
+            facts.competences_confirmed,
+            deciding_carrier,
         ),
     ]
     order = {rule: i for i, rule in enumerate(CRITERIA_RULES)}

@@ -136,7 +136,7 @@ class DirectoryController(Controller):
         if format == "csv":
             return Response(
                 service.overview_csv(data),
-                media_type="text/csv; charset=utf-8",
+                media_type="text/csv",  # Litestar adds "; charset=utf-8" (once)
                 headers={"Content-Disposition": 'attachment; filename="uebersicht.csv"'},
             )
         if format == "pdf":

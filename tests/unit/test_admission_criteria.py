@@ -525,6 +525,16 @@ def test_the_competence_checklist_is_section_8_3_in_full() -> None:
     assert "Kreativität" in finding.message and "Arbeitsmarktkenntnisse" in finding.message
 
 
+def test_the_competence_checklist_names_the_deciding_carrier() -> None:
+    # rule Q8 (issue 17, item 10): who judges the checklist, by the carrier's name
+    facts = app(competences_confirmed=frozenset())
+    findings = check_application(
+        facts, None, CONCEPT_SECTION_CODES, TODAY, deciding_carrier="DRV Hessen"
+    )
+    finding = only(findings, "competence-checklist")
+    assert finding.message.startswith("Die DRV Hessen prüft als entscheidender Träger")
+
+
 @dataclasses.dataclass(frozen=True)
 class _Item:
     code: str
