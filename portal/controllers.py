@@ -7,36 +7,37 @@ they can never use. Every journey works without JavaScript.
 
 from __future__ import annotations
 
-import logging
 import math
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
-from litestar import Request, Response, Router, get, post
-from litestar.exceptions import (
-    HTTPException,
-    NotAuthorizedException,
-    PermissionDeniedException,
-    ValidationException,
-)
-from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.response import Redirect, Template
-from litestar.static_files import create_static_files_router
-from litestar.template.config import TemplateConfig
+from litestar import Response, get, post
+from litestar.response import Template
 from pydantic import ValidationError
 
 from portal import application_form as appform
 from portal import labels
-from portal.forms import Errors, Form, FormData, field_id, problems_of, value, values
-from portal.session import (
-    clear_session,
-    optional_principal,
-    safe_next,
-    session_state,
-    set_session,
+from portal.base import (
+    ADMIN,
+    CASE_MANAGER,
+    OFFICER,
+    PAGE_SIZE,
+    PROVIDER,
+    READER,
+    STRATEGIST,
+    AnyRequest,
+    page,
+    see_other,
 )
+from portal.base import carrier_name as _carrier_name
+from portal.base import current_principal as _me
+from portal.base import current_registry as _reg
+from portal.base import error_page as _error_page
+from portal.base import message as _message
+from portal.base import paging as _paging
+from portal.forms import Errors, Form, FormData, problems_of, value, values
+from portal.session import clear_session, optional_principal, safe_next, set_session
 from registry import notices as notice_service
 from registry.admission.announcements import (
     confirm_announcement,
@@ -48,128 +49,16 @@ from registry.admission.decisions import admit_follow_on, decide_application, li
 from registry.admission.providers import get_provider, register_provider
 from registry.admission.site_admissions import change_site_admission
 from registry.admission.submission import submit_application
-from registry.api.security import allow, registry_of
+from registry.api.security import allow
 from registry.auth import Principal, Role
 from registry.context import Registry
-from registry.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, Problem
+from registry.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem
 
-_HERE = Path(__file__).resolve().parent
-log = logging.getLogger("registry.portal")
-
-AnyRequest = Request[Any, Any, Any]
-
-OFFICER = Role.ADMISSIONS_OFFICER
-PROVIDER = Role.PROVIDER
-CASE_MANAGER = Role.CASE_MANAGER
-READER = Role.DIRECTORY_READER
-STRATEGIST = Role.NETWORK_STRATEGIST
-ADMIN = Role.ADMIN
-
-PAGE_SIZE = 20
-
-# --------------------------------------------------------------------------- templates
+__all__ = ["_error_page", "_me", "_message", "_reg", "allow", "handlers"]
 
 
-def _engine_setup(engine: JinjaTemplateEngine) -> None:
-    env = engine.engine
-    env.globals.update(
-        field_id=field_id,
-        labels=labels,
-        fval=lambda form, name, default="": _form_value(form, name, default),
-        flist=lambda form, name: _form_list(form, name),
-        map_shape=_map_shape,
-        counselling_modes=_counselling_modes,
-    )
-    env.filters.update(
-        de_date=labels.de_date,
-        de_datetime=labels.de_datetime,
-        de_number=labels.de_number,
-        days=labels.days,
-    )
-    env.trim_blocks = True
-    env.lstrip_blocks = True
+# --------------------------------------------------------------------------- start, login
 
-
-def _map_shape(x: float, y: float, r: float, kind: str) -> str:
-    from portal.maps import shape_points
-
-    return shape_points(x, y, r, kind)
-
-
-def _counselling_modes(details: Mapping[str, Any]) -> list[str]:
-    from portal.directory_pages import counselling_modes
-
-    return counselling_modes(details)
-
-
-def _form_value(form: Mapping[str, Any] | None, name: str, default: str = "") -> str:
-    if not form:
-        return default
-    raw = form.get(name, default)
-    if isinstance(raw, list):
-        return str(raw[-1]) if raw else default
-    return "" if raw is None else str(raw)
-
-
-def _form_list(form: Mapping[str, Any] | None, name: str) -> list[str]:
-    if not form:
-        return []
-    raw = form.get(name)
-    if raw is None:
-        return []
-    return [str(v) for v in raw] if isinstance(raw, list) else [str(raw)]
-
-
-def portal_template_config() -> TemplateConfig[JinjaTemplateEngine]:
-    return TemplateConfig(
-        directory=_HERE / "templates",
-        engine=JinjaTemplateEngine,
-        engine_callback=_engine_setup,
-    )
-
-
-NAV: dict[Role, list[tuple[str, str]]] = {
-    OFFICER: [
-        ("/inbox", "Eingang"),
-        ("/applications", "Anträge"),
-        ("/follow-ons", "Folgezulassungen"),
-        ("/admissions", "Zulassungen"),
-        ("/notices", "Hinweise"),
-        ("/announcements", "Bekanntmachungen"),
-        ("/overview", "Übersicht"),
-    ],
-    PROVIDER: [
-        ("/applications", "Meine Anträge"),
-        ("/applications/new", "Neuer Antrag"),
-        ("/provider", "Unsere Organisation"),
-        ("/provider/staff", "Fallmanager*innen"),
-        ("/announcements", "Bekanntmachungen"),
-    ],
-    CASE_MANAGER: [
-        ("/search", "Anbietersuche"),
-        ("/partners/search", "Partnersuche"),
-        ("/partners", "Netzwerkpartner"),
-        ("/network/around", "Netz um einen Kreis"),
-        ("/overview", "Übersicht"),
-    ],
-    READER: [("/search", "Anbietersuche"), ("/overview", "Übersicht")],
-    STRATEGIST: [
-        ("/partners", "Netzwerkpartner"),
-        ("/partners/search", "Partnersuche"),
-        ("/agreements", "Vereinbarungen"),
-        ("/coverage", "Abdeckung"),
-        ("/network/around", "Netz um einen Kreis"),
-        ("/notices", "Hinweise"),
-        ("/announcements", "Bekanntmachungen"),
-    ],
-    ADMIN: [
-        ("/admin/users", "Benutzer"),
-        ("/admin/profile", "Trägerprofil"),
-        ("/admin/criteria", "Kriterien"),
-        ("/coverage", "Abdeckung"),
-        ("/overview", "Übersicht"),
-    ],
-}
 
 CAPABILITIES: dict[Role, list[str]] = {
     OFFICER: [
@@ -213,154 +102,6 @@ CAPABILITIES: dict[Role, list[str]] = {
         "Das Trägerprofil pflegen (Ansprechpersonen, Schweregrade der Kriterien).",
     ],
 }
-
-
-def _me(request: AnyRequest) -> Principal:
-    user = request.scope.get("user")
-    if not isinstance(user, Principal):
-        raise NotAuthorizedException("Anmeldung erforderlich")
-    return user
-
-
-def _reg(request: AnyRequest) -> Registry:
-    return registry_of(request)
-
-
-def page(
-    request: AnyRequest,
-    template: str,
-    *,
-    status_code: int = 200,
-    title: str = "",
-    **context: Any,
-) -> Template:
-    """Render a page with the layout's context: the user, the navigation, reference labels."""
-    principal = context.pop("principal", None) or optional_principal(request)
-    reg = _reg(request)
-    ref = reg.reference
-    nav = NAV.get(principal.role, []) if principal else []
-    context.setdefault("errors", Errors())
-    context.setdefault("form", {})
-    cookies, session = session_state(request) if principal else ([], {})
-    return Template(
-        template_name=template,
-        status_code=status_code,
-        cookies=cookies,
-        context={
-            **session,
-            "title": title,
-            "principal": principal,
-            "role_label": labels.role_label(principal.role) if principal else "",
-            "carrier_name": _carrier_name(reg, principal.carrier) if principal else "",
-            "nav": nav,
-            "path": request.url.path,
-            "carriers": {c.id: c.name for c in ref.carriers},
-            "target_groups": {t.code: t.label for t in ref.target_groups},
-            **context,
-        },
-    )
-
-
-def _carrier_name(reg: Registry, carrier_id: str | None) -> str:
-    if not carrier_id:
-        return ""
-    carrier = reg.reference.carriers_by_id.get(carrier_id)
-    return carrier.name if carrier else carrier_id
-
-
-def see_other(path: str) -> Redirect:
-    return Redirect(path=path, status_code=303)
-
-
-# --------------------------------------------------------------------------- errors
-
-
-def _error_page(request: AnyRequest, status: int, heading: str, message: str) -> Response[Any]:
-    return page(
-        request,
-        "error.html",
-        status_code=status,
-        title=heading,
-        heading=heading,
-        message=message,
-    )
-
-
-def _not_authorized(request: AnyRequest, exc: Exception) -> Response[Any]:
-    target = request.url.path if request.method == "GET" else "/"
-    if request.url.query:
-        target += "?" + request.url.query
-    response = Redirect(path="/login", query_params={"next": target}, status_code=303)
-    clear_session(response)
-    return response
-
-
-def _permission_denied(request: AnyRequest, exc: PermissionDeniedException) -> Response[Any]:
-    from registry.api.security import MUST_CHANGE_PASSWORD
-
-    if exc.detail == MUST_CHANGE_PASSWORD:  # after an admin's reset: the password first
-        return Redirect(path="/konto/passwort", status_code=303)
-    if "CSRF" in str(exc.detail):
-        return _error_page(
-            request,
-            403,
-            "Formular abgelaufen",
-            "Das Formular war veraltet oder unvollständig. Bitte laden Sie die Seite neu und "
-            "senden Sie es noch einmal.",
-        )
-    return _error_page(
-        request, 403, "Nicht erlaubt", "Diese Seite ist für Ihre Rolle nicht vorgesehen."
-    )
-
-
-def _domain_error(request: AnyRequest, exc: DomainError) -> Response[Any]:
-    if isinstance(exc, NotFound):
-        return _error_page(request, 404, "Nicht gefunden", exc.message)
-    if isinstance(exc, Forbidden):
-        return _error_page(request, 403, "Nicht erlaubt", exc.message)
-    if isinstance(exc, Conflict):
-        return _error_page(request, 409, "Inzwischen geändert", exc.message)
-    if isinstance(exc, InvalidInput):
-        text = " ".join(p.message for p in exc.problems) or exc.message
-        return _error_page(request, 422, "Ungültige Eingabe", text)
-    return _error_page(request, exc.status_code, "Fehler", exc.message)
-
-
-def _http_error(request: AnyRequest, exc: HTTPException) -> Response[Any]:
-    if exc.status_code == 404:
-        return _error_page(request, 404, "Nicht gefunden", "Diese Seite gibt es nicht.")
-    if exc.status_code == 405:
-        return _error_page(request, 405, "Nicht möglich", "Diese Aktion ist hier nicht möglich.")
-    if exc.status_code == 413:
-        return _error_page(request, 413, "Zu groß", "Die gesendeten Daten sind zu umfangreich.")
-    if exc.status_code < 500:
-        return _error_page(request, exc.status_code, "Fehler", "Die Anfrage ist ungültig.")
-    return _error_page(
-        request, exc.status_code, "Technischer Fehler", "Bitte versuchen Sie es später erneut."
-    )
-
-
-def _validation_error(request: AnyRequest, exc: ValidationException) -> Response[Any]:
-    return _error_page(
-        request, 400, "Ungültige Anfrage", "Die Angaben in der Adresse sind ungültig."
-    )
-
-
-def _internal_error(request: AnyRequest, exc: Exception) -> Response[Any]:
-    log.exception("portal error on %s %s", request.method, request.url.path)
-    return _error_page(request, 500, "Technischer Fehler", "Bitte versuchen Sie es später erneut.")
-
-
-PORTAL_EXCEPTION_HANDLERS: dict[Any, Any] = {
-    NotAuthorizedException: _not_authorized,
-    PermissionDeniedException: _permission_denied,
-    ValidationException: _validation_error,
-    DomainError: _domain_error,
-    HTTPException: _http_error,
-    Exception: _internal_error,
-}
-
-# --------------------------------------------------------------------------- start, login
 
 
 @get("/", exclude_from_auth=True, sync_to_thread=True)
@@ -500,31 +241,6 @@ def register_submit(request: AnyRequest, data: Form) -> Response[Any]:
 
 # --------------------------------------------------------------------------- officer inbox
 
-MESSAGES = {
-    "beteiligung": "Die Beteiligung Ihres Trägers ist bestätigt. Die Bekanntmachung erscheint, "
-    "sobald alle genannten Träger bestätigt haben (Regeln A12, N4).",
-    "eingereicht": "Ihr Antrag ist eingereicht.",
-    "entschieden": "Die Entscheidung ist gespeichert.",
-    "zugelassen": "Die Folgezulassung ist erteilt.",
-    "bestaetigt": "Der Hinweis ist bestätigt.",
-    "geaendert": "Die Zulassung ist geändert.",
-    "zurueckgezogen": "Der Antrag ist zurückgezogen.",
-    "registriert": "Ihre Organisation ist registriert und Sie sind angemeldet. Jetzt können Sie "
-    "einen Antrag auf Zulassung stellen.",
-    "veroeffentlicht": "Die Bekanntmachung ist veröffentlicht.",
-    "angelegt": "Der Benutzer ist angelegt.",
-    "aktiviert": "Das Konto ist wieder aktiv; bisherige Sitzungen bleiben beendet.",
-    "deaktiviert": "Das Konto ist deaktiviert; alle seine Sitzungen sind beendet.",
-    "passwort": "Ihr Passwort ist geändert; Ihre anderen Sitzungen sind beendet.",
-    "entwurf": "Ihr Entwurf ist gespeichert. Sie können sich abmelden und später hier "
-    "weitermachen; eingereicht ist der Antrag erst mit »Antrag einreichen«.",
-    "verworfen": "Der Entwurf ist gelöscht.",
-}
-
-
-def _message(hinweis: str | None) -> str:
-    return MESSAGES.get(hinweis or "", "")
-
 
 def _follow_ons_with_context(
     reg: Registry, principal: Principal, status: str | None
@@ -589,18 +305,6 @@ VIEWS = {
     "lead": ("Wir sind federführend", "we_lead"),
 }
 STATUS_FILTERS = ("submitted", "decided", "refused", "withdrawn")
-
-
-def _paging(items: Sequence[Any], page_no: int, size: int = PAGE_SIZE) -> dict[str, Any]:
-    pages = max(1, math.ceil(len(items) / size))
-    current = min(max(page_no, 1), pages)
-    start = (current - 1) * size
-    return {
-        "rows": list(items[start : start + size]),
-        "page": current,
-        "pages": pages,
-        "total": len(items),
-    }
 
 
 @get("/applications", guards=[allow(OFFICER, PROVIDER)], sync_to_thread=True)
@@ -1540,73 +1244,37 @@ def admin_profile_save(request: AnyRequest, carrier_id: str, data: Form) -> Resp
 
 # --------------------------------------------------------------------------- the router
 
-_ROUTES: list[Any] = [
-    home,
-    login_form,
-    login_submit,
-    logout,
-    logout_all,
-    register_form,
-    register_submit,
-    inbox,
-    application_list,
-    application_new,
-    application_submit,
-    application_detail,
-    application_decide,
-    site_admission_action,
-    application_withdraw,
-    provider_page,
-    follow_on_list,
-    follow_on_admit,
-    notice_list,
-    notice_acknowledge,
-    announcement_list,
-    announcement_confirm,
-    announcement_new,
-    announcement_create,
-    search_page,
-    search_print,
-    admin_users,
-    admin_user_create,
-    admin_profile,
-    admin_profile_save,
-]
 
-
-def _all_routes() -> list[Any]:
-    from portal import (
-        account_pages,
-        criteria_pages,
-        directory_pages,
-        lifecycle_pages,
-        network_more,
-        network_pages,
-        quality_pages,
-    )
-
+def handlers() -> list[Any]:
     return [
-        *_ROUTES,
-        *criteria_pages.handlers(),
-        *directory_pages.handlers(),
-        *lifecycle_pages.handlers(),
-        *quality_pages.handlers(),
-        *account_pages.handlers(),
-        *network_more.handlers(),
-        *network_pages.handlers(),
+        home,
+        login_form,
+        login_submit,
+        logout,
+        logout_all,
+        register_form,
+        register_submit,
+        inbox,
+        application_list,
+        application_new,
+        application_submit,
+        application_detail,
+        application_decide,
+        site_admission_action,
+        application_withdraw,
+        provider_page,
+        follow_on_list,
+        follow_on_admit,
+        notice_list,
+        notice_acknowledge,
+        announcement_list,
+        announcement_confirm,
+        announcement_new,
+        announcement_create,
+        search_page,
+        search_print,
+        admin_users,
+        admin_user_create,
+        admin_profile,
+        admin_profile_save,
     ]
-
-
-portal_router = Router(
-    path="/",
-    route_handlers=_all_routes(),
-    exception_handlers=PORTAL_EXCEPTION_HANDLERS,
-    include_in_schema=False,
-)
-
-PORTAL_HANDLERS: list[Any] = [
-    portal_router,
-    create_static_files_router(
-        path="/static", directories=[_HERE / "static"], include_in_schema=False
-    ),
-]

@@ -24,6 +24,7 @@ from litestar.response import Template
 
 from portal import maps
 from portal.forms import Errors, Form, value, values
+from portal.labels import COUNSELLING_MODES
 from registry.api.security import allow
 from registry.auth import Principal, Role
 from registry.directory.service import find_providers
@@ -142,14 +143,6 @@ def provider_detail(request: Any, provider_id: str) -> Template:
         target_group_list=reg.reference.target_groups,
         modes=COUNSELLING_MODES,
     )
-
-
-COUNSELLING_MODES = {
-    "in_person": "persönlich vor Ort",
-    "home_visits": "Hausbesuche",
-    "phone": "telefonisch",
-    "video": "per Video",
-}
 
 
 @get("/search/providers", guards=[allow(CASE_MANAGER, READER)], sync_to_thread=True)
@@ -384,11 +377,6 @@ def overview_page(request: Any, carrier: str = "") -> Template:
         query=query,
         carrier_list=reg.reference.carriers if chooses else [],
     )
-
-
-def counselling_modes(details: Mapping[str, Any]) -> list[str]:
-    modes = details.get("counselling_modes") or {}
-    return [label for code, label in COUNSELLING_MODES.items() if modes.get(code)]
 
 
 def handlers() -> Sequence[Any]:

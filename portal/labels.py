@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from registry import words
 from registry.auth import ROLE_LABELS, Role
 
 APPLICATION_STATUS = {
@@ -23,6 +25,19 @@ ADMISSION_STATUS = {
     "withdrawn": "zurückgezogen",
     "refused": "abgelehnt",
 }
+
+COUNSELLING_MODES = {
+    "in_person": "persönlich vor Ort",
+    "home_visits": "Hausbesuche",
+    "phone": "telefonisch",
+    "video": "per Video",
+}
+
+
+def counselling_modes(details: Mapping[str, Any]) -> list[str]:
+    modes = details.get("counselling_modes") or {}
+    return [label for code, label in COUNSELLING_MODES.items() if modes.get(code)]
+
 
 SEVERITY = {"blocking": "blockierend", "advisory": "Hinweis"}
 
@@ -149,3 +164,8 @@ def de_number(value: Any, digits: int = 1) -> str:
 def days(value: Any) -> str:
     n = int(value or 0)
     return "1 Tag" if n == 1 else f"{n} Tage"
+
+
+# German number agreement and joins without empty parts, shared with the printed list
+count = words.count
+joined = words.joined

@@ -146,7 +146,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
             if registry is None:
                 reg.close()
 
-    from portal.controllers import PORTAL_HANDLERS, portal_template_config
+    from portal.routes import PORTAL_HANDLERS, portal_template_config
     from portal.session import portal_csrf_config
     from registry.api import ROUTE_HANDLERS
     from registry.api.admin_channel import AdminChannelController

@@ -14,7 +14,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from registry.admission.repository import (
     AdmissionRepository,
@@ -24,7 +24,6 @@ from registry.admission.repository import (
     SiteRow,
 )
 from registry.clock import now
-from registry.context import Registry
 from registry.directory.outbox import OutboxRepository, OutboxRow
 from registry.graph.ports import Tx
 from registry.network.repository import NetworkRepository
@@ -35,6 +34,9 @@ from registry.search.documents import (
     PartnerDocument,
     SiteDocument,
 )
+
+if TYPE_CHECKING:  # the registry holds the graph whose migrations enqueue projections
+    from registry.context import Registry
 
 log = logging.getLogger("registry.projection")
 
