@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from registry import clock
-from registry.admission import workflow
+from registry.admission import announcement_rules
 from registry.admission.model import Announcement, DistrictRef
 from registry.admission.repository import AdmissionRepository
 from registry.audit import append_event
@@ -41,7 +41,7 @@ def create_announcement(
         districts=tuple(body.get("districts") or ()),
         state=body.get("state") or None,
     )
-    problems = workflow.validate_announcement(
+    problems = announcement_rules.validate_announcement(
         ann,
         author_carrier=principal.carrier,
         known_carriers=set(ref.carriers_by_id),

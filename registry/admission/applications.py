@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from registry import clock
-from registry.admission import workflow
+from registry.admission import change_rules, deadlines, status_rules
 from registry.admission.common import (
     actor_of,
     admission_of,
@@ -56,8 +56,8 @@ def _age(reg: Registry, app: ApplicationSummaryRow) -> tuple[int, bool]:
     """A5: the application's age in days, and whether the lead's decision is overdue."""
     submitted = clock.parse(app["submitted_at"])
     now = clock.now()
-    age = workflow.age_days(submitted, now)
-    overdue = app["status"] == ApplicationStatus.SUBMITTED.value and workflow.is_decision_overdue(
+    age = deadlines.age_days(submitted, now)
+    overdue = app["status"] == ApplicationStatus.SUBMITTED.value and deadlines.is_decision_overdue(
         submitted, now, periods_of(reg)
     )
     return age, overdue
@@ -104,7 +104,7 @@ def get_application(
                 "responsible_carrier": s["responsible_carrier"],
                 "catchment_radius_km": s["catchment_radius_km"],
                 "outreach_radius_km": s["outreach_radius_km"],
-                "admission_status": workflow.site_status(
+                "admission_status": status_rules.site_status(
                     AdmissionStatus(v) for v in by_site.get(s["id"], {}).values()
                 ).value,
                 "target_group_status": by_site.get(s["id"], {}),
@@ -176,7 +176,7 @@ def withdraw_application(
         for r in admissions.admissions_of_sites(app["site_ids"])
         if r["application_id"] == application_id
     ]
-    outcome = workflow.withdraw_application(
+    outcome = change_rules.withdraw_application(
         facts,
         [admission_of(r) for r in adm_rows],
         actor_of(principal),

@@ -11,7 +11,7 @@ from dataclasses import asdict
 from typing import Any
 
 from registry import clock
-from registry.admission import workflow
+from registry.admission import change_rules, deadlines, decision_rules, status_rules
 from registry.admission.applications import get_application
 from registry.admission.common import (
     actor_of,
@@ -55,8 +55,8 @@ def decide_application(
         for code, d in body["target_groups"].items()
     }
     now = clock.now()
-    workflow.ensure_version(int(body["version"]), int(app["version"]))
-    outcome = workflow.decide(
+    status_rules.ensure_version(int(body["version"]), int(app["version"]))
+    outcome = decision_rules.decide(
         facts,
         decisions,
         findings,
@@ -135,9 +135,9 @@ def list_follow_ons(
                 "carrier": t["carrier"],
                 "status": t["status"],
                 "created_at": t["created_at"],
-                "age_days": workflow.age_days(created, now),
+                "age_days": deadlines.age_days(created, now),
                 "overdue": t["status"] == "open"
-                and workflow.is_follow_on_overdue(created, now, periods),
+                and deadlines.is_follow_on_overdue(created, now, periods),
             }
         )
     return out
@@ -168,7 +168,7 @@ def admit_follow_on(reg: Registry, principal: Principal, task_id: str) -> dict[s
         task_id,
     )
     now = clock.now()
-    outcome = workflow.admit_follow_on(
+    outcome = change_rules.admit_follow_on(
         task,
         facts,
         current,

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from registry import clock
-from registry.admission import workflow
+from registry.admission import status_rules
 from registry.admission.model import AdmissionStatus
 from registry.admission.repository import AdmissionRepository, ProviderRepository
 from registry.audit import append_event
@@ -144,7 +144,7 @@ def get_provider(reg: Registry, principal: Principal | None, provider_id: str) -
             "confirmed_on": s["confirmed_on"] or None,
             "details": json.loads(s["details"] or "{}"),
             "target_group_status": by_site.get(s["id"], {}),
-            "admission_status": workflow.site_status(
+            "admission_status": status_rules.site_status(
                 AdmissionStatus(v) for v in by_site.get(s["id"], {}).values()
             ).value,
         }

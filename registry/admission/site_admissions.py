@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from registry import clock
-from registry.admission import workflow
+from registry.admission import change_rules, status_rules
 from registry.admission.common import (
     actor_of,
     admission_of,
@@ -88,7 +88,7 @@ def change_site_admission(
     """A9: suspend, resume or revoke a site's admission (all or some target groups)."""
     _, app, adm_rows = _site_context(reg, principal, site_id)
     facts = application_facts(reg, app)
-    outcome = workflow.change_admissions(
+    outcome = change_rules.change_admissions(
         AdmissionAction(action),
         facts,
         [admission_of(r) for r in adm_rows],
@@ -248,7 +248,7 @@ def review_site_admission(
     """A14: the periodic review confirms, suspends or revokes."""
     _, app, adm_rows = _site_context(reg, principal, site_id)
     facts = application_facts(reg, app)
-    outcome = workflow.review_admissions(
+    outcome = change_rules.review_admissions(
         outcome_name,
         facts,
         [admission_of(r) for r in adm_rows],
@@ -336,7 +336,7 @@ def site_admission_view(reg: Registry, site_id: str) -> dict[str, Any]:
     statuses = {r["target_group"]: r["status"] for r in rows}
     return {
         "site_id": site_id,
-        "admission_status": workflow.site_status(
+        "admission_status": status_rules.site_status(
             AdmissionStatus(s) for s in statuses.values()
         ).value,
         "target_group_status": statuses,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from registry import clock
-from registry.admission import criteria, workflow
+from registry.admission import application_rules, criteria
 from registry.admission.applications import get_application
 from registry.admission.common import (
     admission_rows,
@@ -232,10 +232,12 @@ def submit_application(
         organisation=OrganisationFacts(**body.get("organisation", {})),
         announcement_id=announcement or None,
     )
-    domain_problems = workflow.validate_application(facts, {t.code for t in ref.target_groups})
+    domain_problems = application_rules.validate_application(
+        facts, {t.code for t in ref.target_groups}
+    )
     if domain_problems:
         raise InvalidInput(domain_problems)
-    lead = workflow.determine_lead(receiving, ref.carrier(receiving).kind, facts_of_sites)
+    lead = application_rules.determine_lead(receiving, ref.carrier(receiving).kind, facts_of_sites)
     first_application = not existing_provider
     if existing_provider:
         provider_admissions = reg.repo(AdmissionRepository).admissions_of_provider(provider["id"])
@@ -250,7 +252,7 @@ def submit_application(
             and not provider_admissions
             and not reg.repo(ProviderRepository).case_managers(provider["id"])
         )
-        add_problems = workflow.check_additions(
+        add_problems = application_rules.check_additions(
             [(s.id, g) for s in facts_of_sites for g in facts.target_groups], existing
         )
         if add_problems:

@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from registry import clock
-from registry.admission import workflow
+from registry.admission import status_rules
 from registry.admission.model import Admission, AdmissionStatus, Contract
 from registry.admission.repository import ProviderRepository
 from registry.audit import record_event
@@ -132,7 +132,7 @@ def list_carrier_admissions(
     for site_id, site_rows in by_site.items():
         provider_id = site_rows[0]["provider_id"]
         admissions = [admission_of(r) for r in site_rows]
-        site_status = workflow.site_status(a.status for a in admissions).value
+        site_status = status_rules.site_status(a.status for a in admissions).value
         if status and site_status != status:
             continue
         if provider_id not in pending_by_provider:

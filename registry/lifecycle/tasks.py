@@ -22,7 +22,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from registry import clock
-from registry.admission import workflow
+from registry.admission import deadlines
 from registry.admission.common import periods_of
 from registry.audit import record_event
 from registry.auth import Principal, Role
@@ -74,7 +74,7 @@ def _item(
         "site_id": site_id or None,
         "message": message,
         "created_at": created_at.isoformat(),
-        "age_days": workflow.age_days(created_at, now),
+        "age_days": deadlines.age_days(created_at, now),
         "overdue": overdue,
         "due_on": due_on or None,
     }
@@ -161,7 +161,7 @@ def _officer_items(reg: Registry, carrier: str, now: datetime) -> list[dict[str,
                 message=f"Antrag von »{names.get(a['provider_id'], '')}«{how} wartet auf "
                 "Prüfung und Entscheidung des federführenden Trägers.",
                 created_at=submitted,
-                overdue=workflow.is_decision_overdue(submitted, now, periods),
+                overdue=deadlines.is_decision_overdue(submitted, now, periods),
                 now=now,
             )
         )
@@ -180,14 +180,14 @@ def _officer_items(reg: Registry, carrier: str, now: datetime) -> list[dict[str,
                 f"»{names.get(provider_id, '')}« auf Grundlage der Entscheidung des "
                 "federführenden Trägers erteilen.",
                 created_at=created,
-                overdue=workflow.is_follow_on_overdue(created, now, periods),
+                overdue=deadlines.is_follow_on_overdue(created, now, periods),
                 now=now,
             )
         )
     for t in stored:
         created = clock.parse(t["created_at"])
         overdue = (
-            True if t["kind"] == "training_due" else workflow.age_days(created, now) > overdue_days
+            True if t["kind"] == "training_due" else deadlines.age_days(created, now) > overdue_days
         )
         items.append(
             _item(
@@ -234,7 +234,7 @@ def _officer_items(reg: Registry, carrier: str, now: datetime) -> list[dict[str,
                 message=f"Vertrag ausstehend: Für »{names.get(c['provider_id'], '')}« ist noch kein "
                 "Vertrag nach Mustervertrag erfasst (Zulassung bleibt im Verzeichnis).",
                 created_at=since,
-                overdue=workflow.age_days(since, now) > overdue_days,
+                overdue=deadlines.age_days(since, now) > overdue_days,
                 now=now,
             )
         )
@@ -269,7 +269,7 @@ def escalation_items(reg: Registry, lead: str, now: datetime) -> list[dict[str, 
     for f in due:
         provider_id = led[f.application_id]
         carrier = carriers[f.carrier].name if f.carrier in carriers else f.carrier
-        age = workflow.age_days(f.created_at, now)
+        age = deadlines.age_days(f.created_at, now)
         items.append(
             _item(
                 id=f"follow_on_overdue:{f.id}",

@@ -7,6 +7,26 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from registry.admission.announcement_rules import is_open, validate_announcement
+from registry.admission.application_rules import (
+    check_additions,
+    determine_lead,
+    validate_application,
+)
+from registry.admission.change_rules import (
+    admit_follow_on,
+    change_admissions,
+    review_admissions,
+    withdraw_application,
+)
+from registry.admission.deadlines import (
+    age_days,
+    is_decision_overdue,
+    is_follow_on_overdue,
+    review_due_date,
+)
+from registry.admission.decision_rules import decide
+from registry.admission.effects import affected_carriers, catchment_reaches
 from registry.admission.model import (
     FEDERAL_CARRIERS,
     Actor,
@@ -26,27 +46,7 @@ from registry.admission.model import (
     Severity,
     SiteFacts,
 )
-from registry.admission.workflow import (
-    admit_follow_on,
-    affected_carriers,
-    age_days,
-    catchment_reaches,
-    change_admissions,
-    check_additions,
-    decide,
-    determine_lead,
-    ensure_version,
-    is_decision_overdue,
-    is_follow_on_overdue,
-    is_open,
-    review_admissions,
-    review_due_date,
-    site_status,
-    transition,
-    validate_announcement,
-    validate_application,
-    withdraw_application,
-)
+from registry.admission.status_rules import ensure_version, site_status, transition
 from registry.errors import Forbidden, IllegalTransition, InvalidInput, VersionConflict
 
 AS = AdmissionStatus
