@@ -143,6 +143,15 @@ def problems_of(exc: ValidationError, prefix: str = "") -> list[Problem]:
 # --------------------------------------------------------------------------- errors on a page
 
 
+_ROWS = {
+    "sites": "Standort",
+    "cm": "Fallmanager*in",
+    "case_managers": "Fallmanager*in",
+    "contacts": "Kontakt",
+}
+_ROW = re.compile(r"^(" + "|".join(_ROWS) + r")\[(\d+)\]")
+
+
 @dataclass
 class Errors:
     """The problems of one form submission, each attached to a field of the page (its anchor).
@@ -157,6 +166,7 @@ class Errors:
     by_anchor: dict[str, list[str]] = field(default_factory=dict)
     summary: list[tuple[str, str]] = field(default_factory=list)  # (anchor, message)
     notice: str = ""  # a page-level message (e.g. the conflict of rule A11)
+    labels: dict[str, str] = field(default_factory=dict)  # field name -> its label on the page
 
     def add(self, problem: Problem) -> None:
         anchor = self._anchor(problem.field)
@@ -188,6 +198,24 @@ class Errors:
 
     def has(self, name: str) -> bool:
         return name in self.by_anchor
+
+    def name_field(self, name: str, label: str) -> str:
+        """Remember a field's label as the page renders it (the first one named wins), so the
+        error summary can name each field; returns '' to be called from a template."""
+        self.labels.setdefault(name, label.replace("(Pflichtfeld)", "").strip())
+        return ""
+
+    def label_of(self, anchor: str) -> str:
+        """The label of an anchor for the error summary, with the row it belongs to
+        (``sites[1].name`` -> "Standort 2 – Name des Standorts"); '' if the page has none."""
+        label = self.labels.get(anchor, "")
+        match = _ROW.match(anchor)
+        if match and label and anchor != match.group(0):
+            row = self.labels.get(match.group(0)) or (
+                f"{_ROWS[match.group(1)]} {int(match.group(2)) + 1}"
+            )
+            return f"{row} – {label}"
+        return label
 
 
 def no_errors() -> Errors:
