@@ -7,8 +7,15 @@ every protected page. CSRF protection covers every form of the portal; the JSON 
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
+import json
+import secrets
+import threading
 import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,6 +24,7 @@ from litestar import Request, Response
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import Cookie
 from litestar.middleware.csrf import generate_csrf_token
+from litestar.response import Redirect
 
 from registry.api.security import CSRF_COOKIE, SESSION_COOKIE, principal_from_token, registry_of
 from registry.auth import Principal, csrf_binding, session_token, token_claims
@@ -99,7 +107,7 @@ def clear_session(response: Response[Any]) -> None:
 
 # a page the idle notice leads to: it shows when the session ends and does not renew it
 SESSION_NOTICE_PATH = "/sitzung"
-WARN_BEFORE_SECONDS = 120
+WARN_BEFORE_SECONDS = 300  # portal.js warns five minutes before an idle session ends
 
 
 def session_state(request: Request[Any, Any, Any]) -> tuple[list[Cookie], dict[str, Any]]:
@@ -144,3 +152,134 @@ def safe_next(target: str | None) -> str:
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
     return target
+
+
+# --------------------------------------------------------------------------- a form kept over re-login
+#
+# Issue 17, item 3: a form posted after the session ended is not lost. The portal's answer to
+# that POST (``portal.base``: not authorised) is a 307 to KEEP_PATH, so the browser sends the
+# same form there; that page keeps it in memory - for the same user only, never a form of the
+# directory search (the insured person's data) - and leads to the login. After the login,
+# CONTINUE_PATH shows the kept form once, to be sent again with a fresh CSRF token.
+
+KEEP_PATH = "/sitzung/aufbewahren"
+CONTINUE_PATH = "/sitzung/fortsetzen"
+KEPT_COOKIE = "registry_kept"
+KEPT_SECONDS = 3600
+KEPT_MAX = 500
+# never kept: the directory search (data of the insured person), the login and session pages
+NOT_KEPT_PREFIXES = ("/search", "/partners/search", "/login", "/logout", "/register", "/sitzung")
+NOT_KEPT_FIELDS = ("_csrf_token",)
+
+
+@dataclass
+class KeptForm:
+    user_id: str
+    path: str
+    form: dict[str, list[str]]
+    kept_at: float = field(default_factory=time.time)
+
+
+_KEPT: dict[str, KeptForm] = {}
+_KEPT_LOCK = threading.Lock()
+
+
+def _signed_claims(secret: str, token: str) -> dict[str, Any] | None:
+    """The claims of a genuine token even after it expired (only to know whose session it was;
+    ``registry.auth.token_claims`` refuses expired tokens, as it must for everything else)."""
+    try:
+        payload, sig = token.split(".", 1)
+        expected = hmac.new(secret.encode(), payload.encode(), hashlib.sha256).digest()
+        given = _unb64(sig)
+        if not hmac.compare_digest(given, expected):
+            return None
+        data = json.loads(_unb64(payload))
+    except (ValueError, TypeError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def ended_session_user(request: Request[Any, Any, Any]) -> str | None:
+    """The user of this browser's portal session if it was genuine and bound to this browser's
+    CSRF token (it may have expired); None otherwise."""
+    token = request.cookies.get(SESSION_COOKIE)
+    csrf = request.cookies.get(CSRF_COOKIE)
+    if not token or not csrf:
+        return None
+    claims = _signed_claims(registry_of(request).settings.resolved_secret(), token)
+    if claims is None or not isinstance(claims.get("c"), str):
+        return None
+    if not hmac.compare_digest(str(claims["c"]), csrf_binding(csrf)):
+        return None
+    user = claims.get("u")
+    return str(user) if user else None
+
+
+def may_keep(path: str) -> bool:
+    return path.startswith("/") and not any(
+        path == p or path.startswith(p + "/") or path.startswith(p + "?") for p in NOT_KEPT_PREFIXES
+    )
+
+
+def keep_on_expiry(request: Request[Any, Any, Any]) -> Response[Any] | None:
+    """For a form posted after its session ended: a 307 to KEEP_PATH (the browser sends the same
+    form there). None when there is nothing to keep: not a form, a path never kept, or no
+    genuine session of this browser."""
+    if request.method != "POST" or not may_keep(request.url.path):
+        return None
+    content_type, _ = request.content_type
+    if content_type != "application/x-www-form-urlencoded":
+        return None
+    if request.headers.get("x-requested-with"):  # autosave and other scripts: nothing to keep
+        return None
+    if ended_session_user(request) is None:
+        return None
+    return Redirect(path=KEEP_PATH, query_params={"ziel": request.url.path}, status_code=307)
+
+
+def keep_form(user_id: str, path: str, form: Mapping[str, Any]) -> str:
+    """Keep a posted form for the user's next login; returns its key (for the cookie)."""
+    kept: dict[str, list[str]] = {}
+    for name, raw in form.items():
+        if name in NOT_KEPT_FIELDS:
+            continue
+        items = raw if isinstance(raw, list) else [raw]
+        kept[name] = [str(v) for v in items if isinstance(v, str | int | float)]
+    key = secrets.token_urlsafe(24)
+    now = time.time()
+    with _KEPT_LOCK:
+        for old in [
+            k for k, v in _KEPT.items() if v.user_id == user_id or now - v.kept_at > KEPT_SECONDS
+        ]:
+            del _KEPT[old]
+        while len(_KEPT) >= KEPT_MAX:
+            del _KEPT[min(_KEPT, key=lambda k: _KEPT[k].kept_at)]
+        _KEPT[key] = KeptForm(user_id=user_id, path=path, form=kept, kept_at=now)
+    return key
+
+
+def take_kept_form(key: str | None, user_id: str) -> KeptForm | None:
+    """The user's kept form under this key, removed from memory (it is shown once)."""
+    if not key:
+        return None
+    with _KEPT_LOCK:
+        kept = _KEPT.get(key)
+        if kept is None or kept.user_id != user_id or time.time() - kept.kept_at > KEPT_SECONDS:
+            return None
+        del _KEPT[key]
+    return kept
+
+
+def kept_cookie(key: str) -> Cookie:
+    return Cookie(
+        key=KEPT_COOKIE,
+        value=key,
+        path="/",
+        max_age=KEPT_SECONDS,
+        httponly=True,
+        samesite="lax",
+    )
