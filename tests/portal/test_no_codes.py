@@ -1,0 +1,726 @@
+"""No codes reach people (issue 17, item 2): every page state a role reaches by GET, key error
+states of forms, the print page, the PDFs and the CSV show labels, German plurals and no raw
+codes, ids, keys or Python values.
+
+A demo-seeded registry (``seed_demo``, 8 providers) is crawled through the Litestar test client as
+each role: the start pages are the portal's GET routes without path parameters (read from the
+app's router) plus a search for a demo site's postal code; from there every link and every GET
+form (submitted with its defaults) is followed, at most ``PER_ROUTE`` addresses per route and
+role. Path parameters are therefore filled with real ids of the demo data. Rule codes may appear
+only in a staff details line (``class="staff-details"``), whose text is left out of the scan.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import zlib
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urljoin, urlsplit
+
+import pytest
+from litestar.testing import TestClient
+
+from tests.portal.conftest import Portal
+
+DEMO_PASSWORD = "demo-passwort-2026"
+PER_ROUTE = 4  # addresses per route (path template) and role
+NOT_PORTAL = ("/api/", "/schema", "/static/", "/metrics", "/healthz", "/readyz", "/internal/")
+
+# --------------------------------------------------------------------------- the scan
+
+
+def _reference() -> Any:
+    from registry.reference import load_reference
+
+    return load_reference()
+
+
+def _language_codes() -> list[str]:
+    from portal.labels import LANGUAGES
+
+    return sorted(LANGUAGES, key=len, reverse=True)
+
+
+_WORD_L = r"(?<![\w@./-])"
+_WORD_R = r"(?![\w@-])"
+_LANG = "|".join(_language_codes())
+_PLURALS = [
+    "Standorte",
+    "Standorten",
+    "Tage",
+    "Tagen",
+    "Kreise",
+    "Kreisen",
+    "Monate",
+    "Monaten",
+    "Jahre",
+    "Jahren",
+    "Wochen",
+    "Stunden",
+    "Minuten",
+    "Anträge",
+    "Anträgen",
+    "Einträge",
+    "Einträgen",
+    "Ergebnisse",
+    "Ergebnissen",
+    "Vereinbarungen",
+    "Zulassungen",
+    "Aufgaben",
+    "Hinweise",
+    "Hinweisen",
+    "Beschwerden",
+    "Hospitationen",
+    "Sprachen",
+    "Zielgruppen",
+    "Anbietern",
+    "Partnern",
+    "Personen",
+    "Fälle",
+    "Fällen",
+    "Benutzern",
+    "Bekanntmachungen",
+    "Überprüfungen",
+    "Treffern",
+    "Berichte",
+    "Berichten",
+    "Jahresberichte",
+    "Regionen",
+    "Trägern",
+    "Meldungen",
+    "Seiten",
+]
+
+
+def _checks() -> list[tuple[str, re.Pattern[str]]]:
+    ref = _reference()
+    groups = "|".join(re.escape(t.code) for t in ref.target_groups)
+    carriers = "|".join(re.escape(c.id) for c in ref.carriers)
+    return [
+        ("Zielgruppen-Code", re.compile(rf"{_WORD_L}(?:{groups}){_WORD_R}")),
+        ("Träger-Kennung", re.compile(rf"{_WORD_L}(?:{carriers}|drv-[a-z]+){_WORD_R}(?!\.[a-z])")),
+        (
+            "Sprachcodes als Liste",
+            re.compile(rf"(?<![\w-])(?:{_LANG})(?:\s*,\s*(?:{_LANG}))+(?![\w-])"),
+        ),
+        ("Sprachcode", re.compile(rf"Sprachen?:\s*(?:{_LANG})(?![\w-])")),
+        (
+            "Regel-Code außerhalb der Detailzeile",
+            re.compile(r"(?<![\w/.-])(?:A1[0-6]|A[1-9]|Q[0-9]|E[1-9]|N[1-9])(?![\w-])"),
+        ),
+        ("Schlüssel (snake_case)", re.compile(rf"{_WORD_L}[a-z][a-z0-9]*(?:_[a-z0-9]+)+{_WORD_R}")),
+        (
+            "Python-Wert",
+            re.compile(r"(?<![\w-])(?:None|True|False)(?![\w-])|\[\]|\{\}|\['|'\]|\{'"),
+        ),
+        ("leere Aufzählung", re.compile(r",\s*,|\(\s*\)|:\s*,")),
+        (
+            "falscher Plural",
+            re.compile(
+                r"(?<![\d.,])\b1[^\S\n]+(?:[A-Za-zÄÖÜäöüß*]+[^\S\n]+)?(?:"
+                + "|".join(re.escape(p) for p in _PLURALS)
+                + r")(?![\wäöüß])"
+            ),
+        ),
+    ]
+
+
+CHECKS = _checks()
+
+
+def problems(text: str) -> list[str]:
+    """What the scan finds in visible text: 'kind: «token»' per finding."""
+    found: list[str] = []
+    for kind, pattern in CHECKS:
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            context = text[max(0, start - 40) : end + 40].replace("\n", " ")
+            found.append(f"{kind}: «{match.group(0)}» in «…{context}…»")
+    return found
+
+
+class _Visible(HTMLParser):
+    """The text a person sees: no scripts, styles, attribute values or staff details lines."""
+
+    SKIP = {"script", "style", "template"}
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+    INLINE = {"a", "abbr", "b", "bdi", "cite", "code", "data", "em", "i", "mark", "q", "small"}
+    INLINE |= {"span", "strong", "sub", "sup", "time"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping: list[str] = []  # the open tags inside a skipped element
+        self.links: list[str] = []
+        self.forms: list[dict[str, Any]] = []
+        self._form: dict[str, Any] | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        self._collect(tag, a)
+        if tag in self.VOID:
+            self.parts.append("\n")
+            return
+        classes = a.get("class", "").split()
+        if self.skipping or tag in self.SKIP or "staff-details" in classes:
+            self.skipping.append(tag)
+        if tag not in self.INLINE:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._form = None
+        if tag == "select":
+            self._select = None
+        if self.skipping and self.skipping[-1] == tag:
+            self.skipping.pop()
+        if tag not in self.INLINE:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(data)
+
+    def _collect(self, tag: str, a: dict[str, str]) -> None:
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+        elif tag == "form":
+            self._form = {"method": a.get("method", "get").lower(), "action": a.get("action", "")}
+            self._form["fields"] = []
+            self.forms.append(self._form)
+        elif self._form is not None and tag in {"input", "select", "textarea"} and a.get("name"):
+            kind = a.get("type", "text")
+            fields: list[tuple[str, str, str]] = self._form["fields"]
+            if tag == "select":
+                self._select = a["name"]
+            elif kind in {"checkbox", "radio"}:
+                if "checked" in a:
+                    fields.append((a["name"], a.get("value", "on"), kind))
+            elif kind not in {"submit", "button"}:
+                fields.append((a["name"], a.get("value", ""), kind))
+        elif tag == "option" and self._form is not None and self._select:
+            fields = self._form["fields"]
+            first = not any(name == self._select for name, _, _ in fields)
+            if "selected" in a or first:
+                if not first:
+                    fields[:] = [f for f in fields if f[0] != self._select]
+                fields.append((self._select, a.get("value", ""), "select"))
+
+    @property
+    def text(self) -> str:
+        return re.sub(r"[ \t\r\f\v]+", " ", "".join(self.parts))
+
+
+def visible(html: str) -> _Visible:
+    parser = _Visible()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def pdf_text(data: bytes) -> str:
+    """The strings a PDF shows (fpdf2 writes Latin-1 text operators, mostly deflated)."""
+    out: list[str] = []
+    for raw in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            content = zlib.decompress(raw)
+        except zlib.error:
+            content = raw
+        for piece in re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", content):
+            text = re.sub(rb"\\([()\\])", rb"\1", piece)
+            out.append(text.decode("latin-1"))
+    return "\n".join(out)
+
+
+# --------------------------------------------------------------------------- the routes
+
+
+def portal_routes() -> tuple[list[str], list[str]]:
+    """(GET, POST) path templates of the portal, read from the app's router."""
+    from litestar.routes import HTTPRoute
+
+    from registry.app import create_app
+    from registry.settings import Settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app(Settings(data_dir=Path(tmp), secret_key="route-listing"))
+        gets: set[str] = set()
+        posts: set[str] = set()
+        for route in app.routes:
+            if not isinstance(route, HTTPRoute) or route.path.startswith(NOT_PORTAL):
+                continue
+            methods = set().union(*(h.http_methods for h in route.route_handlers))
+            if "GET" in methods:
+                gets.add(route.path)
+            if "POST" in methods:
+                posts.add(route.path)
+    return sorted(gets), sorted(posts)
+
+
+GET_ROUTES, POST_ROUTES = portal_routes()
+
+
+def _matcher(template: str) -> re.Pattern[str]:
+    parts = re.split(r"\{[^}]+\}", template)
+    return re.compile("^" + "[^/]+".join(re.escape(p) for p in parts) + "$")
+
+
+MATCHERS = [(t, _matcher(t)) for t in GET_ROUTES]
+
+
+def route_of(path: str) -> str | None:
+    exact = [t for t, m in MATCHERS if m.match(path) and "{" not in t]
+    if exact:
+        return exact[0]
+    for template, matcher in MATCHERS:
+        if matcher.match(path):
+            return template
+    return None
+
+
+# --------------------------------------------------------------------------- the demo world
+
+
+@dataclass
+class Visit:
+    role: str
+    method: str
+    url: str
+    route: str
+    status: int
+    problems: list[str] = field(default_factory=list)
+    page: bool = True  # HTML, scanned (else a redirect, JSON or a download)
+
+
+@dataclass
+class Crawl:
+    visits: list[Visit] = field(default_factory=list)
+
+    def add(
+        self, role: str, method: str, url: str, route: str, status: int, text: str | None
+    ) -> None:
+        found = problems(text) if text is not None else []
+        self.visits.append(Visit(role, method, url, route, status, found, text is not None))
+
+    def findings(self, method: str, route: str) -> list[str]:
+        return [
+            f"{v.role} {v.method} {v.url} ({v.status}): {p}"
+            for v in self.visits
+            if v.method == method and v.route == route
+            for p in v.problems
+        ]
+
+
+def _real_hash() -> str:
+    from registry.auth import hash_password
+
+    return hash_password(DEMO_PASSWORD)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Portal, dict[str, Any]]]:
+    import registry.auth.service  # noqa: F401  (bound before the patch below)
+    from registry.app import create_app
+    from registry.bootstrap import initialise
+    from registry.context import open_registry
+    from registry.settings import Settings
+    from seed.demo import carrier_suffix, seed_demo
+
+    data_dir = tmp_path_factory.mktemp("no-codes")
+    settings = Settings(data_dir=data_dir, graph_buffer_pool_mb=128, secret_key="test-secret")
+    reg = open_registry(settings)
+    # every demo user has the same password: hash it once (argon2, ~0.1 s) instead of ~90 times
+    one_hash = _real_hash()
+    patch = pytest.MonkeyPatch()
+    patch.setattr("registry.auth.hash_password", lambda _password: one_hash)
+    patch.setattr("registry.auth.service.hash_password", lambda _password: one_hash)
+    try:
+        initialise(reg)
+        seed_demo(reg, providers=8, seed=7, password=DEMO_PASSWORD)
+    finally:
+        patch.undo()
+    world: dict[str, Any] = {}
+    roles = {
+        "Fallmanagement": "fallmanagement.{suffix}",
+        "Reha-Beratung": "reha.{suffix}",
+        "Zulassung": "zulassung.{suffix}",
+        "Netzwerk": "netzwerk.{suffix}",
+        "Admin Träger": "admin.{suffix}",
+        "Admin": "admin",
+        "Anbieter 1": "anbieter.demo",
+        "Anbieter 2": "anbieter.2",
+        "Anbieter 3": "anbieter.3",
+    }
+    app = create_app(settings, registry=reg)
+    with TestClient(app=app, base_url="http://testserver.local") as client:
+        portal = Portal(client, reg)
+        world.update(_admitted_site(portal))
+        suffix = carrier_suffix(world["carrier"])
+        world["roles"] = {role: name.format(suffix=suffix) for role, name in roles.items()}
+        yield portal, world
+    reg.close()
+
+
+def _admitted_site(portal: Portal) -> dict[str, str]:
+    """A carrier with an admitted site, the site's postal code and one of its target groups,
+    read from the carrier overview as the national admin sees it."""
+    portal.login("admin", DEMO_PASSWORD)
+    for carrier in _reference().carriers:
+        data = portal.get(f"/api/v1/directory/overview?carrier={carrier.id}").json()
+        for section in data["sections"]:
+            for entry in section["entries"]:
+                return {
+                    "carrier": carrier.id,
+                    "postal_code": entry["site"]["address"]["postal_code"],
+                    "target_group": section["code"],
+                }
+    raise AssertionError("demo without an admitted site")
+
+
+def _start_urls(world: dict[str, Any]) -> list[str]:
+    search = urlencode(
+        [("postal_code", world["postal_code"]), ("target_group", world["target_group"])]
+    )
+    return [
+        "/",
+        *(t for t in GET_ROUTES if "{" not in t),
+        f"/search?{search}",
+        f"/search/print?{search}",
+        f"/search/providers?{search}",
+        f"/partners/search?{search}",
+    ]
+
+
+def _form_urls(page: _Visible, base: str, world: dict[str, Any]) -> list[str]:
+    urls: list[str] = []
+    for form in page.forms:
+        if form["method"] != "get":
+            continue
+        fields = []
+        for name, val, _kind in form["fields"]:
+            if name == "postal_code" and not val:
+                val = world["postal_code"]
+            if name == "person":
+                continue  # the insured person's name is never sent in the address
+            fields.append((name, val))
+        action = urljoin(base, form["action"] or base)
+        urls.append(urlsplit(action).path + "?" + urlencode(fields))
+    return urls
+
+
+def _crawl_role(portal: Portal, role: str, world: dict[str, Any], crawl: Crawl) -> None:
+    portal.login(world["roles"][role], DEMO_PASSWORD)
+    queue = deque(_start_urls(world))
+    seen: set[str] = set()
+    per_route: dict[str, int] = {}
+    tried: set[str] = set()
+    while queue:
+        while queue:
+            _visit(portal, role, world, crawl, queue.popleft(), queue, seen, per_route)
+        # routes that share path parameters with a visited page (a provider's contract and its
+        # quality page): filled with the same ids, so no page waits for a link to it
+        more = [u for u in _siblings(seen) if u not in seen and u not in tried]
+        tried.update(more)
+        queue.extend(more)
+
+
+def _visit(
+    portal: Portal,
+    role: str,
+    world: dict[str, Any],
+    crawl: Crawl,
+    url: str,
+    queue: deque[str],
+    seen: set[str],
+    per_route: dict[str, int],
+) -> None:
+    parts = urlsplit(url)
+    path = parts.path
+    if parts.netloc and parts.netloc != "testserver.local":
+        return
+    if path.startswith(NOT_PORTAL) or path in ("/logout", "/logout-everywhere"):
+        return
+    url = path + (f"?{parts.query}" if parts.query else "")
+    route = route_of(path)
+    if route is None or url in seen or per_route.get(route, 0) >= PER_ROUTE:
+        return
+    seen.add(url)
+    per_route[route] = per_route.get(route, 0) + 1
+    response = portal.get(url)
+    if "text/html" not in response.headers.get("content-type", ""):
+        crawl.add(role, "GET", url, route, response.status_code, None)
+        if response.status_code in (301, 302, 303, 307):
+            queue.append(response.headers["location"])
+        return
+    page = visible(response.text)
+    crawl.add(role, "GET", url, route, response.status_code, page.text)
+    queue.extend(urljoin(url, href) for href in page.links)
+    queue.extend(_form_urls(page, url, world))
+
+
+def _siblings(seen: set[str]) -> list[str]:
+    out: list[str] = []
+    for template in GET_ROUTES:
+        if "{" in template:
+            filled = _filled(template, sorted(seen))
+            if filled:
+                out.append(filled)
+    return out
+
+
+def _downloads(portal: Portal, role: str, world: dict[str, Any], crawl: Crawl) -> None:
+    """The CSV and PDF of the overview, the print page and its PDF (API answers the session)."""
+    search = urlencode(
+        [("postal_code", world["postal_code"]), ("target_group", world["target_group"])]
+    )
+    carrier = urlencode([("carrier", world["carrier"])])
+    for url, kind in (
+        (f"/api/v1/directory/overview?{carrier}&format=csv", "csv"),
+        (f"/api/v1/directory/overview?{carrier}&format=pdf", "pdf"),
+        (f"/api/v1/directory/print?{search}", "html"),
+        (f"/api/v1/directory/print?{search}&format=pdf", "pdf"),
+    ):
+        response = portal.get(url)
+        if response.status_code != 200:
+            continue
+        if kind == "csv":
+            text = response.content.decode("utf-8-sig").replace(";", "\n")
+        elif kind == "pdf":
+            text = pdf_text(response.content)
+            assert text.strip(), f"no text read from the PDF {url}"
+        else:
+            text = visible(response.text).text
+        crawl.add(role, "GET", url, urlsplit(url).path + f" ({kind})", response.status_code, text)
+
+
+def _error_states(portal: Portal, role: str, crawl: Crawl) -> None:
+    """Every portal form posted empty (a person pressing the button at once): the page that
+    answers names the problem in words."""
+    for template in POST_ROUTES:
+        if template in ("/logout", "/logout-everywhere", "/login"):
+            continue
+        visited = [v.url for v in crawl.visits if v.role == role and v.method == "GET"]
+        path = _filled(template, visited)
+        if path is None:
+            continue
+        portal.get("/")  # a fresh CSRF token
+        response = portal.post(path, {})
+        if "text/html" in response.headers.get("content-type", ""):
+            text = visible(response.text).text
+            crawl.add(role, "POST", path, template, response.status_code, text)
+
+
+def _filled(template: str, visited: list[str]) -> str | None:
+    """A POST template with its path parameters taken from a visited page's address (the ids
+    of a page that shows that form)."""
+    names = re.findall(r"\{(\w+)(?::\w+)?\}", template)
+    if not names:
+        return template
+    values: dict[str, str] = {}
+    for get_template in GET_ROUTES:
+        params = re.findall(r"\{(\w+)(?::\w+)?\}", get_template)
+        if not params or not set(params) <= set(names):
+            continue
+        pattern = _named(get_template)
+        for url in visited:
+            match = pattern.match(urlsplit(url).path)
+            if match:
+                values.update({k: v for k, v in match.groupdict().items() if k not in values})
+                break
+    if set(names) - set(values):
+        return None
+    return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: values[m.group(1)], template)
+
+
+def _named(template: str) -> re.Pattern[str]:
+    out, pos = "^", 0
+    for m in re.finditer(r"\{(\w+)(?::\w+)?\}", template):
+        out += re.escape(template[pos : m.start()]) + f"(?P<{m.group(1)}>[^/]+)"
+        pos = m.end()
+    return re.compile(out + re.escape(template[pos:]) + "$")
+
+
+@pytest.fixture(scope="module")
+def crawl(demo: tuple[Portal, dict[str, Any]]) -> Crawl:
+    portal, world = demo
+    result = Crawl()
+    portal.logout()
+    _crawl_anonymous(portal, result)
+    for role in world["roles"]:
+        _crawl_role(portal, role, world, result)
+        _downloads(portal, role, world, result)
+    for role in world["roles"]:
+        portal.login(world["roles"][role], DEMO_PASSWORD)
+        _error_states(portal, role, result)
+    portal.logout()
+    portal.get("/login")
+    response = portal.post("/login", {"username": "niemand", "password": "falsch"})
+    result.add(
+        "anonym", "POST", "/login", "/login", response.status_code, visible(response.text).text
+    )
+    return result
+
+
+def _crawl_anonymous(portal: Portal, crawl: Crawl) -> None:
+    for url in ("/", "/login", "/register", "/sitzung", "/gibt-es-nicht"):
+        response = portal.get(url)
+        if "text/html" in response.headers.get("content-type", ""):
+            route = route_of(urlsplit(url).path) or url
+            crawl.add(
+                "anonym", "GET", url, route, response.status_code, visible(response.text).text
+            )
+
+
+# --------------------------------------------------------------------------- the tests
+
+#: GET routes no page links to: route -> what it is
+NOT_LINKED = {"/auswahl/{kind:str}": "the pickers' type-ahead, JSON for picker.js"}
+
+#: pages with findings another change is still fixing: route -> why (none left when done)
+KNOWN: dict[tuple[str, str], str] = {
+    ("GET", "/admin/profile"): "rule codes or raw values still shown (issue 17, item 2)",
+    ("GET", "/admissions"): "rule codes or raw values still shown (issue 17, item 2)",
+    ("GET", "/admissions/reviews"): "rule codes or raw values still shown (issue 17, item 2)",
+    ("GET", "/agreements/due"): "rule codes or raw values still shown (issue 17, item 2)",
+    ("GET", "/agreements/new"): "rule codes or raw values still shown (issue 17, item 2)",
+    (
+        "GET",
+        "/agreements/{agreement_id:str}",
+    ): "rule codes or raw values still shown (issue 17, item 2)",
+    (
+        "GET",
+        "/agreements/{agreement_id:str}/edit",
+    ): "rule codes or raw values still shown (issue 17, item 2)",
+    ("GET", "/announcements"): "rule codes or raw values still shown (issue 17, item 2)",
+    ("GET", "/applications/new"): "rule codes or raw values still shown (issue 17, item 2)",
+    (
+        "GET",
+        "/applications/{application_id:str}",
+    ): "rule codes or raw values still shown (issue 17, item 2)",
+    ("GET", "/coverage"): "rule codes or raw values still shown (issue 17, item 2)",
+    ("GET", "/follow-ons"): "rule codes or raw values still shown (issue 17, item 2)",
+    ("GET", "/inbox"): "rule codes or raw values still shown (issue 17, item 2)",
+    ("GET", "/network/around"): "rule codes or raw values still shown (issue 17, item 2)",
+    ("GET", "/notices"): "rule codes or raw values still shown (issue 17, item 2)",
+    ("GET", "/partners"): "rule codes or raw values still shown (issue 17, item 2)",
+    ("GET", "/partners/new"): "rule codes or raw values still shown (issue 17, item 2)",
+    (
+        "GET",
+        "/partners/{partner_id:str}/edit",
+    ): "rule codes or raw values still shown (issue 17, item 2)",
+    ("GET", "/provider"): "rule codes or raw values still shown (issue 17, item 2)",
+    (
+        "GET",
+        "/provider/sites/{site_id:str}",
+    ): "rule codes or raw values still shown (issue 17, item 2)",
+    ("GET", "/provider/staff"): "rule codes or raw values still shown (issue 17, item 2)",
+    (
+        "GET",
+        "/provider/staff/{cm_id:str}",
+    ): "rule codes or raw values still shown (issue 17, item 2)",
+    (
+        "GET",
+        "/provider/staff/{cm_id:str}/remove",
+    ): "rule codes or raw values still shown (issue 17, item 2)",
+    (
+        "GET",
+        "/providers/{provider_id:str}/contract",
+    ): "rule codes or raw values still shown (issue 17, item 2)",
+    (
+        "GET",
+        "/providers/{provider_id:str}/quality",
+    ): "rule codes or raw values still shown (issue 17, item 2)",
+    ("POST", "/admin/users"): "rule codes or raw values still shown (issue 17, item 2)",
+    ("POST", "/agreements/new"): "rule codes or raw values still shown (issue 17, item 2)",
+    ("POST", "/applications/new"): "rule codes or raw values still shown (issue 17, item 2)",
+    ("POST", "/partners/new"): "rule codes or raw values still shown (issue 17, item 2)",
+    ("POST", "/provider/staff"): "rule codes or raw values still shown (issue 17, item 2)",
+    (
+        "POST",
+        "/provider/staff/{cm_id:str}",
+    ): "rule codes or raw values still shown (issue 17, item 2)",
+    (
+        "POST",
+        "/providers/{provider_id:str}/contract",
+    ): "rule codes or raw values still shown (issue 17, item 2)",
+    (
+        "POST",
+        "/providers/{provider_id:str}/quality/complaints",
+    ): "rule codes or raw values still shown (issue 17, item 2)",
+    (
+        "POST",
+        "/providers/{provider_id:str}/quality/visits",
+    ): "rule codes or raw values still shown (issue 17, item 2)",
+}
+
+
+def _cases() -> list[Any]:
+    cases = [("GET", t) for t in GET_ROUTES] + [("POST", t) for t in POST_ROUTES]
+    cases += [
+        ("GET", "/api/v1/directory/overview (csv)"),
+        ("GET", "/api/v1/directory/overview (pdf)"),
+        ("GET", "/api/v1/directory/print (html)"),
+        ("GET", "/api/v1/directory/print (pdf)"),
+    ]
+    out = []
+    for method, route in cases:
+        marks = []
+        if (method, route) in KNOWN:
+            marks.append(pytest.mark.xfail(strict=True, reason=KNOWN[(method, route)]))
+        out.append(pytest.param(method, route, id=f"{method} {route}", marks=marks))
+    return out
+
+
+@pytest.mark.parametrize(("method", "route"), _cases())
+def test_page_shows_labels_not_codes(crawl: Crawl, method: str, route: str) -> None:
+    findings = crawl.findings(method, route)
+    assert not findings, "\n".join(findings[:30])
+
+
+def test_every_portal_page_was_visited(crawl: Crawl) -> None:
+    """Every GET route of the portal was rendered for at least one role (else the scan above
+    would pass without looking)."""
+    reached = {v.route for v in crawl.visits if v.method == "GET" and v.status < 400}
+    missing = [t for t in GET_ROUTES if t not in reached and t not in NOT_LINKED]
+    assert not missing, f"never answered without error: {missing}"
+    posted = {v.route for v in crawl.visits if v.method == "POST"}
+    assert len(posted) >= len(POST_ROUTES) // 2, f"forms posted: {sorted(posted)}"
+
+
+def test_the_scan_finds_each_kind_of_code() -> None:
+    """The scanner itself: one sample per kind it must catch, and the labels it must let pass."""
+    bad = [
+        "Zielgruppe: addiction",
+        "Sprachen: de, tr",
+        "Nur die Übersicht für drv-nord.",
+        "Regel E1 nicht erfüllt",
+        "interval_months: 24",
+        "Status: None",
+        "Frau Jensen, , Leitung",
+        "1 passende Standorte",
+        "vor 1 Tagen",
+        "1 Kreise",
+    ]
+    for sample in bad:
+        assert problems(sample), sample
+    good = [
+        "Zielgruppe: Abhängigkeitserkrankungen",
+        "Sprachen: Deutsch, Türkisch",
+        "DRV Nordbayern, info@drv-nordbayern.de",
+        "1 passender Standort, 11 Standorte, vor 1 Tag, 2,1 Tage, 1 Kreis",
+        "Seite 1 von 3",
+    ]
+    for sample in good:
+        assert not problems(sample), (sample, problems(sample))
+    page = visible(
+        '<p>Antrag <span title="drv-nord">A</span></p><details class="staff-details">'
+        "<summary>Regel</summary>A13</details><script>var a_b = None;</script>"
+    )
+    assert not problems(page.text), page.text
