@@ -146,6 +146,9 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
             if registry is None:
                 reg.close()
 
+    from litestar.exceptions import NotFoundException
+
+    from portal.fallback_pages import favicon, not_found
     from portal.routes import PORTAL_HANDLERS, portal_template_config
     from portal.session import portal_csrf_config
     from registry.api import ROUTE_HANDLERS
@@ -160,10 +163,12 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
             AdminChannelController,
             *ROUTE_HANDLERS,
             *PORTAL_HANDLERS,
+            favicon,
         ],
         lifespan=[lifespan],
         middleware=[DefineMiddleware(TokenAuthMiddleware, exclude=PUBLIC_PATHS)],
-        exception_handlers=EXCEPTION_HANDLERS,
+        # an unknown address: the portal's German page, JSON under the API's prefixes
+        exception_handlers={**EXCEPTION_HANDLERS, NotFoundException: not_found},
         before_request=_before_request,
         request_max_body_size=settings.max_body_bytes,
         template_config=portal_template_config(),
