@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from registry import clock
-from registry.admission import criteria
+from registry.admission import criteria_catalogue
 from registry.admission.model import (
     Actor,
     Admission,
@@ -73,8 +73,10 @@ def national_severities(reg: Registry) -> dict[str, Severity]:
     """Q0: the national criteria setting over the defaults, the same for every carrier and
     every provider (``registry.admission.national_criteria`` reads and changes it)."""
     stored = {r["rule"]: r["severity"] for r in reg.repo(ReferenceRepository).criteria_severities()}
-    known = {rule: sev for rule, sev in stored.items() if rule in criteria.DEFAULT_SEVERITIES}
-    return criteria.effective_severities(known)
+    known = {
+        rule: sev for rule, sev in stored.items() if rule in criteria_catalogue.DEFAULT_SEVERITIES
+    }
+    return criteria_catalogue.effective_severities(known)
 
 
 def severities_of(reg: Registry, carrier_id: str | None = None) -> dict[str, Severity]:

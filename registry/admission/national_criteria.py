@@ -4,7 +4,8 @@ The criteria are the same for every carrier and every provider (Rahmenkonzept §
 this framework, equal treatment; A8: every carrier recognises the lead's decision). The severity
 (blocking / advisory) of each criteria rule is one national setting, read by everyone and changed
 only by a national admin (an admin without a carrier). A rule never set takes its default
-(``criteria.DEFAULT_SEVERITIES``); every finding records the severity it was decided with.
+(``criteria_catalogue.DEFAULT_SEVERITIES``); every finding records the severity it was decided
+with.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from registry import clock
-from registry.admission import criteria
+from registry.admission import criteria_catalogue
 from registry.admission.common import national_severities
 from registry.admission.model import Severity
 from registry.audit import record_event
@@ -44,7 +45,7 @@ def put_criteria(reg: Registry, principal: Principal, body: Mapping[str, Any]) -
         raise InvalidInput(
             [Problem("criteria", "Schweregrade sind »blocking« oder »advisory«.", "Q0")]
         )
-    after = criteria.effective_severities(dict(body))
+    after = criteria_catalogue.effective_severities(dict(body))
     before = national_severities(reg)
     values = criteria_view(after)
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from registry import clock
-from registry.admission import criteria
+from registry.admission import criteria_catalogue, organisation_criteria
 from registry.admission.common import finding_dict, periods_of, site_facts, write_notices
 from registry.admission.model import Finding, NoticeKind, NoticeSpec, Severity, SiteFacts
 from registry.admission.repository import (
@@ -197,7 +197,9 @@ def site_task_id(site_id: str, finding: Finding, carrier: str) -> str:
 
 def _site_findings(reg: Registry, provider_id: str, facts: SiteFacts) -> list[Finding]:
     """Q5 for one site (national severities, Q0) and the A15 language advisory."""
-    found = criteria.check_sites([facts], criteria._Maker(severities(reg)))
+    found = organisation_criteria.check_sites(
+        [facts], criteria_catalogue.FindingMaker(severities(reg))
+    )
     staff = [
         json.loads(r["data"] or "{}").get("languages") or []
         for r in case_manager_rows(reg, provider_id)

@@ -7,14 +7,13 @@ from datetime import date
 
 import pytest
 
-from registry.admission.criteria import (
+from registry.admission.criteria import check_application, recheck_staff
+from registry.admission.criteria_catalogue import (
     COMPETENCE_CHECKLIST,
     COMPETENCE_GROUPS,
     CONCEPT_SECTION_CODES,
     DEFAULT_SEVERITIES,
-    check_application,
     effective_severities,
-    recheck_staff,
 )
 from registry.admission.model import (
     CRITERIA_RULES,
