@@ -263,6 +263,7 @@ def submit_application(
         ref.concept_sections,
         clock.today(),
         periods_of(reg),
+        deciding_carrier=ref.carrier(lead.lead_carrier).name,
     )
     data = {
         "provider": {
