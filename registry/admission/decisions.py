@@ -37,9 +37,18 @@ from registry.ids import new_id
 
 
 def decide_application(
-    reg: Registry, principal: Principal, application_id: str, body: Mapping[str, Any]
+    reg: Registry,
+    principal: Principal,
+    application_id: str,
+    body: Mapping[str, Any],
+    *,
+    dry_run: bool = False,
 ) -> dict[str, Any]:
-    """A5–A8, A11: the lead's decision per target group, with optimistic concurrency."""
+    """A5–A8, A11: the lead's decision per target group, with optimistic concurrency.
+
+    ``dry_run``: check everything (permission, version, every rule) and raise as a real
+    decision would, but save nothing and return the application unchanged (the portal's
+    confirmation step shows only a decision that would be accepted)."""
     app = visible_application(reg, principal, application_id)
     if principal.role is not Role.ADMISSIONS_OFFICER or principal.carrier != app["lead_carrier"]:
         raise Forbidden("Nur die Zulassungsstelle des federführenden Trägers entscheidet (A5).")
@@ -67,6 +76,8 @@ def decide_application(
         reached_carriers=reached_carriers(reg, facts.sites),
         periods=periods_of(reg),
     )
+    if dry_run:
+        return get_application(reg, principal, application_id)
     data["decision"] = {
         "lead_carrier": app["lead_carrier"],
         "decided_by": principal.user_id,

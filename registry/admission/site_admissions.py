@@ -84,8 +84,12 @@ def change_site_admission(
     action: str,
     reason: str,
     target_groups: Sequence[str] | None = None,
+    *,
+    dry_run: bool = False,
 ) -> dict[str, Any]:
-    """A9: suspend, resume or revoke a site's admission (all or some target groups)."""
+    """A9: suspend, resume or revoke a site's admission (all or some target groups).
+    ``dry_run``: check permission and rules as the change would, save nothing, return the
+    site's view unchanged (the portal's confirmation step before a revocation)."""
     _, app, adm_rows = _site_context(reg, principal, site_id)
     facts = application_facts(reg, app)
     outcome = change_rules.change_admissions(
@@ -99,6 +103,8 @@ def change_site_admission(
         reached_carriers=reached_carriers(reg, [s for s in facts.sites if s.id == site_id]),
         periods=periods_of(reg),
     )
+    if dry_run:
+        return site_admission_view(reg, site_id)
     return _settle(reg, principal, app, facts, outcome, adm_rows, reason, site_id)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from registry.admission.applications import get_application
-from registry.admission.decisions import admit_follow_on, list_follow_ons
+from registry.admission.decisions import admit_follow_on, decide_application, list_follow_ons
 from registry.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tests.service.admission_world import (
     OFFICER_BUND,
@@ -17,6 +17,27 @@ from tests.service.admission_world import (
     site,
     world,
 )
+
+
+def test_a_dry_run_checks_the_decision_and_saves_nothing(tmp_path: Path) -> None:
+    # the portal's confirmation step (issue 17, item 7): rules checked, nothing written
+    w = world(tmp_path)
+    provider = w.add_provider()
+    app = w.submit(provider, "drv-nord", [site("Lübeck", "23556")], ["addiction"])
+    body = {
+        "target_groups": {"addiction": {"admit": True, "reason": REASON}},
+        "overrides": [],
+        "version": app["version"],
+    }
+    with pytest.raises(NotFound):  # another carrier, not involved: no such application
+        decide_application(w.reg, OFFICER_HESSEN, app["id"], body, dry_run=True)
+    missing = {**body, "target_groups": {"addiction": {"admit": True, "reason": " "}}}
+    with pytest.raises(InvalidInput):
+        decide_application(w.reg, OFFICER_NORD, app["id"], missing, dry_run=True)
+    checked = decide_application(w.reg, OFFICER_NORD, app["id"], body, dry_run=True)
+    assert checked["status"] == "submitted" and checked["version"] == app["version"]
+    assert "application.decided" not in w.actions(app["id"])
+    assert w.notified(app["id"]) == set()
 
 
 def test_the_lead_decides_per_group_and_another_region_gets_a_follow_on_task(
@@ -54,8 +75,11 @@ def test_the_lead_decides_per_group_and_another_region_gets_a_follow_on_task(
     assert task["age_days"] == 0 and task["overdue"] is False
     assert list_follow_ons(w.reg, OFFICER_NORD, "open") == []
 
-    # rule A8: the federal carriers and the site's carrier are told of the admission
-    assert {"drv-nord", "drv-bund", "drv-knappschaft-bahn-see"} <= w.notified(app["id"])
+    # rule A8: the federal carriers are told of the admission; the site's carrier decided
+    # itself, so its own action is no notice to it (issue 17, item 7)
+    notified = w.notified(app["id"])
+    assert {"drv-bund", "drv-knappschaft-bahn-see"} <= notified
+    assert "drv-nord" not in notified
     # rule A10: the decision is audited; the directory is told of both sites
     assert "application.decided" in w.actions(app["id"])
     assert {r["ref_id"] for r in w.outbox.rows.values()} == {s["id"] for s in decided["sites"]}

@@ -34,6 +34,11 @@ def test_only_the_issuing_carrier_suspends_resumes_and_revokes(tmp_path: Path) -
     assert view["admissions"][0]["reason"] == "Beschwerde"
     view = change_site_admission(w.reg, OFFICER_NORD, site_id, "resume", "unbegründet")
     assert view["admission_status"] == "admitted"
+    # a dry run (the portal's confirmation step) checks and saves nothing
+    view = change_site_admission(w.reg, OFFICER_NORD, site_id, "revoke", "Prüfung", dry_run=True)
+    assert view["admission_status"] == "admitted"
+    with pytest.raises(InvalidInput):
+        change_site_admission(w.reg, OFFICER_NORD, site_id, "revoke", " ", dry_run=True)
     view = change_site_admission(w.reg, OFFICER_NORD, site_id, "revoke", "Kein Personal mehr")
     assert view["admission_status"] == "revoked"
     # rule A9: revoked is final
