@@ -354,18 +354,18 @@ def _probe_index(reg: Registry, facts: Facts, pending: int) -> IndexFacts:
     expected = expected_index_sites(facts.admissions)
     graph_docs = {d.id: d for d in load_site_documents(reg, sorted(expected))}
     for site_id in site_ids:
-        doc = reg.search.sites.get(site_id)
+        doc = reg.index.sites.get(site_id)
         if doc is None:
             continue
         found.add(site_id)
         if site_id in graph_docs and doc != graph_docs[site_id]:
             stale.add(site_id)
     partners_found = {
-        str(s["id"]) for s in facts.partner_sites if reg.search.partners.get(str(s["id"]))
+        str(s["id"]) for s in facts.partner_sites if reg.index.partners.get(str(s["id"]))
     }
     return IndexFacts(
         pending_outbox=0,
-        site_count=reg.search.sites.count(),
+        site_count=reg.index.sites.count(),
         sites_found=frozenset(found),
         sites_stale=frozenset(stale),
         partner_sites_found=frozenset(partners_found),

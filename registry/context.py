@@ -6,12 +6,19 @@ import contextlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from registry.graph import open_graph
 from registry.graph.ports import GraphStore, Tx
 from registry.graph.repository import QueryRunner, Repository
 from registry.settings import Settings
+
+if TYPE_CHECKING:
+    from registry.auth.throttle import LoginThrottle
+    from registry.geo import Geocoder
+    from registry.reach import Reach
+    from registry.reference import Reference
+    from registry.search.ports import SearchBackend
 
 R = TypeVar("R", bound=Repository)
 
@@ -20,12 +27,25 @@ R = TypeVar("R", bound=Repository)
 class Registry:
     settings: Settings
     graph: GraphStore
-    search: Any = None  # registry.search.ports.SearchIndex
-    geocoder: Any = None  # registry.geo.Geocoder
-    reference: Any = None  # registry.reference.Reference
-    extras: dict[str, Any] = field(default_factory=dict)
+    reference: Reference
+    geocoder: Geocoder
+    #: None when opened without search (``open_registry(with_search=False)``); see ``index``
+    search: SearchBackend | None = None
+    #: failed logins per name and address (issue 14), made on first use (registry.auth.service)
+    login_throttle: LoginThrottle | None = None
+    #: the reach of the reference geography, built on first use (registry.reach)
+    reach: Reach | None = None
+    #: a bulk job (the demo generator) drains the search outbox once at its end, not per commit
+    defer_index: bool = False
     #: fakes a use-case test installed, by repository class (see registry.graph.repository)
     fakes: dict[type, Any] = field(default_factory=dict)
+
+    @property
+    def index(self) -> SearchBackend:
+        """The search backend, for code that needs one."""
+        if self.search is None:
+            raise RuntimeError("registry opened without a search index")
+        return self.search
 
     def repo(self, kind: type[R], source: Tx | GraphStore | QueryRunner | None = None) -> R:
         """The ``kind`` repository on a unit of work (``source``) or, without one, for reads."""
@@ -64,8 +84,12 @@ def open_registry(settings: Settings, *, with_search: bool = True) -> Registry:
     owner_only(settings.data_dir)
     reference = load_reference()
     graph = open_graph(settings)
-    reg = Registry(settings=settings, graph=graph, reference=reference)
-    reg.geocoder = make_geocoder(settings.geocoder, reference)
+    reg = Registry(
+        settings=settings,
+        graph=graph,
+        reference=reference,
+        geocoder=make_geocoder(settings.geocoder, reference),
+    )
     if with_search:
         from registry.search import open_search
 

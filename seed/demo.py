@@ -332,8 +332,8 @@ def seed_demo(
     # Every service still writes its outbox rows in its own unit of work; only the search
     # index update after each call (a tantivy commit, ~50 ms) is deferred to one drain at the
     # end (registry.directory.projection.try_drain honours the flag).
-    deferred = reg.extras.get("defer_index")
-    reg.extras["defer_index"] = True
+    deferred = reg.defer_index
+    reg.defer_index = True
     try:
         _create_staff_users(demo)
         if not rerun:
@@ -359,7 +359,7 @@ def seed_demo(
     finally:
         clock.reset()
         ids.seed_ids(None)  # later ids (the server's) are random again
-        reg.extras["defer_index"] = deferred
+        reg.defer_index = deferred
     drain(reg)
     statuses = ", ".join(
         f"{STATUS_LABELS.get(k, k)} {v}"

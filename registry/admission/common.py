@@ -46,7 +46,7 @@ from registry.errors import NotFound
 from registry.graph.ports import Tx
 from registry.ids import new_id, sequential_id
 from registry.notices import NewNotice, NoticeRepository
-from registry.reach import reach_index
+from registry.reach import reach_of
 from registry.reference_repository import ReferenceRepository
 
 # --------------------------------------------------------------------------- settings, people
@@ -87,7 +87,7 @@ def severities_of(reg: Registry, carrier_id: str | None = None) -> dict[str, Sev
 
 def reached_carriers(reg: Registry, sites: Iterable[SiteFacts]) -> dict[str, set[str]]:
     """A8: per site, the carriers of the districts its catchment reaches."""
-    index = reach_index(reg.reference)
+    index = reach_of(reg).index
     out: dict[str, set[str]] = {}
     for site in sites:
         keys = index.reached(site.lat, site.lon, site.catchment_radius_km, site.district_key)

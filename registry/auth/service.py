@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import math
 import secrets
-from typing import cast
 
 from registry.admission.repository import ProviderRepository
 from registry.audit import record_event
@@ -52,14 +51,12 @@ class LoginThrottled(Exception):
 
 def login_throttle(reg: Registry) -> LoginThrottle:
     """The registry's throttle of login attempts (process memory; settings give its limits)."""
-    throttle = reg.extras.get("login_throttle")
-    if throttle is None:
-        throttle = LoginThrottle(
+    if reg.login_throttle is None:
+        reg.login_throttle = LoginThrottle(
             free=reg.settings.login_max_failures,
             window=reg.settings.login_lockout_minutes * 60,
         )
-        reg.extras["login_throttle"] = throttle
-    return cast(LoginThrottle, throttle)
+    return reg.login_throttle
 
 
 def username_problems(username: str) -> list[Problem]:

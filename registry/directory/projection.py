@@ -155,19 +155,19 @@ def _apply(reg: Registry, kind: str, ref_ids: list[str]) -> None:
         keep = [d for d in docs if d.has_admission]
         keep_ids = {d.id for d in keep}
         if keep:
-            reg.search.sites.upsert(keep)
+            reg.index.sites.upsert(keep)
         drop = [i for i in ref_ids if i not in keep_ids]
         if drop:
-            reg.search.sites.delete(drop)
+            reg.index.sites.delete(drop)
     elif kind == "partner_site":
         pdocs = load_partner_documents(reg, ref_ids)
         live = [d for d in pdocs if d.active]
         if live:
-            reg.search.partners.upsert(live)
+            reg.index.partners.upsert(live)
         live_ids = {d.id for d in live}
         gone = [i for i in ref_ids if i not in live_ids]
         if gone:
-            reg.search.partners.delete(gone)
+            reg.index.partners.delete(gone)
 
 
 def _remove_outbox_rows(reg: Registry, rows: list[dict[str, Any]]) -> None:
@@ -216,7 +216,7 @@ drain_failed = threading.Event()
 
 def try_drain(reg: Registry) -> None:
     """Drain after a commit; an index failure is logged and left for the retry loop."""
-    if reg.extras.get("defer_index"):
+    if reg.defer_index:
         return  # a bulk job (the demo generator) drains once at its end; the outbox keeps all
     try:
         drain(reg)
@@ -262,8 +262,8 @@ def reindex(reg: Registry, progress: Callable[[int, int], None] | None = None) -
             if progress:
                 progress(done, total)
 
-    count = reg.search.sites.rebuild(site_docs())
-    count += reg.search.partners.rebuild(partner_docs())
+    count = reg.index.sites.rebuild(site_docs())
+    count += reg.index.partners.rebuild(partner_docs())
     if progress:
         progress(total, total)
     return count

@@ -17,10 +17,11 @@ from registry.admission.providers import providers_named
 from registry.admission.repository import ProviderRepository
 from registry.auth import Principal, Role
 from registry.context import Registry
+from registry.dates import german
 from registry.directory.eligibility import Case, evaluate, rank_key
 from registry.directory.projection import load_site_documents
 from registry.errors import Forbidden, InvalidInput, NotFound, Problem
-from registry.reach import reach_index
+from registry.reach import reach_of
 from registry.reference_repository import ReferenceRepository
 from registry.search.documents import SiteDocument
 
@@ -150,7 +151,7 @@ def search(
     resolved = resolve_case(
         reg, _search_carrier(principal, params.carrier, reg.reference.carriers_by_id), params
     )
-    result = reg.search.sites.search(resolved.case, page=page, page_size=page_size)
+    result = reg.index.sites.search(resolved.case, page=page, page_size=page_size)
     answer: dict[str, Any] = {
         "total": result.total,
         "page": page,
@@ -166,7 +167,7 @@ def search(
 
 def total_without_text(reg: Registry, case: Case) -> int:
     """E3: how many sites fit the case without its free text (the text only narrows)."""
-    without = reg.search.sites.search(replace(case, text=""), page=1, page_size=1)
+    without = reg.index.sites.search(replace(case, text=""), page=1, page_size=1)
     return without.total
 
 
@@ -191,7 +192,7 @@ def explain(
     evaluations = [evaluate(d, resolved.case) for d in docs]
     ranked: dict[str, int] = {}
     if any(e.eligible for e in evaluations):
-        everything = reg.search.sites.search(resolved.case, page=1, page_size=MAX_RESULTS)
+        everything = reg.index.sites.search(resolved.case, page=1, page_size=MAX_RESULTS)
         for position, hit in enumerate(everything.hits, start=1):
             ranked[hit.doc.id] = position
     sites = []
@@ -256,11 +257,11 @@ def print_context(
     resolved = resolve_case(
         reg, _search_carrier(principal, params.carrier, reg.reference.carriers_by_id), params
     )
-    result = reg.search.sites.search(resolved.case, page=1, page_size=MAX_RESULTS)
+    result = reg.index.sites.search(resolved.case, page=1, page_size=MAX_RESULTS)
     labels = {t.code: t.label for t in reg.reference.target_groups}
     carrier = reg.reference.carrier(resolved.carrier)
     return {
-        "date": clock.today().strftime("%d.%m.%Y"),
+        "date": german(clock.today()),
         "carrier": {"id": carrier.id, "name": carrier.name},
         "contacts": carrier_contacts(reg, carrier.id),
         "place": resolved.place.as_dict(),
@@ -296,7 +297,7 @@ def overview(reg: Registry, principal: Principal, carrier_id: str | None) -> dic
     region = {d.key for d in reg.reference.districts_by_carrier(carrier_id)}
     site_ids = reg.repo(ProviderRepository).admitted_site_ids()
     docs = [d for d in load_site_documents(reg, site_ids) if d.has_admission]
-    index = reach_index(reg.reference)
+    index = reach_of(reg).index
     labels = {t.code: t.label for t in reg.reference.target_groups}
     groups: dict[str, list[dict[str, Any]]] = {}
     for doc in docs:
@@ -308,7 +309,7 @@ def overview(reg: Registry, principal: Principal, carrier_id: str | None) -> dic
             continue
         for code in doc.target_groups:
             groups.setdefault(code, []).append(result_dict(doc, 0.0))
-    sections = [
+    sections: list[dict[str, Any]] = [
         {
             "code": code,
             "label": labels.get(code, code),
@@ -320,7 +321,7 @@ def overview(reg: Registry, principal: Principal, carrier_id: str | None) -> dic
     ]
     return {
         "carrier": {"id": carrier.id, "name": carrier.name},
-        "date": clock.today().strftime("%d.%m.%Y"),
+        "date": german(clock.today()),
         "sections": sections,
         "total_sites": len({e["site"]["id"] for s in sections for e in s["entries"]}),
     }

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from registry import clock
 from registry.auth import Principal, Role
 from registry.context import Registry
+from registry.dates import day, iso
 from registry.errors import Conflict, Forbidden, NotFound, Problem
 from registry.graph.ports import Tx
 from registry.ids import new_id
@@ -33,7 +34,7 @@ from registry.network.model import (
 )
 from registry.network.parties import Standing
 from registry.network.repository import AgreementRow, AgreementValues, NetworkRepository
-from registry.network.shared import day, district_maps, iso, require_carrier, rule_problems
+from registry.network.shared import district_maps, require_carrier
 from registry.notices import NewNotice, NoticeRepository
 
 
@@ -171,7 +172,7 @@ def frame_problems(reg: Registry, a: Agreement) -> list[Problem]:
     partner_types = {
         r["id"]: r["type"] for r in reg.repo(NetworkRepository).partners_by_ids(list(a.partners))
     }
-    return rule_problems(
+    return list(
         agreement_frame_rules.validate_agreement(
             a,
             partner_types=partner_types,

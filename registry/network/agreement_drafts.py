@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import date
 from typing import Any
 
 from registry import clock
 from registry.audit import record_event
 from registry.auth import Principal
 from registry.context import Registry
+from registry.dates import day
 from registry.errors import InvalidInput
 from registry.graph.ports import Tx
 from registry.ids import new_id
@@ -30,18 +30,12 @@ from registry.network.agreement_common import (
 from registry.network.agreement_reading import get_agreement
 from registry.network.model import Agreement, AgreementKind, Purpose, Scope
 from registry.network.repository import NetworkRepository
-from registry.network.shared import carrier_name, pure_rules, target_group_codes
-
-
-def _as_date(value: Any) -> date | None:
-    if value is None or value == "":
-        return None
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
+from registry.network.shared import carrier_name, target_group_codes
 
 
 def _agreement_from_body(agreement_id: str, body: Mapping[str, Any]) -> Agreement:
     scope = body["scope"]
-    valid_from = _as_date(body["valid_from"])
+    valid_from = day(body["valid_from"])
     assert valid_from is not None
     return Agreement(
         id=agreement_id,
@@ -52,7 +46,7 @@ def _agreement_from_body(agreement_id: str, body: Mapping[str, Any]) -> Agreemen
         partners=tuple(body.get("partners") or ()),
         scope=Scope.from_dict(scope),
         valid_from=valid_from,
-        valid_until=_as_date(body.get("valid_until")),
+        valid_until=day(body.get("valid_until")),
         contents=dict(body.get("contents") or {}),
     )
 
@@ -122,17 +116,16 @@ def update_agreement(
     carrier = check_party(reg, principal, agreement_id)
     effective = dict(changes)
     invited = current.invited
-    with pure_rules():
-        if isinstance(changes.get("carriers"), list | tuple):
-            named, invited = parties.change_carriers(current, changes["carriers"], carrier)
-            effective["carriers"] = list(named)
-        revision = version_rules.apply_changes(
-            current,
-            effective,
-            today=clock.today(),
-            override_reason=override_reason,
-            known_target_groups=target_group_codes(reg),
-        )
+    if isinstance(changes.get("carriers"), list | tuple):
+        named, invited = parties.change_carriers(current, changes["carriers"], carrier)
+        effective["carriers"] = list(named)
+    revision = version_rules.apply_changes(
+        current,
+        effective,
+        today=clock.today(),
+        override_reason=override_reason,
+        known_target_groups=target_group_codes(reg),
+    )
     updated = replace(revision.agreement, invited=invited)
     problems = frame_problems(reg, updated)
     if problems:

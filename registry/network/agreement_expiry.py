@@ -12,13 +12,13 @@ from __future__ import annotations
 from registry import clock
 from registry.audit import record_event
 from registry.context import Registry
+from registry.dates import iso
 from registry.graph.ports import Tx
 from registry.ids import new_id
 from registry.network import lifecycle_rules
 from registry.network.agreement_common import agreement_of, agreement_values, notify
 from registry.network.model import Agreement
 from registry.network.repository import NetworkRepository
-from registry.network.shared import iso
 
 
 def expire_agreements(reg: Registry) -> int:

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 
+from registry.errors import Problem
 from registry.network.model import (
     SOCIAL_BENEFIT_PARTNER_TYPES,
     Agreement,
     AgreementKind,
-    Problem,
     Scope,
     ScopeLevel,
 )

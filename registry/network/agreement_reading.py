@@ -10,6 +10,7 @@ from registry import clock
 from registry.audit import AuditRepository
 from registry.auth import Principal, Role
 from registry.context import Registry
+from registry.dates import iso
 from registry.errors import Forbidden
 from registry.network import content_rules, parties, version_rules
 from registry.network.agreement_common import (
@@ -21,12 +22,7 @@ from registry.network.agreement_common import (
 from registry.network.agreement_expiry import expire_agreements
 from registry.network.model import Agreement, AgreementStatus
 from registry.network.repository import AgreementRow, NetworkRepository
-from registry.network.shared import (
-    carrier_name,
-    iso,
-    require_carrier,
-    target_group_codes,
-)
+from registry.network.shared import carrier_name, require_carrier, target_group_codes
 
 
 def _agreement_summary(reg: Registry, row: AgreementRow, a: Agreement) -> dict[str, Any]:

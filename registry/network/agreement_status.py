@@ -10,6 +10,7 @@ from registry import clock
 from registry.audit import record_event
 from registry.auth import Principal
 from registry.context import Registry
+from registry.dates import iso
 from registry.errors import InvalidInput
 from registry.graph.ports import Tx
 from registry.network import lifecycle_rules, parties
@@ -21,13 +22,7 @@ from registry.network.agreement_common import (
     visible_agreement,
 )
 from registry.network.agreement_reading import get_agreement
-from registry.network.shared import (
-    carrier_name,
-    iso,
-    pure_rules,
-    rule_problems,
-    target_group_codes,
-)
+from registry.network.shared import carrier_name, target_group_codes
 
 
 def activate_agreement(
@@ -38,16 +33,15 @@ def activate_agreement(
     activates, and not while a named carrier has yet to accept or decline (422)."""
     row, current = visible_agreement(reg, principal, agreement_id)
     carrier = check_party(reg, principal, agreement_id)
-    problems = frame_problems(reg, current) + rule_problems(parties.open_invitations(current))
+    problems = frame_problems(reg, current) + list(parties.open_invitations(current))
     if problems:
         raise InvalidInput(problems)
-    with pure_rules():
-        active = lifecycle_rules.activate(
-            current,
-            today=clock.today(),
-            override_reason=override_reason,
-            known_target_groups=target_group_codes(reg),
-        )
+    active = lifecycle_rules.activate(
+        current,
+        today=clock.today(),
+        override_reason=override_reason,
+        known_target_groups=target_group_codes(reg),
+    )
     message = (
         f"{carrier_name(reg, carrier)} hat die Vereinbarung „{active.title}“ in Kraft gesetzt."
     )
@@ -91,13 +85,12 @@ def change_agreement_status(
         raise ValueError(action)
     row, current = visible_agreement(reg, principal, agreement_id)
     carrier = check_party(reg, principal, agreement_id)
-    with pure_rules():
-        if action == "suspend":
-            changed = lifecycle_rules.suspend(current, reason=reason)
-        elif action == "resume":
-            changed = lifecycle_rules.resume(current, reason=reason, today=clock.today())
-        else:
-            changed = lifecycle_rules.terminate(current, reason=reason)
+    if action == "suspend":
+        changed = lifecycle_rules.suspend(current, reason=reason)
+    elif action == "resume":
+        changed = lifecycle_rules.resume(current, reason=reason, today=clock.today())
+    else:
+        changed = lifecycle_rules.terminate(current, reason=reason)
     event, verb = _STATUS_ACTIONS[action]
     reason = reason.strip()
     message = (

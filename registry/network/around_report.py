@@ -19,25 +19,21 @@ whatever the caller's carrier.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 from typing import Any
 
 from registry import clock
 from registry.auth import Principal, Role
 from registry.context import Registry
+from registry.dates import day
 from registry.errors import Forbidden, InvalidInput, Problem
 from registry.network.around import Named, ServingAgreement, ServingSite, assemble
 from registry.network.coverage import in_force_on
 from registry.network.coverage_report import admitted_sites
 from registry.network.model import AgreementStatus
-from registry.network.reach import reached_districts
 from registry.network.repository import NetworkRepository
+from registry.reach import reach_of
 
 AROUND_READERS = (Role.CASE_MANAGER, Role.NETWORK_STRATEGIST)
-
-
-def _day(value: str | None) -> date | None:
-    return date.fromisoformat(value[:10]) if value else None
 
 
 def _carrier(reg: Registry, carrier_id: str) -> Named:
@@ -94,8 +90,8 @@ def _serving_agreements(reg: Registry, district: str, target_group: str) -> list
         for r in repo.around_agreements(district=district, target_group=target_group)
         if in_force_on(
             AgreementStatus(r["status"]),
-            _day(r["valid_from"]) or today,
-            _day(r["valid_until"]),
+            day(r["valid_from"]) or today,
+            day(r["valid_until"]),
             today,
         )
     ]
@@ -103,8 +99,7 @@ def _serving_agreements(reg: Registry, district: str, target_group: str) -> list
     serving: set[str] = set()
     if partner_ids:
         for s in repo.sites_of_partners(partner_ids):
-            reached = reached_districts(
-                reg,
+            reached = reach_of(reg).reached(
                 float(s["lat"]),
                 float(s["lon"]),
                 float(s["service_radius_km"]),

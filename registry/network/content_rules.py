@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from registry.dates import add_months, parse_date
 from registry.network.model import (
     CHANNELS,
     TARGET_GROUP_CODES,
@@ -17,14 +18,7 @@ from registry.network.model import (
     Missing,
     Purpose,
 )
-from registry.network.rule_checks import (
-    add_months,
-    contact_problems,
-    has_text,
-    is_count,
-    is_text_list,
-    parse_date,
-)
+from registry.network.rule_checks import contact_problems, has_text, is_count, is_text_list
 
 # --- N3: contents --------------------------------------------------------------------------------
 

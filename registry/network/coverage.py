@@ -16,13 +16,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from registry.distance import distance_km
+from registry.errors import Problem
 from registry.network.content_rules import effective_next_review
 from registry.network.model import (
     TARGET_GROUP_CODES,
     Agreement,
     AgreementStatus,
     Partner,
-    Problem,
     UnmetNeed,
 )
 

@@ -10,13 +10,14 @@ from typing import Any
 from registry import clock
 from registry.auth import Principal
 from registry.context import Registry
+from registry.dates import day
 from registry.errors import Forbidden, InvalidInput
 from registry.network import coverage as cov
 from registry.network.agreement_common import agreement_of
 from registry.network.model import Partner, PartnerSite
-from registry.network.reach import reach_context, reached_districts
 from registry.network.repository import NetworkRepository, PartnerSiteRow
-from registry.network.shared import COVERAGE_READERS, day, target_group_codes
+from registry.network.shared import COVERAGE_READERS, target_group_codes
+from registry.reach import reach_of
 
 
 def _later_review(a: date | None, b: date | None) -> date | None:
@@ -43,7 +44,7 @@ def admitted_sites(reg: Registry, target_group: str) -> list[cov.ProviderSite]:
             district_key=r["district_key"],
             catchment_radius_km=radius,
             admitted={target_group: review},
-            reached_districts=reached_districts(reg, lat, lon, radius, r["district_key"]),
+            reached_districts=reach_of(reg).reached(lat, lon, radius, r["district_key"]),
         )
     return list(by_site.values())
 
@@ -58,7 +59,8 @@ def coverage(
         raise Forbidden()
     if target_group not in target_group_codes(reg):
         raise InvalidInput.one("target_group", f"Unbekannte Zielgruppe: {target_group}", "N6")
-    districts, index = reach_context(reg)
+    reach = reach_of(reg)
+    districts, index = reach.districts, reach.index
     today = clock.today()
 
     sites = admitted_sites(reg, target_group)
@@ -88,8 +90,7 @@ def coverage(
                             service_radius_km=float(s["service_radius_km"]),
                             district_key=s["district_key"],
                             id=s["id"],
-                            reached_districts=reached_districts(
-                                reg,
+                            reached_districts=reach_of(reg).reached(
                                 float(s["lat"]),
                                 float(s["lon"]),
                                 float(s["service_radius_km"]),

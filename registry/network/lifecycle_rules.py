@@ -1,6 +1,6 @@
 """The agreement lifecycle (docs/rules.md §8, N3–N5): the transition table and the pure steps
 activate, suspend, resume, terminate and expire. Each returns the agreement in its new status or
-raises `IllegalTransition`, `ValidationFailed` or `IncompleteAgreement` (`rule_errors`); nothing
+raises `IllegalAgreementTransition`, `InvalidInput` or `IncompleteAgreement` (`rule_errors`); nothing
 does I/O: the services persist what they return.
 """
 
@@ -10,15 +10,10 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import replace
 from datetime import date
 
+from registry.errors import InvalidInput, Problem
 from registry.network.content_rules import missing_contents, next_review_date
-from registry.network.model import (
-    TARGET_GROUP_CODES,
-    Agreement,
-    AgreementAction,
-    AgreementStatus,
-    Problem,
-)
-from registry.network.rule_errors import IllegalTransition, IncompleteAgreement, ValidationFailed
+from registry.network.model import TARGET_GROUP_CODES, Agreement, AgreementAction, AgreementStatus
+from registry.network.rule_errors import IllegalAgreementTransition, IncompleteAgreement
 
 # --- lifecycle -----------------------------------------------------------------------------------
 
@@ -44,22 +39,22 @@ TRANSITIONS: Mapping[tuple[AgreementStatus, AgreementAction], AgreementStatus] =
 
 
 def next_status(status: AgreementStatus, action: AgreementAction) -> AgreementStatus:
-    """Look the action up in `TRANSITIONS`; raise `IllegalTransition` if it is not there."""
+    """Look the action up in `TRANSITIONS`; raise `IllegalAgreementTransition` if it is not there."""
     try:
         return TRANSITIONS[(status, action)]
     except KeyError:
-        raise IllegalTransition(status, action) from None
+        raise IllegalAgreementTransition(status, action) from None
 
 
 def _require_reason(reason: str | None, rule: str) -> str:
     if reason is None or not reason.strip():
-        raise ValidationFailed([Problem("reason", "Begründung fehlt", rule)])
+        raise InvalidInput([Problem("reason", "Begründung fehlt", rule)])
     return reason.strip()
 
 
 def check_not_ended(agreement: Agreement, today: date) -> None:
     if agreement.valid_until is not None and agreement.valid_until < today:
-        raise ValidationFailed(
+        raise InvalidInput(
             [Problem("valid_until", "Die Laufzeit der Vereinbarung ist bereits abgelaufen", "N2")]
         )
 
@@ -74,7 +69,7 @@ def activate(
     """Rule N3: a draft becomes active when its contents are complete, or, if not, when an
     override reason is given; the reason is then recorded on the agreement (and only then).
 
-    Raises `IllegalTransition` unless draft, `ValidationFailed` if the validity already ended,
+    Raises `IllegalAgreementTransition` unless draft, `InvalidInput` if the validity already ended,
     `IncompleteAgreement` (listing every missing content) if incomplete without a reason.
     The frame (N2) is checked by the service with `validate_agreement` before calling this.
     """
@@ -103,7 +98,7 @@ def suspend(agreement: Agreement, *, reason: str) -> Agreement:
 
 
 def resume(agreement: Agreement, *, reason: str, today: date) -> Agreement:
-    """suspended -> active. Raises `ValidationFailed` if its validity has ended meanwhile
+    """suspended -> active. Raises `InvalidInput` if its validity has ended meanwhile
     (`expire_due` then moves it to expired)."""
     status = next_status(agreement.status, AgreementAction.RESUME)
     _require_reason(reason, "N4")

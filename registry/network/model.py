@@ -113,16 +113,6 @@ FEDERAL_CARRIERS: tuple[str, ...] = (DRV_BUND, DRV_KBS)
 
 
 @dataclass(frozen=True)
-class Problem:
-    """One problem in a 422 body: `field` (a path such as ``contacts[0].email``), a German
-    `message` for the user, and the domain `rule` it comes from."""
-
-    field: str
-    message: str
-    rule: str
-
-
-@dataclass(frozen=True)
 class Missing:
     """Rule N3: one content an agreement lacks before it may become active."""
 

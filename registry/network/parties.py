@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from enum import StrEnum
 
-from registry.network.model import Agreement, Problem
-from registry.network.rule_errors import ValidationFailed
+from registry.errors import InvalidInput, Problem
+from registry.network.model import Agreement
 
 RULE = "N4"
 
@@ -64,7 +64,7 @@ def change_carriers(
     """Rule N4: a party's change of the named carriers (PATCH ``carriers``). A carrier not yet
     named is invited, never made a party; the acting carrier may leave as long as another party
     remains; removing any other carrier (a party or an open invitation) is refused. Returns the
-    new carriers and invited ones; raises `ValidationFailed` with problems on ``carriers``."""
+    new carriers and invited ones; raises `InvalidInput` with problems on ``carriers``."""
     wanted = tuple(dict.fromkeys(named))
     problems: list[Problem] = []
     for carrier in current.carriers:
@@ -82,7 +82,7 @@ def change_carriers(
     if not problems and not [c for c in wanted if c not in invited]:
         problems.append(Problem("carriers", "Mindestens ein Träger bleibt Vertragspartei.", RULE))
     if problems:
-        raise ValidationFailed(problems)
+        raise InvalidInput(problems)
     return wanted, invited
 
 

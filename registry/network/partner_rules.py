@@ -5,13 +5,8 @@ from __future__ import annotations
 import math
 from collections.abc import Collection
 
-from registry.network.model import (
-    PARTNER_TYPES,
-    TARGET_GROUP_CODES,
-    Contact,
-    Partner,
-    Problem,
-)
+from registry.errors import Problem
+from registry.network.model import PARTNER_TYPES, TARGET_GROUP_CODES, Contact, Partner
 from registry.network.rule_checks import contact_problems, has_text
 
 # --- N1: partners --------------------------------------------------------------------------------

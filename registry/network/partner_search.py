@@ -67,7 +67,7 @@ def search_partners(
         max_distance_km=max_distance_km,
         text=(q or "").strip(),
     )
-    result = reg.search.partners.search(query, page=page, page_size=page_size)
+    result = reg.index.partners.search(query, page=page, page_size=page_size)
     return {
         "total": result.total,
         "page": page,

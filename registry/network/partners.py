@@ -36,7 +36,6 @@ from registry.network.shared import (
     PARTNER_EDITORS,
     PARTNER_READERS,
     resolve_address,
-    rule_problems,
     target_group_codes,
 )
 
@@ -152,7 +151,7 @@ def _partner_fact(
 def _check_partner(reg: Registry, partner: Partner, site_problems: list[Problem]) -> None:
     """N1 on the partner. When addresses failed to resolve (`site_problems`), those replace the
     site checks (the partner's site list then lacks the failed sites, so indexes would shift)."""
-    problems = rule_problems(
+    problems = list(
         partner_rules.validate_partner(
             partner,
             known_target_groups=target_group_codes(reg),
@@ -214,7 +213,7 @@ def create_partner(reg: Registry, principal: Principal, body: Mapping[str, Any])
     # rule N4: a carrier adds only itself; the creator's carrier works with the new partner
     consent = parties.partner_carrier_problems([], carriers, principal.carrier)
     if consent:
-        raise InvalidInput(rule_problems(consent))
+        raise InvalidInput(list(consent))
     if principal.carrier and principal.carrier not in carriers:
         carriers.insert(0, principal.carrier)
     values["carriers"] = carriers
@@ -276,7 +275,7 @@ def update_partner(
         row["carriers"] or [], values["carriers"], principal.carrier
     )
     if consent:
-        raise InvalidInput(rule_problems(consent))
+        raise InvalidInput(list(consent))
     geo_problems: list[Problem] = []
     if changes.get("sites") is not None:
         sites, geo_problems = _geocode_sites(reg, changes["sites"], current_sites)

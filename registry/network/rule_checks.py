@@ -4,12 +4,7 @@ months, and the problems of one contact person (used by N1 and N3). Pure; no I/O
 
 from __future__ import annotations
 
-import calendar
-from datetime import date
-
-from registry.network.model import (
-    Problem,
-)
+from registry.errors import Problem
 
 # --- small helpers -------------------------------------------------------------------------------
 
@@ -41,24 +36,6 @@ def looks_like_phone(value: str) -> bool:
     allowed = set("0123456789 +-/()")
     value = value.strip()
     return bool(value) and set(value) <= allowed and sum(ch.isdigit() for ch in value) >= 3
-
-
-def parse_date(value: object) -> date | None:
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
-
-
-def add_months(day: date, months: int) -> date:
-    """`day` plus whole months; the day is clamped to the end of a shorter month."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def contact_problems(

@@ -1,19 +1,15 @@
-"""The errors of the network rules (docs/rules.md §8): `IllegalTransition` (an action the
-agreement's status does not allow), `ValidationFailed` (input breaks a rule; carries the problems
-for the 422 body as `Problem(field, message, rule)` with German messages) and `IncompleteAgreement`
-(rule N3: activation without all contents), with the German labels their messages use.
-"""
+"""The network rules' own errors (docs/rules.md §8), in the registry's vocabulary
+(``registry.errors``): `IllegalAgreementTransition` (an action the agreement's status does not
+allow; its message names both by their German labels) and `IncompleteAgreement` (rule N3:
+activation without all contents). Input that breaks any other rule raises ``InvalidInput`` with
+its problems."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from registry.network.model import (
-    AgreementAction,
-    AgreementStatus,
-    Missing,
-    Problem,
-)
+from registry.errors import IllegalTransition, InvalidInput, Problem
+from registry.network.model import AgreementAction, AgreementStatus, Missing
 
 # --- exceptions ----------------------------------------------------------------------------------
 
@@ -35,30 +31,22 @@ ACTION_LABELS: Mapping[AgreementAction, str] = {
 }
 
 
-class IllegalTransition(Exception):
-    """The action is not allowed in the agreement's current status (see `TRANSITIONS`)."""
+class IllegalAgreementTransition(IllegalTransition):
+    """The action is not allowed in the agreement's current status (see `TRANSITIONS`); the
+    message names both by their German labels."""
 
     def __init__(self, status: AgreementStatus, action: AgreementAction) -> None:
-        self.status = status
-        self.action = action
-        self.message = (
+        super().__init__(
+            status.value,
+            action.value,
             f"Eine Vereinbarung im Status „{STATUS_LABELS[status]}“ kann man nicht "
-            f"{ACTION_LABELS[action]}."
+            f"{ACTION_LABELS[action]}.",
         )
-        super().__init__(self.message)
 
 
-class ValidationFailed(Exception):
-    """Input breaks a rule; `problems` is the list for the 422 body."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(f"{p.field}: {p.message}" for p in problems))
-
-
-class IncompleteAgreement(ValidationFailed):
+class IncompleteAgreement(InvalidInput):
     """Rule N3: activation without all contents and without an override reason."""
 
     def __init__(self, missing: list[Missing]) -> None:
-        self.missing = missing
         super().__init__([Problem(m.field, m.message, m.rule) for m in missing])
+        self.missing = missing

@@ -1,48 +1,18 @@
-"""What the network use cases share: who may act, dates as stored, the pure rules' errors as
-the registry's errors, reference look-ups and address resolution."""
+"""What the network use cases share: who may act, reference look-ups and address resolution."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from datetime import date
+from collections.abc import Mapping
 from typing import Any
 
 from registry.auth import Principal, Role
 from registry.context import Registry
-from registry.errors import Conflict, Forbidden, InvalidInput, Problem
-from registry.network import rule_errors
-from registry.network.model import Problem as RuleProblem
+from registry.errors import Forbidden, Problem
 
 PARTNER_EDITORS = (Role.CASE_MANAGER, Role.NETWORK_STRATEGIST, Role.ADMIN)
 PARTNER_READERS = PARTNER_EDITORS
 PARTNER_SEARCHERS = (Role.CASE_MANAGER, Role.NETWORK_STRATEGIST)
 COVERAGE_READERS = (Role.NETWORK_STRATEGIST, Role.ADMIN)
-
-_DISTRICT_MAPS_KEY = "network_district_maps"
-
-
-def day(value: str | None) -> date | None:
-    return date.fromisoformat(value[:10]) if value else None
-
-
-def iso(value: date | None) -> str:
-    return value.isoformat() if value is not None else ""
-
-
-def rule_problems(items: Iterable[RuleProblem]) -> list[Problem]:
-    return [Problem(p.field, p.message, p.rule) for p in items]
-
-
-@contextmanager
-def pure_rules() -> Iterator[None]:
-    """The pure rules' errors -> the API's errors (422 / 409)."""
-    try:
-        yield
-    except rule_errors.ValidationFailed as exc:
-        raise InvalidInput(rule_problems(exc.problems)) from exc
-    except rule_errors.IllegalTransition as exc:
-        raise Conflict(exc.message) from exc
 
 
 def target_group_codes(reg: Registry) -> frozenset[str]:
@@ -57,16 +27,9 @@ def carrier_name(reg: Registry, carrier_id: str | None) -> str:
 
 
 def district_maps(reg: Registry) -> tuple[dict[str, str], dict[str, str]]:
-    """(district key -> responsible carrier, district key -> state name), from the reference,
-    built once per Registry."""
-    cached = reg.extras.get(_DISTRICT_MAPS_KEY)
-    if cached is None:
-        districts = reg.reference.districts
-        cached = ({d.key: d.carrier for d in districts}, {d.key: d.state for d in districts})
-        reg.extras[_DISTRICT_MAPS_KEY] = cached
-    carriers: dict[str, str] = cached[0]
-    states: dict[str, str] = cached[1]
-    return carriers, states
+    """(district key -> responsible carrier, district key -> state name), from the reference."""
+    districts = reg.reference.districts
+    return {d.key: d.carrier for d in districts}, {d.key: d.state for d in districts}
 
 
 def require_carrier(principal: Principal) -> str:

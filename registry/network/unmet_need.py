@@ -10,6 +10,7 @@ from typing import Any
 from registry import clock
 from registry.auth import Principal, Role
 from registry.context import Registry
+from registry.dates import iso
 from registry.errors import Forbidden, InvalidInput
 from registry.geo import AmbiguousPlace, GeocodingError
 from registry.graph.ports import Tx
@@ -17,13 +18,7 @@ from registry.ids import new_id
 from registry.network import coverage as cov
 from registry.network.model import UnmetNeed
 from registry.network.repository import NetworkRepository
-from registry.network.shared import (
-    COVERAGE_READERS,
-    iso,
-    require_carrier,
-    rule_problems,
-    target_group_codes,
-)
+from registry.network.shared import COVERAGE_READERS, require_carrier, target_group_codes
 
 
 def record_unmet_need(
@@ -41,7 +36,7 @@ def record_unmet_need(
     carrier = require_carrier(principal)
     problems = cov.validate_unmet_need(payload, known_target_groups=target_group_codes(reg))
     if problems:
-        raise InvalidInput(rule_problems(problems))
+        raise InvalidInput(list(problems))
     postal_code = str(payload["postal_code"]).strip()
     try:
         district_key = reg.geocoder.resolve(postal_code).district_key

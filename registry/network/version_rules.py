@@ -10,6 +10,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from registry.dates import parse_date
+from registry.errors import InvalidInput, Problem
 from registry.network.content_rules import missing_contents, next_review_date
 from registry.network.lifecycle_rules import check_not_ended, next_status
 from registry.network.model import (
@@ -18,12 +20,10 @@ from registry.network.model import (
     AgreementAction,
     AgreementKind,
     AgreementStatus,
-    Problem,
     Purpose,
     Scope,
 )
-from registry.network.rule_checks import parse_date
-from registry.network.rule_errors import IllegalTransition, IncompleteAgreement, ValidationFailed
+from registry.network.rule_errors import IllegalAgreementTransition, IncompleteAgreement
 
 # --- changes and versions ------------------------------------------------------------------------
 
@@ -106,7 +106,7 @@ def _changed(current: Agreement, changes: Mapping[str, Any]) -> Agreement:
         except (TypeError, ValueError):
             problems.append(Problem(key, "Wert ist ungültig", "N2"))
     if problems:
-        raise ValidationFailed(problems)
+        raise InvalidInput(problems)
     return replace(current, **values)
 
 
@@ -149,9 +149,9 @@ def _coerce(key: str, value: Any, current: Agreement) -> Any:
 
 
 def edit_draft(current: Agreement, changes: Mapping[str, Any]) -> Agreement:
-    """A draft changes in place (same version). Raises `IllegalTransition` unless draft."""
+    """A draft changes in place (same version). Raises `IllegalAgreementTransition` unless draft."""
     if current.status is not AgreementStatus.DRAFT:
-        raise IllegalTransition(current.status, AgreementAction.EDIT)
+        raise IllegalAgreementTransition(current.status, AgreementAction.EDIT)
     next_status(current.status, AgreementAction.EDIT)
     return _changed(current, changes)
 
@@ -168,9 +168,9 @@ def new_version(
     today (the review interval restarts from today, design decision), with the previous version
     returned as `snapshot` for the history. The new version must still satisfy N3, unless an
     override reason is given now or was recorded before; the validity must not have ended.
-    Raises `IllegalTransition` for drafts, terminated and expired agreements."""
+    Raises `IllegalAgreementTransition` for drafts, terminated and expired agreements."""
     if current.status is AgreementStatus.DRAFT:
-        raise IllegalTransition(current.status, AgreementAction.EDIT)
+        raise IllegalAgreementTransition(current.status, AgreementAction.EDIT)
     status = next_status(current.status, AgreementAction.EDIT)
     updated = _changed(current, changes)
     check_not_ended(updated, today)

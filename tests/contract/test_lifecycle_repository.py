@@ -26,6 +26,7 @@ from registry.admission.repository import (
 )
 from registry.bootstrap import initialise
 from registry.context import Registry
+from registry.geo import make_geocoder
 from registry.graph.ports import GraphStore
 from registry.lifecycle.in_memory import InMemoryLifecycleRepository
 from registry.lifecycle.repository import LifecycleRepository, NewTask
@@ -114,7 +115,13 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
             os.environ.get("REGISTRY_TEST_NEO4J_PASSWORD", ""),
             os.environ.get("REGISTRY_TEST_NEO4J_DATABASE", "neo4j"),
         )
-    reg = Registry(settings=Settings(data_dir=tmp_path), graph=graph, reference=load_reference())
+    reference = load_reference()
+    reg = Registry(
+        settings=Settings(data_dir=tmp_path),
+        graph=graph,
+        reference=reference,
+        geocoder=make_geocoder("gazetteer", reference),
+    )
     initialise(reg)
     yield Store(reg, None)
     graph.close()

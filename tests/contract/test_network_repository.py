@@ -14,6 +14,7 @@ import pytest
 
 from registry.bootstrap import initialise
 from registry.context import Registry
+from registry.geo import make_geocoder
 from registry.network.in_memory import InMemoryNetworkRepository
 from registry.network.repository import (
     AgreementValues,
@@ -79,7 +80,13 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
             os.environ.get("REGISTRY_TEST_NEO4J_PASSWORD", ""),
             os.environ.get("REGISTRY_TEST_NEO4J_DATABASE", "neo4j"),
         )
-    reg = Registry(settings=Settings(data_dir=tmp_path), graph=graph, reference=load_reference())
+    reference = load_reference()
+    reg = Registry(
+        settings=Settings(data_dir=tmp_path),
+        graph=graph,
+        reference=reference,
+        geocoder=make_geocoder("gazetteer", reference),
+    )
     initialise(reg)
     yield Store(reg, None)
     graph.close()

@@ -37,7 +37,8 @@ def test_named_carriers_confirm_before_the_announcement_is_published(api: Api) -
     assert (created["published"], created["pending"]) == (False, ["drv-bund", "drv-hessen"])
 
     # not published: providers and uninvolved carriers do not see it, nor can it be answered
-    api.add_provider_user("provider.ann", _provider(api))
+    provider_id = _provider(api)
+    api.add_provider_user("provider.ann", provider_id)
     assert aid not in _ids(api, "provider.ann")
     assert aid not in _ids(api, "officer.westfalen")
     assert aid in _ids(api, "officer.hessen")  # a named carrier sees what it is asked to join
@@ -46,7 +47,7 @@ def test_named_carriers_confirm_before_the_announcement_is_published(api: Api) -
         "drv-nord",
         [site("Lübeck", "23556")],
         ["addiction"],
-        provider={"id": api.registry.extras["ann_provider"]},
+        provider={"id": provider_id},
     )
     r = api.post("/api/v1/applications", {**body, "announcement_id": aid}, as_="provider.ann")
     assert r.status_code == 422, r.text
@@ -84,5 +85,4 @@ def _provider(api: Api) -> str:  # noqa: F811
     )
     assert r.status_code == 201, r.text
     provider_id: str = r.json()["id"]
-    api.registry.extras["ann_provider"] = provider_id
     return provider_id

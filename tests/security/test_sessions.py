@@ -53,7 +53,7 @@ def ticks(world: World, monkeypatch: pytest.MonkeyPatch) -> Ticks:
 
     t = Ticks()
     throttle = LoginThrottle(free=world.settings.login_max_failures, clock=t)
-    monkeypatch.setitem(world.registry.extras, "login_throttle", throttle)
+    monkeypatch.setattr(world.registry, "login_throttle", throttle)
     return t
 
 

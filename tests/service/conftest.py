@@ -38,7 +38,7 @@ def fake_registry(tmp_path: Path, fakes: dict[type, Any]) -> Registry:
         settings=Settings(data_dir=tmp_path),
         graph=NoGraph(fakes),
         reference=reference,
+        geocoder=make_geocoder("gazetteer", reference),
         fakes=fakes,
     )
-    reg.geocoder = make_geocoder("gazetteer", reference)
     return reg

@@ -91,7 +91,7 @@ class Ticks:
 @pytest.fixture
 def ticks(world: AuthWorld) -> Ticks:
     t = Ticks()
-    world.reg.extras["login_throttle"] = LoginThrottle(free=5, clock=t)
+    world.reg.login_throttle = LoginThrottle(free=5, clock=t)
     return t
 
 
@@ -131,7 +131,7 @@ def test_unknown_locked_and_wrong_answer_alike_and_throttle_briefly(
 
 def test_a_source_address_is_throttled_across_names(world: AuthWorld, ticks: Ticks) -> None:
     _officer(world)
-    throttle = world.reg.extras["login_throttle"]
+    throttle = world.reg.login_throttle
     for n in range(throttle.per_address):
         with pytest.raises(LoginFailed):
             login(world.reg, f"name{n}", "falsch-falsch-falsch", "10.0.0.9")

@@ -10,6 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from registry.dates import add_months
+from registry.errors import IllegalTransition, InvalidInput
 from registry.network.agreement_frame_rules import validate_agreement
 from registry.network.content_rules import (
     GENERAL_CONTENTS,
@@ -42,8 +44,7 @@ from registry.network.model import (
 )
 from registry.network.partner_rules import validate_partner
 from registry.network.responsibility_rules import may_manage, notified_carriers
-from registry.network.rule_checks import add_months
-from registry.network.rule_errors import IllegalTransition, IncompleteAgreement, ValidationFailed
+from registry.network.rule_errors import IncompleteAgreement
 from registry.network.version_rules import apply_changes, edit_draft, new_version
 
 TODAY = date(2025, 6, 1)
@@ -352,7 +353,7 @@ def test_activate_only_drafts_and_not_after_validity() -> None:
     active = activate(agreement(), today=TODAY)
     with pytest.raises(IllegalTransition):
         activate(active, today=TODAY)
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(InvalidInput):
         activate(agreement(valid_until=date(2025, 5, 31)), today=TODAY)
 
 
@@ -383,17 +384,17 @@ def test_suspend_resume_terminate() -> None:
 def test_lifecycle_actions_need_a_reason() -> None:
     # rule N4
     active = activate(agreement(), today=TODAY)
-    with pytest.raises(ValidationFailed) as info:
+    with pytest.raises(InvalidInput) as info:
         suspend(active, reason="  ")
     assert [p.field for p in info.value.problems] == ["reason"]
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(InvalidInput):
         terminate(active, reason="")
 
 
 def test_resume_after_end_of_validity_is_refused() -> None:
     # lifecycle
     suspended = suspend(activate(agreement(), today=TODAY), reason="x")
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(InvalidInput):
         resume(suspended, reason="x", today=date(2028, 1, 1))
 
 
@@ -474,7 +475,7 @@ def test_new_version_must_stay_complete_unless_overridden() -> None:
 def test_changes_refused_for_fixed_fields_bad_values_and_ended_agreements() -> None:
     # rule N5
     draft = agreement()
-    with pytest.raises(ValidationFailed) as info:
+    with pytest.raises(InvalidInput) as info:
         edit_draft(
             draft,
             {"status": "active", "version": 7, "kind": "treaty", "scope": {"level": "world"}},

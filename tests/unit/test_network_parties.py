@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from registry.errors import InvalidInput
 from registry.network.model import Agreement, AgreementKind, Purpose, Scope
 from registry.network.parties import (
     NotInvited,
@@ -20,7 +21,6 @@ from registry.network.parties import (
     partner_carrier_problems,
     standing_of,
 )
-from registry.network.rule_errors import ValidationFailed
 
 
 def _agreement(carriers: tuple[str, ...], invited: tuple[str, ...] = ()) -> Agreement:
@@ -80,14 +80,14 @@ def test_nobody_removes_another_carrier() -> None:
     # rule N4: the take-over, PATCH {"carriers": ["drv-rheinland"]} on Westfalen's
     # agreement, is refused even for a party
     a = _agreement(("drv-westfalen", "drv-rheinland"))
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(InvalidInput) as refused:
         change_carriers(a, ["drv-rheinland"], "drv-rheinland")
     (problem,) = refused.value.problems
     assert (problem.field, problem.rule) == ("carriers", "N4")
     assert "drv-westfalen" in problem.message
     # nor an open invitation: only the invited carrier answers it
     b = _agreement(("drv-westfalen", "drv-bund"), invited=("drv-bund",))
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(InvalidInput):
         change_carriers(b, ["drv-westfalen"], "drv-westfalen")
 
 
@@ -103,10 +103,10 @@ def test_a_party_invites_others_and_may_leave_while_another_party_remains() -> N
     b = _agreement(("drv-westfalen", "drv-bund"), invited=("drv-bund",))
     assert change_carriers(b, ["drv-westfalen", "drv-bund"], "drv-westfalen")[1] == ("drv-bund",)
     # the last party cannot leave: someone must be able to act
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(InvalidInput) as refused:
         change_carriers(b, ["drv-bund"], "drv-westfalen")
     assert refused.value.problems[0].rule == "N4"
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(InvalidInput):
         change_carriers(_agreement(("drv-westfalen",)), [], "drv-westfalen")
 
 
