@@ -1,4 +1,5 @@
-"""Offline maps of Germany as inline SVG: no tile server, no JavaScript.
+"""Offline maps of Germany: an inline SVG picture (no JavaScript) and the data of the
+interactive map (``static/map.js`` with the vendored Leaflet; no tile server, no CDN).
 
 Germany's outline (``static/germany.json``, built by ``seed/build_germany_outline.py`` from the
 npm package ``@geo-maps/countries-land-10km``, ODbL 1.0, © OpenStreetMap contributors) and points
@@ -7,7 +8,13 @@ longitude scaled by the cosine of Germany's middle latitude), which is plenty fo
 Germany's size. The same drawing serves the directory's result map and the coverage map.
 
 A map is a picture: the page always carries the same facts as text (the numbered result list,
-the coverage table); the SVG is ``role="img"`` with a title and a description.
+the coverage table); the SVG is ``role="img"`` with a title and a description. With JavaScript,
+``static/map.js`` replaces the SVG by a zoomable, pannable, keyboard-operable map of the district
+boundaries (``static/districts.geo.json``, built by ``seed/build_districts.py`` from BKG VG250,
+© GeoBasis-DE / BKG 2016): the markers of ``MapView.data()`` cluster and lead to their list entry;
+on the coverage map the districts are coloured by their ``kind`` (a choropleth). The SVG stays the
+picture for browsers without JavaScript (and for printing): it costs a few kilobytes and shows
+where the results lie without any script.
 """
 
 from __future__ import annotations
@@ -64,6 +71,7 @@ class Marker:
     title: str = ""
     ring: bool = False  # an extra ring around the marker (e.g. unmet need recorded)
     scale: float = 1.0  # relative size (e.g. by the number of providers)
+    key: str = ""  # the district key (AGS) a coverage marker stands for
 
 
 @dataclass
@@ -80,6 +88,21 @@ class MapView:
 
     def __bool__(self) -> bool:
         return bool(self.markers)
+
+    def data(self) -> dict[str, Any]:
+        """What ``static/map.js`` needs (a JSON data block on the page): the markers with their
+        latitude and longitude, and for district markers their key (the choropleth)."""
+        return {
+            "fit": self.zoomed,
+            "markers": [
+                {
+                    k: m[k]
+                    for k in ("lat", "lon", "kind", "label", "title", "ring", "scale", "key")
+                    if m.get(k) not in (None, "", False)
+                }
+                for m in self.markers
+            ],
+        }
 
 
 def _germany_box() -> tuple[float, float, float, float]:
@@ -137,6 +160,9 @@ def draw(markers: Iterable[Marker], *, fit: bool = False, size: float = 6.0) -> 
                 "title": m.title,
                 "ring": m.ring,
                 "scale": m.scale,
+                "lat": round(m.lat, 5),
+                "lon": round(m.lon, 5),
+                "key": m.key,
             }
         )
     return view
