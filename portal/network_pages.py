@@ -616,6 +616,7 @@ def coverage_map_of(reg: Any, rows: list[dict[str, Any]]) -> Any:
                 ),
                 ring=bool(r["unmet_needs"]),
                 scale=1.0 if n <= 1 else (1.3 if n <= 3 else 1.6),
+                key=r["district"]["key"],
             )
         )
     return maps.draw(markers, size=5.5)
