@@ -65,7 +65,7 @@ def op_export(reg: Registry, params: dict[str, Any]) -> str:
 
 
 def op_import(reg: Registry, params: dict[str, Any]) -> str:
-    from registry.backup import import_graph
+    from registry.backup_restore import import_graph
 
     path = _absolute(params)
     r = import_graph(reg, path, force=bool(params.get("force", False)))

@@ -21,10 +21,12 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
-from registry.backup import ddl_schema, export_graph, import_graph, parse_schema, render_queries
+from registry.backup import export_graph, render_queries
+from registry.backup_restore import import_graph
 from registry.check import InvariantsViolated, run_check
 from registry.context import Registry, open_registry
 from registry.errors import Conflict, InvalidInput
+from registry.graph.schema.model import ddl_schema, parse_schema
 from registry.settings import Settings
 from tests.api.conftest import PASSWORD, USERS, Api
 from tests.api.helpers import application, site

@@ -23,7 +23,8 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
-from registry.backup import export_graph, import_graph
+from registry.backup import export_graph
+from registry.backup_restore import import_graph
 from registry.check import run_check
 from registry.context import Registry, open_registry
 from registry.settings import Settings
@@ -254,7 +255,8 @@ def test_the_directory_lists_every_admitted_site_and_the_merged_one_once_with_bo
 def test_registry_init_upgrades_a_data_directory_of_the_previous_release(tmp_path: Path) -> None:
     """The other path: a data directory at schema version 5 (the fixture restored into it with
     the old release's tables) is upgraded in place by `registry init`."""
-    from registry.backup import _restore, parse_backup, render_queries
+    from registry.backup import render_queries
+    from registry.backup_restore import _restore, parse_backup
     from registry.bootstrap import initialise
     from registry.graph.queries import parse_named_blocks
     from registry.graph.schema.model import ddl_schema
