@@ -203,6 +203,10 @@ def page(
     )
 
 
+def target_group_label(reg: Registry, code: str) -> str:
+    return next((t.label for t in reg.reference.target_groups if t.code == code), code)
+
+
 def carrier_name(reg: Registry, carrier_id: str | None) -> str:
     if not carrier_id:
         return ""
@@ -228,7 +232,7 @@ def paging(items: Sequence[Any], page_no: int, size: int = PAGE_SIZE) -> dict[st
 
 MESSAGES = {
     "beteiligung": "Die Beteiligung Ihres Trägers ist bestätigt. Die Bekanntmachung erscheint, "
-    "sobald alle genannten Träger bestätigt haben (Regeln A12, N4).",
+    "sobald alle genannten Träger bestätigt haben.",
     "eingereicht": "Ihr Antrag ist eingereicht.",
     "entschieden": "Die Entscheidung ist gespeichert.",
     "zugelassen": "Die Folgezulassung ist erteilt.",

@@ -7,10 +7,8 @@ they can never use. Every journey works without JavaScript.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
-from urllib.parse import parse_qsl
 
 from litestar import Response, get, post
 from litestar.response import Template
@@ -22,7 +20,6 @@ from portal.base import (
     ADMIN,
     CASE_MANAGER,
     OFFICER,
-    PAGE_SIZE,
     PROVIDER,
     READER,
     STRATEGIST,
@@ -36,6 +33,7 @@ from portal.base import current_registry as _reg
 from portal.base import error_page as _error_page
 from portal.base import message as _message
 from portal.base import paging as _paging
+from portal.base import target_group_label as _target_group_label
 from portal.forms import Errors, Form, FormData, problems_of, value, values
 from portal.session import clear_session, optional_principal, safe_next, set_session
 from registry import notices as notice_service
@@ -884,193 +882,6 @@ def announcement_create(request: AnyRequest, data: Form) -> Response[Any]:
     return _announcement_form(request, data, status_code=422, errors=errors)
 
 
-# --------------------------------------------------------------------------- directory (E1-E6)
-
-
-def _directory_service() -> Any | None:
-    try:
-        from registry.directory import service
-    except ImportError:  # pragma: no cover - the directory service ships with the registry
-        return None
-    return service
-
-
-SEARCH_ANCHORS = {
-    "postal_code",
-    "place",
-    "carrier",
-    "target_group",
-    "language",
-    "max_distance_km",
-    "q",
-    "person",
-}
-
-
-def _search_params(request: AnyRequest, me: Principal) -> dict[str, Any]:
-    query = request.query_params
-    # §9: a directory reader picks the insured person's carrier per search (default: its own)
-    chosen = (query.get("carrier") or "").strip()[:60] if me.role is READER else ""
-    return {
-        "carrier": chosen or me.carrier or "",
-        "chosen_carrier": chosen,
-        "postal_code": (query.get("postal_code") or "").strip(),
-        "place": (query.get("place") or "").strip(),
-        "target_group": [c for c in query.getall("target_group", []) if c],
-        "language": [c for c in query.getall("language", []) if c],
-        "barrier_free": query.get("barrier_free") in ("on", "true"),
-        "public_transport": query.get("public_transport") in ("on", "true"),
-        "outreach": query.get("outreach") in ("on", "true"),
-        "max_distance_km": (query.get("max_distance_km") or "").strip(),
-        "q": (query.get("q") or "").strip()[:200],
-    }
-
-
-def _case_input(params: Mapping[str, Any], errors: Errors) -> Any | None:
-    """The directory service's CaseInput, or None with the problems in ``errors``."""
-    from registry.directory.service import CaseInput
-
-    if not params["postal_code"]:
-        errors.add(Problem("postal_code", "Bitte die Postleitzahl des Wohnorts eingeben."))
-    elif not params["postal_code"].isdigit() or len(params["postal_code"]) != 5:
-        errors.add(Problem("postal_code", "Bitte eine Postleitzahl aus fünf Ziffern eingeben."))
-    if not params["target_group"]:
-        errors.add(Problem("target_group", "Bitte mindestens eine Zielgruppe wählen.", "E1"))
-    distance: float | None = None
-    if params["max_distance_km"]:
-        try:
-            distance = float(params["max_distance_km"].replace(",", "."))
-            if distance <= 0:
-                raise ValueError
-        except ValueError:
-            errors.add(Problem("max_distance_km", "Bitte eine Entfernung über 0 km eingeben."))
-    if errors:
-        return None
-    return CaseInput(
-        carrier=params["carrier"] or None,
-        postal_code=params["postal_code"],
-        place=params["place"] or None,
-        target_groups=tuple(params["target_group"]),
-        languages=tuple(params["language"]),
-        barrier_free=params["barrier_free"],
-        public_transport=params["public_transport"],
-        outreach=params["outreach"],
-        max_distance_km=distance,
-        q=params["q"],
-    )
-
-
-def _search_query(params: Mapping[str, Any]) -> str:
-    """The search as a clean query string (for paging, the print view and the PDF)."""
-    from urllib.parse import urlencode
-
-    pairs: list[tuple[str, str]] = []
-    if params.get("chosen_carrier"):  # §9: the carrier a directory reader picked
-        pairs.append(("carrier", str(params["chosen_carrier"])))
-    for key in ("postal_code", "place", "max_distance_km", "q"):
-        if params[key]:
-            pairs.append((key, str(params[key])))
-    pairs += [("target_group", c) for c in params["target_group"]]
-    pairs += [("language", c) for c in params["language"]]
-    for key in ("barrier_free", "public_transport", "outreach"):
-        if params[key]:
-            pairs.append((key, "true"))
-    return urlencode(pairs)
-
-
-def _target_group_label(reg: Registry, code: str) -> str:
-    return next((t.label for t in reg.reference.target_groups if t.code == code), code)
-
-
-def _search_errors() -> Errors:
-    return Errors(anchors=SEARCH_ANCHORS, default="postal_code")
-
-
-@get("/search", guards=[allow(CASE_MANAGER, READER)], sync_to_thread=True)
-def search_page(
-    request: AnyRequest, seite: int = 1, hinweis: str | None = None, kreis: str | None = None
-) -> Template:
-    from portal import directory_pages
-    from registry.directory import service as directory
-
-    reg, me = _reg(request), _me(request)
-    params = _search_params(request, me)
-    errors = _search_errors()
-    result: dict[str, Any] | None = None
-    page_no = max(seite, 1)
-    if "postal_code" in request.query_params:
-        case = _case_input(params, errors)
-        if case is not None:
-            try:
-                result = directory.search(reg, me, case, page=page_no, page_size=PAGE_SIZE)
-            except InvalidInput as exc:
-                errors.extend(exc.problems)
-            except NotFound as exc:
-                errors.add(Problem("postal_code", exc.message))
-    pages = math.ceil(result["total"] / PAGE_SIZE) if result else 0
-    message = ""
-    district = reg.reference.districts_by_key.get(kreis or "")
-    if hinweis == "bedarf" and district is not None:
-        message = (
-            f"Der ungedeckte Bedarf ist erfasst: {district.name}, "
-            f"{', '.join(_target_group_label(reg, c) for c in params['target_group'])}. "
-            "Über die Person und über Sie wurde nichts gespeichert."
-        )
-    return page(
-        request,
-        "search.html",
-        title="Anbietersuche",
-        params=params,
-        result=result,
-        errors=errors,
-        page_no=page_no,
-        pages=pages,
-        message=message,
-        need_recorded=bool(message),
-        may_record_need=me.role is CASE_MANAGER,
-        thin_result=directory_pages.THIN_RESULT,
-        map=directory_pages.result_map(result, (page_no - 1) * PAGE_SIZE + 1)
-        if result and result["total"]
-        else None,
-        base_query=_search_query(params),
-        query_without_text=_search_query({**params, "q": ""}),
-        carrier_list=reg.reference.carriers if me.role is READER else [],
-        print_fields=parse_qsl(_search_query(params)),
-        target_group_list=reg.reference.target_groups,
-        language_list=sorted(labels.LANGUAGES.items(), key=lambda kv: kv[1]),
-    )
-
-
-@get("/search/print", guards=[allow(CASE_MANAGER, READER)], sync_to_thread=True)
-def search_print(request: AnyRequest) -> Template:
-    from registry.directory import service as directory
-
-    reg, me = _reg(request), _me(request)
-    params = _search_params(request, me)
-    errors = _search_errors()
-    context: dict[str, Any] | None = None
-    case = _case_input(params, errors)
-    if case is not None:
-        try:
-            context = directory.print_context(
-                reg, me, case, person=request.query_params.get("person") or ""
-            )
-        except InvalidInput as exc:
-            errors.extend(exc.problems)
-        except NotFound as exc:
-            errors.add(Problem("postal_code", exc.message))
-    return page(
-        request,
-        "search_print.html",
-        status_code=200 if context else 422,
-        title="Liste zugelassener Anbieter",
-        params=params,
-        printed=context,
-        errors=errors,
-        base_query=_search_query(params),
-    )
-
-
 # --------------------------------------------------------------------------- admin
 
 USER_ANCHORS = {"username", "password", "role", "carrier", "provider"}
@@ -1271,8 +1082,6 @@ def handlers() -> list[Any]:
         announcement_confirm,
         announcement_new,
         announcement_create,
-        search_page,
-        search_print,
         admin_users,
         admin_user_create,
         admin_profile,

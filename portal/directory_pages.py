@@ -1,13 +1,12 @@
-"""Portal pages of the directory beyond the search itself (rules E1-E8, N7).
+"""Portal pages of the directory (rules E1-E6, N7).
 
+* the search for admitted providers (E1-E5), nearest first, with a map, and its print view (E6);
 * the provider page reachable from a search result, with "Warum wird dieser Anbieter nicht
   angezeigt?" (``directory.explain`` with the same search parameters: every site, every rule
   that fails and the fact that fails it);
 * a lookup of providers by name, to ask that question about a provider the list does not show;
 * recording an unmet need in one click (N7: the postal code, the target groups and the case's
-  non-personal needs - language, outreach, barrier-free - are sent);
-* the partner search (E7), nearest first, with a map;
-* the carrier overview (E8) with links to CSV and PDF.
+  non-personal needs - language, outreach, barrier-free - are sent).
 
 Every page calls the same service functions as the JSON API with the logged-in Principal.
 """
@@ -17,36 +16,205 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from litestar import Response, get, post
 from litestar.response import Template
 
-from portal import maps
+from portal import labels, maps
+from portal.base import (
+    CASE_MANAGER,
+    PAGE_SIZE,
+    READER,
+    AnyRequest,
+    error_page,
+    page,
+    see_other,
+    target_group_label,
+)
 from portal.forms import Errors, Form, value, values
 from portal.labels import COUNSELLING_MODES
+from registry.admission.providers import get_provider
 from registry.api.security import allow
-from registry.auth import Principal, Role
-from registry.directory.service import find_providers
+from registry.auth import Principal
+from registry.context import Registry
+from registry.directory import service as directory
+from registry.directory.service import CaseInput, find_providers
 from registry.errors import InvalidInput, NotFound, Problem
-
-OFFICER = Role.ADMISSIONS_OFFICER
-CASE_MANAGER = Role.CASE_MANAGER
-READER = Role.DIRECTORY_READER
-STRATEGIST = Role.NETWORK_STRATEGIST
-ADMIN = Role.ADMIN
+from registry.network.unmet_need import record_unmet_need
 
 THIN_RESULT = 3
 """A result with fewer sites than this is "thin": the page offers to record the unmet need
 (N7) next to it (design decision; with none it is offered prominently)."""
-PARTNER_PAGE_SIZE = 20
 
 
-def _c() -> Any:
-    """``portal.controllers`` (imported late: it imports this module's handlers)."""
-    from portal import controllers
+# --------------------------------------------------------------------------- search (E1-E6)
 
-    return controllers
+
+SEARCH_ANCHORS = {
+    "postal_code",
+    "place",
+    "carrier",
+    "target_group",
+    "language",
+    "max_distance_km",
+    "q",
+    "person",
+}
+
+
+def _search_params(request: AnyRequest, me: Principal) -> dict[str, Any]:
+    query = request.query_params
+    # §9: a directory reader picks the insured person's carrier per search (default: its own)
+    chosen = (query.get("carrier") or "").strip()[:60] if me.role is READER else ""
+    return {
+        "carrier": chosen or me.carrier or "",
+        "chosen_carrier": chosen,
+        "postal_code": (query.get("postal_code") or "").strip(),
+        "place": (query.get("place") or "").strip(),
+        "target_group": [c for c in query.getall("target_group", []) if c],
+        "language": [c for c in query.getall("language", []) if c],
+        "barrier_free": query.get("barrier_free") in ("on", "true"),
+        "public_transport": query.get("public_transport") in ("on", "true"),
+        "outreach": query.get("outreach") in ("on", "true"),
+        "max_distance_km": (query.get("max_distance_km") or "").strip(),
+        "q": (query.get("q") or "").strip()[:200],
+    }
+
+
+def _case_input(params: Mapping[str, Any], errors: Errors) -> CaseInput | None:
+    """The directory service's CaseInput, or None with the problems in ``errors``."""
+    if not params["postal_code"]:
+        errors.add(Problem("postal_code", "Bitte die Postleitzahl des Wohnorts eingeben."))
+    elif not params["postal_code"].isdigit() or len(params["postal_code"]) != 5:
+        errors.add(Problem("postal_code", "Bitte eine Postleitzahl aus fünf Ziffern eingeben."))
+    if not params["target_group"]:
+        errors.add(Problem("target_group", "Bitte mindestens eine Zielgruppe wählen.", "E1"))
+    distance: float | None = None
+    if params["max_distance_km"]:
+        try:
+            distance = float(params["max_distance_km"].replace(",", "."))
+            if distance <= 0:
+                raise ValueError
+        except ValueError:
+            errors.add(Problem("max_distance_km", "Bitte eine Entfernung über 0 km eingeben."))
+    if errors:
+        return None
+    return CaseInput(
+        carrier=params["carrier"] or None,
+        postal_code=params["postal_code"],
+        place=params["place"] or None,
+        target_groups=tuple(params["target_group"]),
+        languages=tuple(params["language"]),
+        barrier_free=params["barrier_free"],
+        public_transport=params["public_transport"],
+        outreach=params["outreach"],
+        max_distance_km=distance,
+        q=params["q"],
+    )
+
+
+def _search_query(params: Mapping[str, Any]) -> str:
+    """The search as a clean query string (for paging, the print view and the PDF)."""
+    pairs: list[tuple[str, str]] = []
+    if params.get("chosen_carrier"):  # §9: the carrier a directory reader picked
+        pairs.append(("carrier", str(params["chosen_carrier"])))
+    for key in ("postal_code", "place", "max_distance_km", "q"):
+        if params[key]:
+            pairs.append((key, str(params[key])))
+    pairs += [("target_group", c) for c in params["target_group"]]
+    pairs += [("language", c) for c in params["language"]]
+    for key in ("barrier_free", "public_transport", "outreach"):
+        if params[key]:
+            pairs.append((key, "true"))
+    return urlencode(pairs)
+
+
+def _search_errors() -> Errors:
+    return Errors(anchors=SEARCH_ANCHORS, default="postal_code")
+
+
+@get("/search", guards=[allow(CASE_MANAGER, READER)], sync_to_thread=True)
+def search_page(
+    request: AnyRequest,
+    reg: Registry,
+    me: Principal,
+    seite: int = 1,
+    hinweis: str | None = None,
+    kreis: str | None = None,
+) -> Template:
+    params = _search_params(request, me)
+    errors = _search_errors()
+    result: dict[str, Any] | None = None
+    page_no = max(seite, 1)
+    if "postal_code" in request.query_params:
+        case = _case_input(params, errors)
+        if case is not None:
+            try:
+                result = directory.search(reg, me, case, page=page_no, page_size=PAGE_SIZE)
+            except InvalidInput as exc:
+                errors.extend(exc.problems)
+            except NotFound as exc:
+                errors.add(Problem("postal_code", exc.message))
+    pages = math.ceil(result["total"] / PAGE_SIZE) if result else 0
+    message = ""
+    district = reg.reference.districts_by_key.get(kreis or "")
+    if hinweis == "bedarf" and district is not None:
+        message = (
+            f"Der ungedeckte Bedarf ist erfasst: {district.name}, "
+            f"{', '.join(target_group_label(reg, c) for c in params['target_group'])}. "
+            "Über die Person und über Sie wurde nichts gespeichert."
+        )
+    return page(
+        request,
+        "search.html",
+        title="Anbietersuche",
+        params=params,
+        result=result,
+        errors=errors,
+        page_no=page_no,
+        pages=pages,
+        message=message,
+        need_recorded=bool(message),
+        may_record_need=me.role is CASE_MANAGER,
+        thin_result=THIN_RESULT,
+        map=result_map(result, (page_no - 1) * PAGE_SIZE + 1)
+        if result and result["total"]
+        else None,
+        base_query=_search_query(params),
+        query_without_text=_search_query({**params, "q": ""}),
+        carrier_list=reg.reference.carriers if me.role is READER else [],
+        print_fields=parse_qsl(_search_query(params)),
+        target_group_list=reg.reference.target_groups,
+        language_list=sorted(labels.LANGUAGES.items(), key=lambda kv: kv[1]),
+    )
+
+
+@get("/search/print", guards=[allow(CASE_MANAGER, READER)], sync_to_thread=True)
+def search_print(request: AnyRequest, reg: Registry, me: Principal) -> Template:
+    params = _search_params(request, me)
+    errors = _search_errors()
+    context: dict[str, Any] | None = None
+    case = _case_input(params, errors)
+    if case is not None:
+        try:
+            context = directory.print_context(
+                reg, me, case, person=request.query_params.get("person") or ""
+            )
+        except InvalidInput as exc:
+            errors.extend(exc.problems)
+        except NotFound as exc:
+            errors.add(Problem("postal_code", exc.message))
+    return page(
+        request,
+        "search_print.html",
+        status_code=200 if context else 422,
+        title="Liste zugelassener Anbieter",
+        params=params,
+        printed=context,
+        errors=errors,
+        base_query=_search_query(params),
+    )
 
 
 # --------------------------------------------------------------------------- maps
@@ -82,20 +250,17 @@ def result_map(result: Mapping[str, Any], start: int = 1) -> maps.MapView:
 
 
 def _explain(
-    request: Any, me: Principal, provider_id: str, errors: Errors
+    request: AnyRequest, reg: Registry, me: Principal, provider_id: str, errors: Errors
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """The search parameters of the page and, if a search is given, the explanation."""
-    from registry.directory import service as directory
-
-    c = _c()
-    params = c._search_params(request, me)
+    params = _search_params(request, me)
     if "postal_code" not in request.query_params:
         return params, None
-    case = c._case_input(params, errors)
+    case = _case_input(params, errors)
     if case is None:
         return params, None
     try:
-        return params, directory.explain(c._reg(request), me, provider_id, case)
+        return params, directory.explain(reg, me, provider_id, case)
     except InvalidInput as exc:
         errors.extend(exc.problems)
     except NotFound as exc:
@@ -110,26 +275,24 @@ def _explain(
     guards=[allow(CASE_MANAGER, READER)],
     sync_to_thread=True,
 )
-def provider_detail(request: Any, provider_id: str) -> Template:
+def provider_detail(
+    request: AnyRequest, reg: Registry, me: Principal, provider_id: str
+) -> Template:
     """A provider as a case manager sees it, and why each of its sites is or is not in the
     search result (E1-E5). A directory reader sees the explanation only (docs/rules.md §9)."""
-    from registry.admission.providers import get_provider
-
-    c = _c()
-    reg, me = c._reg(request), c._me(request)
-    errors = c._search_errors()
+    errors = _search_errors()
     provider: dict[str, Any] | None = None
     if me.role is CASE_MANAGER:
         provider = get_provider(reg, me, provider_id)
-    params, explained = _explain(request, me, provider_id, errors)
+    params, explained = _explain(request, reg, me, provider_id, errors)
     if provider is not None:
         name = provider["name"]
     elif explained is not None:
         name = explained["provider"]["name"]
     else:  # a reader without a search: the explanation names the provider
         name = "Anbieter"
-    query = c._search_query(params)
-    return c.page(
+    query = _search_query(params)
+    return page(
         request,
         "directory_provider.html",
         title=name,
@@ -146,10 +309,10 @@ def provider_detail(request: Any, provider_id: str) -> Template:
 
 
 @get("/search/providers", guards=[allow(CASE_MANAGER, READER)], sync_to_thread=True)
-def provider_lookup(request: Any, anbieter: str = "") -> Template:
-    c = _c()
-    reg, me = c._reg(request), c._me(request)
-    params = c._search_params(request, me)
+def provider_lookup(
+    request: AnyRequest, reg: Registry, me: Principal, anbieter: str = ""
+) -> Template:
+    params = _search_params(request, me)
     name = anbieter.strip()[:120]
     errors = Errors(anchors={"anbieter"}, default="anbieter")
     found: list[dict[str, Any]] = []
@@ -158,7 +321,7 @@ def provider_lookup(request: Any, anbieter: str = "") -> Template:
             errors.add(Problem("anbieter", "Bitte den Namen oder einen Teil davon eingeben."))
         else:
             found = find_providers(reg, me, name)
-    return c.page(
+    return page(
         request,
         "directory_lookup.html",
         title="Anbieter nicht in der Liste?",
@@ -167,30 +330,24 @@ def provider_lookup(request: Any, anbieter: str = "") -> Template:
         searched="anbieter" in request.query_params and bool(name),
         errors=errors,
         params=params,
-        base_query=c._search_query(params),
+        base_query=_search_query(params),
         hidden_fields=_hidden_search_fields(params),
     )
 
 
 def _hidden_search_fields(params: Mapping[str, Any]) -> list[tuple[str, str]]:
-    from urllib.parse import parse_qsl
-
-    return parse_qsl(_c()._search_query(params))
+    return parse_qsl(_search_query(params))
 
 
 # --------------------------------------------------------------------------- unmet need (N7)
 
 
 @post("/search/unmet-need", guards=[allow(CASE_MANAGER)], status_code=200, sync_to_thread=True)
-def unmet_need(request: Any, data: Form) -> Response[Any]:
+def unmet_need(request: AnyRequest, reg: Registry, me: Principal, data: Form) -> Response[Any]:
     """N7 in one click: the form sends the postal code, the target groups and the search's
     language, outreach and barrier-free needs; the record holds the carrier, the district, the
     groups, those needs and the date. The result page is shown again
     for those two (the other filters of the search are not sent, so they are not kept)."""
-    from registry.network.unmet_need import record_unmet_need
-
-    c = _c()
-    reg, me = c._reg(request), c._me(request)
     body: dict[str, Any] = {
         "postal_code": value(data, "postal_code"),
         "target_groups": values(data, "target_group"),
@@ -206,7 +363,7 @@ def unmet_need(request: Any, data: Form) -> Response[Any]:
         recorded = record_unmet_need(reg, me, body)
     except InvalidInput as exc:
         text = " ".join(p.message for p in exc.problems)
-        return c._error_page(request, 422, "Bedarf nicht erfasst", text)
+        return error_page(request, 422, "Bedarf nicht erfasst", text)
     back = urlencode(
         [
             ("postal_code", body["postal_code"]),
@@ -218,172 +375,8 @@ def unmet_need(request: Any, data: Form) -> Response[Any]:
             ("kreis", recorded["district"]["key"]),
         ]
     )
-    return c.see_other(f"/search?{back}")
-
-
-# --------------------------------------------------------------------------- partner search (E7)
-
-
-def _partner_params(request: Any) -> dict[str, Any]:
-    q = request.query_params
-    return {
-        "postal_code": (q.get("postal_code") or "").strip(),
-        "place": (q.get("place") or "").strip(),
-        "type": [t for t in q.getall("type", []) if t],
-        "target_group": [t for t in q.getall("target_group", []) if t],
-        "service": (q.get("service") or "").strip()[:200],
-        "max_distance_km": (q.get("max_distance_km") or "").strip(),
-        "q": (q.get("q") or "").strip()[:200],
-    }
-
-
-def _partner_query(params: Mapping[str, Any]) -> str:
-    pairs: list[tuple[str, str]] = []
-    for key in ("postal_code", "place", "service", "max_distance_km", "q"):
-        if params[key]:
-            pairs.append((key, str(params[key])))
-    pairs += [("type", t) for t in params["type"]]
-    pairs += [("target_group", t) for t in params["target_group"]]
-    return urlencode(pairs)
-
-
-PARTNER_SEARCH_ANCHORS = {
-    "postal_code",
-    "place",
-    "type",
-    "target_group",
-    "service",
-    "max_distance_km",
-    "q",
-}
-
-
-@get("/partners/search", guards=[allow(CASE_MANAGER, STRATEGIST)], sync_to_thread=True)
-def partner_search(request: Any, seite: int = 1) -> Template:
-    """E7: partner sites whose service radius reaches the place, nearest first."""
-    from registry.network.partner_search import search_partners
-
-    c = _c()
-    reg, me = c._reg(request), c._me(request)
-    params = _partner_params(request)
-    errors = Errors(anchors=PARTNER_SEARCH_ANCHORS, default="postal_code")
-    result: dict[str, Any] | None = None
-    page_no = max(seite, 1)
-    if "postal_code" in request.query_params:
-        distance: float | None = None
-        if not params["postal_code"]:
-            errors.add(Problem("postal_code", "Bitte die Postleitzahl des Wohnorts eingeben."))
-        elif not params["postal_code"].isdigit() or len(params["postal_code"]) != 5:
-            errors.add(Problem("postal_code", "Bitte eine Postleitzahl aus fünf Ziffern eingeben."))
-        if params["max_distance_km"]:
-            try:
-                distance = float(params["max_distance_km"].replace(",", "."))
-                if distance <= 0 or distance > 1000:
-                    raise ValueError
-            except ValueError:
-                errors.add(
-                    Problem("max_distance_km", "Bitte eine Entfernung zwischen 1 und 1000 km.")
-                )
-        if not errors:
-            services = [s.strip() for s in params["service"].split(",") if s.strip()]
-            try:
-                result = search_partners(
-                    reg,
-                    me,
-                    postal_code=params["postal_code"],
-                    place=params["place"] or None,
-                    types=params["type"],
-                    target_groups=params["target_group"],
-                    services=services,
-                    max_distance_km=distance,
-                    q=params["q"] or None,
-                    page=page_no,
-                    page_size=PARTNER_PAGE_SIZE,
-                )
-            except InvalidInput as exc:
-                errors.extend(
-                    Problem(p.field.split("[")[0], p.message, p.rule) for p in exc.problems
-                )
-            except NotFound as exc:
-                errors.add(Problem("postal_code", exc.message))
-    pages = math.ceil(result["total"] / PARTNER_PAGE_SIZE) if result else 0
-    start = (page_no - 1) * PARTNER_PAGE_SIZE + 1
-    return c.page(
-        request,
-        "partner_search.html",
-        title="Netzwerkpartner in der Nähe",
-        params=params,
-        result=result,
-        errors=errors,
-        page_no=page_no,
-        pages=pages,
-        start=start,
-        base_query=_partner_query(params),
-        map=_partner_map(reg, result, start) if result and result["total"] else None,
-        types=_type_labels(reg),
-        target_group_list=reg.reference.target_groups,
-    )
-
-
-def _partner_map(reg: Any, result: Mapping[str, Any], start: int) -> maps.MapView:
-    """Partner search results carry no coordinates of the site: the marker is placed at the
-    site's postal-code centroid from the reference data (where the geocoder puts the site)."""
-    placed = []
-    for r in result["results"]:
-        site = dict(r["site"])
-        address = site.get("address") or {}
-        postal_code = str(address.get("postal_code") or "")
-        places = reg.reference.places(postal_code) if postal_code else []
-        chosen = next((p for p in places if p.place == address.get("place")), None)
-        chosen = chosen or (places[0] if places else None)
-        if chosen is None:
-            continue
-        site["lat"], site["lon"] = chosen.lat, chosen.lon
-        placed.append({**r, "site": site})
-    return result_map({"place": result.get("place"), "results": placed}, start)
-
-
-def _type_labels(reg: Any) -> dict[str, str]:
-    return {t.code: t.label for t in reg.reference.partner_types}
-
-
-# --------------------------------------------------------------------------- overview (E8)
-
-
-@get(
-    "/overview",
-    guards=[allow(OFFICER, CASE_MANAGER, READER, STRATEGIST, ADMIN)],
-    sync_to_thread=True,
-)
-def overview_page(request: Any, carrier: str = "") -> Template:
-    """E8: the admitted providers valid in the carrier's region, by target group (K 5077),
-    with the same data as CSV and PDF from the API (which accepts the session for GET)."""
-    from registry.directory import service as directory
-
-    c = _c()
-    reg, me = c._reg(request), c._me(request)
-    known = carrier if carrier in reg.reference.carriers_by_id else ""
-    # §9: a directory reader serves insured persons of every carrier: it picks the carrier
-    chooses = me.carrier is None or me.role is READER
-    carrier_id = (known or me.carrier or "") if me.role is READER else (me.carrier or known)
-    data = directory.overview(reg, me, carrier_id) if carrier_id else None
-    query = urlencode({"carrier": carrier_id}) if carrier_id else ""
-    return c.page(
-        request,
-        "overview.html",
-        title="Übersicht der zugelassenen Anbieter",
-        data=data,
-        carrier_id=carrier_id,
-        query=query,
-        carrier_list=reg.reference.carriers if chooses else [],
-    )
+    return see_other(f"/search?{back}")
 
 
 def handlers() -> Sequence[Any]:
-    return [
-        provider_lookup,
-        provider_detail,
-        unmet_need,
-        partner_search,
-        overview_page,
-    ]
+    return [search_page, search_print, provider_lookup, provider_detail, unmet_need]
