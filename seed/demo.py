@@ -46,8 +46,9 @@ from registry import clock, ids
 from registry.admission.announcements import confirm_announcement, create_announcement
 from registry.admission.applications import get_application, withdraw_application
 from registry.admission.decisions import admit_follow_on, decide_application, list_follow_ons
+from registry.admission.provider_repository import ProviderRepository
 from registry.admission.providers import register_provider
-from registry.admission.repository import AdmissionRepository, ProviderRepository
+from registry.admission.repository import AdmissionRepository
 from registry.admission.site_admissions import change_site_admission, review_site_admission
 from registry.admission.submission import submit_application
 from registry.auth import Principal, Role

@@ -21,11 +21,8 @@ from registry.admission.common import (
     visible_application,
 )
 from registry.admission.model import AdmissionStatus, ApplicationStatus
-from registry.admission.repository import (
-    AdmissionRepository,
-    ApplicationSummaryRow,
-    ProviderRepository,
-)
+from registry.admission.provider_repository import ProviderRepository
+from registry.admission.repository import AdmissionRepository, ApplicationSummaryRow
 from registry.admission.site_admissions import save_admission_changes
 from registry.audit import AuditRepository
 from registry.auth import Principal, Role

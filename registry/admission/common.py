@@ -31,13 +31,8 @@ from registry.admission.model import (
     Severity,
     SiteFacts,
 )
-from registry.admission.repository import (
-    AdmissionRepository,
-    AdmissionRow,
-    ApplicationRow,
-    ProviderRepository,
-    SiteRow,
-)
+from registry.admission.provider_repository import ProviderRepository, SiteRow
+from registry.admission.repository import AdmissionRepository, AdmissionRow, ApplicationRow
 from registry.audit import append_event
 from registry.auth import Principal, Role
 from registry.context import Registry

@@ -14,18 +14,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from registry.admission.repository import (
-    AdmissionRepository,
-    AdmissionRow,
-    AnnouncementRow,
-    ApplicationRow,
-    ApplicationSummaryRow,
+from registry.admission.provider_repository import (
     CaseManagerRow,
     ContractRow,
-    DueSiteRow,
-    FollowOnRow,
-    NewAnnouncement,
-    NewApplication,
     NewSite,
     ProviderDetailRow,
     ProviderRepository,
@@ -33,6 +24,17 @@ from registry.admission.repository import (
     ProviderValues,
     SiteFactsUpdate,
     SiteRow,
+)
+from registry.admission.repository import (
+    AdmissionRepository,
+    AdmissionRow,
+    AnnouncementRow,
+    ApplicationRow,
+    ApplicationSummaryRow,
+    DueSiteRow,
+    FollowOnRow,
+    NewAnnouncement,
+    NewApplication,
 )
 
 IN_FORCE = ("admitted", "suspended")

@@ -11,7 +11,8 @@ from typing import Any
 from registry import clock
 from registry.admission import status_rules
 from registry.admission.model import AdmissionStatus
-from registry.admission.repository import AdmissionRepository, ProviderRepository
+from registry.admission.provider_repository import ProviderRepository
+from registry.admission.repository import AdmissionRepository
 from registry.audit import append_event
 from registry.auth import Principal, Role
 from registry.auth.repository import UserRepository

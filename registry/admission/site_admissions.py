@@ -36,13 +36,8 @@ from registry.admission.model import (
     NoticeKind,
     NoticeSpec,
 )
-from registry.admission.repository import (
-    AdmissionRepository,
-    AdmissionRow,
-    ApplicationRow,
-    ProviderRepository,
-    SiteRow,
-)
+from registry.admission.provider_repository import ProviderRepository, SiteRow
+from registry.admission.repository import AdmissionRepository, AdmissionRow, ApplicationRow
 from registry.auth import Principal, Role
 from registry.context import Registry
 from registry.directory.projection import enqueue, try_drain

@@ -31,8 +31,9 @@ from registry.admission.model import (
     OrganisationFacts,
     SiteFacts,
 )
+from registry.admission.provider_repository import ProviderRepository, SiteRow
 from registry.admission.providers import create_provider
-from registry.admission.repository import AdmissionRepository, ProviderRepository, SiteRow
+from registry.admission.repository import AdmissionRepository
 from registry.admission.site_identity import address_key
 from registry.auth import Principal, Role
 from registry.context import Registry

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import secrets
 
-from registry.admission.repository import ProviderRepository
+from registry.admission.provider_repository import ProviderRepository
 from registry.audit import record_event
 from registry.auth import (
     DUMMY_HASH,

@@ -28,7 +28,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from registry.admission.repository import AdmissionRepository, ProviderRepository
+from registry.admission.provider_repository import ProviderRepository
+from registry.admission.repository import AdmissionRepository
 from registry.auth import Principal, Role
 from registry.clock import now_iso
 from registry.context import Registry

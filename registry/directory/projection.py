@@ -16,13 +16,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from registry.admission.repository import (
-    AdmissionRepository,
-    AdmissionRow,
-    ProviderRepository,
-    ProviderRow,
-    SiteRow,
-)
+from registry.admission.provider_repository import ProviderRepository, ProviderRow, SiteRow
+from registry.admission.repository import AdmissionRepository, AdmissionRow
 from registry.clock import now
 from registry.directory.outbox import OutboxRepository, OutboxRow
 from registry.graph.ports import Tx

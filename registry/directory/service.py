@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from registry import clock, words
+from registry.admission.provider_repository import ProviderRepository
 from registry.admission.providers import providers_named
-from registry.admission.repository import ProviderRepository
 from registry.auth import Principal, Role
 from registry.context import Registry
 from registry.dates import german

@@ -11,16 +11,13 @@ from collections.abc import Iterable
 from datetime import date
 
 from registry.admission.model import AdmissionStatus
-from registry.admission.repository import (
-    AdmissionRepository,
-    AdmissionRow,
+from registry.admission.provider_repository import (
     CaseManagerRow,
-    DueSiteRow,
-    FollowOnRow,
     ProviderDetailRow,
     ProviderRepository,
     SiteRow,
 )
+from registry.admission.repository import AdmissionRepository, AdmissionRow, DueSiteRow, FollowOnRow
 from registry.auth import Principal, Role
 from registry.context import Registry
 from registry.errors import Forbidden, NotFound

@@ -18,7 +18,7 @@ from typing import Any
 from registry import clock
 from registry.admission import status_rules
 from registry.admission.model import Admission, AdmissionStatus, Contract
-from registry.admission.repository import ProviderRepository
+from registry.admission.provider_repository import ProviderRepository
 from registry.audit import record_event
 from registry.auth import Principal
 from registry.context import Registry

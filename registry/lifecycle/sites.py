@@ -27,12 +27,8 @@ from registry import clock
 from registry.admission import criteria_catalogue, organisation_criteria
 from registry.admission.common import finding_dict, periods_of, site_facts, write_notices
 from registry.admission.model import Finding, NoticeKind, NoticeSpec, Severity, SiteFacts
-from registry.admission.repository import (
-    AdmissionRepository,
-    ProviderRepository,
-    SiteFactsUpdate,
-    SiteRow,
-)
+from registry.admission.provider_repository import ProviderRepository, SiteFactsUpdate, SiteRow
+from registry.admission.repository import AdmissionRepository
 from registry.audit import record_event
 from registry.auth import Principal, Role
 from registry.context import Registry

@@ -19,7 +19,7 @@ from typing import Any
 
 from registry import clock
 from registry.admission.common import write_notices
-from registry.admission.repository import CaseManagerRow, ProviderRepository
+from registry.admission.provider_repository import CaseManagerRow, ProviderRepository
 from registry.audit import record_event
 from registry.auth import Principal, Role
 from registry.context import Registry

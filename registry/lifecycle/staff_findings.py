@@ -31,7 +31,7 @@ from registry import clock
 from registry.admission import criteria
 from registry.admission.common import case_manager_facts, finding_from_dict, periods_of
 from registry.admission.model import Finding, NoticeKind, NoticeSpec, Severity
-from registry.admission.repository import ProviderRepository
+from registry.admission.provider_repository import ProviderRepository
 from registry.context import Registry
 from registry.graph.ports import Tx
 from registry.lifecycle import rules

@@ -17,13 +17,8 @@ from typing import Any
 import pytest
 
 from registry.admission.in_memory import admission_fakes
-from registry.admission.repository import (
-    AdmissionRepository,
-    AdmissionRow,
-    NewSite,
-    ProviderRepository,
-    in_listed_order,
-)
+from registry.admission.provider_repository import NewSite, ProviderRepository
+from registry.admission.repository import AdmissionRepository, AdmissionRow, in_listed_order
 from registry.bootstrap import initialise
 from registry.context import Registry
 from registry.geo import make_geocoder

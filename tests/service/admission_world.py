@@ -12,7 +12,8 @@ from registry.admission.in_memory import (
     InMemoryProviderRepository,
     admission_fakes,
 )
-from registry.admission.repository import AdmissionRepository, ProviderRepository
+from registry.admission.provider_repository import ProviderRepository
+from registry.admission.repository import AdmissionRepository
 from registry.admission.submission import submit_application
 from registry.api.schemas import ApplicationIn
 from registry.audit import AuditRepository, InMemoryAuditRepository

@@ -11,7 +11,7 @@ import pytest
 
 from registry import clock
 from registry.admission.in_memory import InMemoryProviderRepository
-from registry.admission.repository import ProviderRepository
+from registry.admission.provider_repository import ProviderRepository
 from registry.audit import AuditRepository, InMemoryAuditRepository
 from registry.auth import Principal, Role
 from registry.auth.repository import InMemoryUserRepository, UserRepository

@@ -11,7 +11,7 @@ from registry import clock
 from registry.admission.draft_repository import DraftRepository, InMemoryDraftRepository
 from registry.admission.drafts import MAX_DRAFT_CHARS, delete_draft, load_draft, save_draft
 from registry.admission.in_memory import InMemoryProviderRepository
-from registry.admission.repository import ProviderRepository
+from registry.admission.provider_repository import ProviderRepository
 from registry.auth import Principal, Role
 from registry.context import Registry
 from registry.directory.service import carrier_contacts, find_providers
