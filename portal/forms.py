@@ -167,12 +167,13 @@ class Errors:
     summary: list[tuple[str, str]] = field(default_factory=list)  # (anchor, message)
     notice: str = ""  # a page-level message (e.g. the conflict of rule A11)
     labels: dict[str, str] = field(default_factory=dict)  # field name -> its label on the page
+    rules: list[str] = field(default_factory=list)  # for the staff details line, not the messages
 
     def add(self, problem: Problem) -> None:
         anchor = self._anchor(problem.field)
         message = problem.message
-        if problem.rule:
-            message = f"{message} (Regel {problem.rule})"
+        if problem.rule and problem.rule not in self.rules:
+            self.rules.append(problem.rule)
         self.by_anchor.setdefault(anchor, []).append(message)
         self.summary.append((anchor, message))
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from registry import words
@@ -164,6 +166,36 @@ def de_number(value: Any, digits: int = 1) -> str:
 def days(value: Any) -> str:
     n = int(value or 0)
     return "1 Tag" if n == 1 else f"{n} Tage"
+
+
+def days_ago(value: Any) -> str:
+    """How long ago, in the dative German needs after "vor": "heute", "vor 1 Tag", "vor 3 Tagen"."""
+    n = int(value or 0)
+    if n <= 0:
+        return "heute"
+    return "vor 1 Tag" if n == 1 else f"vor {n} Tagen"
+
+
+def plain(text: Any) -> str:
+    """A stored message in words: the carrier ids and target-group codes it names become their
+    labels ("drv-nordbayern" -> "DRV Nordbayern", "addiction" -> "Abhängigkeitserkrankungen").
+    Events and notices keep the text they were written with, and the rules that write them know
+    only codes; this is where people's pages turn them into labels."""
+    if not text:
+        return ""
+    pattern, names = _code_words()
+    return pattern.sub(lambda m: names[m.group(0)], str(text))
+
+
+@cache
+def _code_words() -> tuple[re.Pattern[str], dict[str, str]]:
+    from registry.reference import load_reference
+
+    ref = load_reference()
+    names = {c.id: c.name for c in ref.carriers}
+    names.update({t.code: t.label for t in ref.target_groups})
+    alternatives = "|".join(re.escape(code) for code in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![\w@./-])(?:{alternatives})(?![\w@-])(?!\.\w)"), names
 
 
 # German number agreement and joins without empty parts, shared with the printed list

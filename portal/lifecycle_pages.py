@@ -53,8 +53,8 @@ REVIEW_OUTCOMES = {
     "revoked": "widerrufen",
 }
 MESSAGES = {
-    "vertrag": "Der Vertrag ist erfasst (Regel A13).",
-    "geprueft": "Das Ergebnis der Überprüfung ist gespeichert (Regel A14).",
+    "vertrag": "Der Vertrag ist erfasst.",
+    "geprueft": "Das Ergebnis der Überprüfung ist gespeichert.",
     "standort": "Die Angaben zum Standort sind gespeichert und damit zugleich bestätigt.",
     "bestaetigt": "Die Daten des Standorts sind bestätigt.",
     "fm-neu": "Die Fallmanager*in ist eingetragen.",
@@ -62,9 +62,9 @@ MESSAGES = {
     "fm-entfernt": "Die Fallmanager*in ist ausgetragen.",
 }
 STAFF_CHECK = (
-    "Nach jeder Änderung prüft das Register die Regeln Q2 bis Q4 und Q8 für Ihre Zulassungen neu. "
-    "Ein neuer blockierender Befund geht als Aufgabe an den federführenden Träger; Ihre "
-    "Zulassung bleibt gültig, bis dieser entscheidet (Regel A15)."
+    "Nach jeder Änderung prüft das Register Zahl und Qualifikation Ihrer Fallmanager*innen für "
+    "Ihre Zulassungen neu. Ein neuer blockierender Befund geht als Aufgabe an den federführenden "
+    "Träger; Ihre Zulassung bleibt gültig, bis dieser entscheidet."
 )
 
 
@@ -192,7 +192,8 @@ def contract_submit(request: Any, provider_id: str, data: Form) -> Response[Any]
                 if p.field in CONTRACT_ANCHORS:
                     errors.add(p)
                 else:
-                    errors.notice = p.message + (f" (Regel {p.rule})" if p.rule else "")
+                    errors.notice = p.message
+                    errors.rules += [p.rule] if p.rule else []
         else:
             return c.see_other("/admissions?vertrag=offen&hinweis=vertrag")
     return _contract_page(request, provider_id, form=data, errors=errors, status_code=422)

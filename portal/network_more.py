@@ -220,7 +220,7 @@ def _editable_partner(request: Any, partner_id: str) -> dict[str, Any]:
     partner: dict[str, Any] = get_partner(c._reg(request), c._me(request), partner_id)
     if not partner.get("may_edit"):
         raise Forbidden(
-            "Diesen Partner pflegen die Träger, die mit ihm zusammenarbeiten (Regel N1)."
+            "Diesen Partner pflegen die Träger, die mit ihm zusammenarbeiten.", rule="N1"
         )
     return partner
 
@@ -364,7 +364,7 @@ def _agreement_edit_page(
             else f"Die Vereinbarung ist {_np().AGREEMENT_STATUS.get(agreement['status'], '')}: "
             f"Ihre Änderung wird Version {agreement['version'] + 1}, die ab heute gilt; Version "
             f"{agreement['version']} bleibt lesbar. Die Träger der Region werden informiert "
-            "(Regeln N4, N5). Auch die neue Version muss alle nötigen Inhalte haben (Regel N3)."
+            "und die neue Version muss alle nötigen Inhalte haben."
         ),
         show_override=not draft,
     )
@@ -377,7 +377,7 @@ def _manageable(request: Any, agreement_id: str) -> dict[str, Any]:
     c = _c()
     agreement: dict[str, Any] = get_agreement(c._reg(request), c._me(request), agreement_id)
     if not agreement.get("may_manage"):
-        raise Forbidden("Diese Vereinbarung bearbeiten nur ihre Vertragsparteien (Regel N4).")
+        raise Forbidden("Diese Vereinbarung bearbeiten nur ihre Vertragsparteien.", rule="N4")
     return agreement
 
 
@@ -416,7 +416,7 @@ def agreement_update(request: Any, agreement_id: str, data: Form) -> Response[An
         except InvalidInput as exc:
             if any(p.rule == "N3" for p in exc.problems):
                 errors.notice = (
-                    "Die neue Version ist unvollständig (Regel N3). Ergänzen Sie die Inhalte oder "
+                    "Die neue Version ist unvollständig. Ergänzen Sie die Inhalte oder "
                     "geben Sie eine Begründung an, warum sie trotzdem gelten soll."
                 )
             errors.extend(np._contacts_to_anchor(exc.problems))

@@ -362,11 +362,11 @@ def agreement_activate(request: Any, agreement_id: str, data: Form) -> Response[
         if any(p.rule == "N4" for p in exc.problems):
             errors.notice = (
                 "Die Vereinbarung kann nicht in Kraft treten: eine Einladung an einen Träger ist "
-                "noch offen (Regel N4). Sie tritt erst nach dessen Zusage oder Absage in Kraft."
+                "noch offen. Sie tritt erst nach dessen Zusage oder Absage in Kraft."
             )
         else:
             errors.notice = (
-                "Die Vereinbarung kann nicht in Kraft treten: es fehlen Inhalte (Regel N3). "
+                "Die Vereinbarung kann nicht in Kraft treten: es fehlen Inhalte. "
                 "Ergänzen Sie sie, oder aktivieren Sie mit einer Begründung."
             )
         errors.extend(exc.problems)

@@ -275,16 +275,22 @@ def seed_partners(demo: DemoRun, providers: int) -> list[PartnerRecord]:
 
 
 def _contents(
-    rng: random.Random, purpose: str, groups: list[str], review: dict[str, Any], title: str
+    rng: random.Random,
+    purpose: str,
+    groups: list[str],
+    review: dict[str, Any],
+    title: str,
+    group_words: list[str],
 ) -> dict[str, Any]:
+    """The contents of one agreement; ``group_words`` are the groups' labels for its prose."""
     org = _slug(title)[:24].strip("-")
     contact = _contact(rng, org)
     contact.pop("reachability")
     if purpose == "referral":
         return {
-            "target_group_criteria": "Versicherte mit "
-            + ", ".join(groups)
-            + " und besonderem Unterstützungsbedarf bei der Rückkehr in Arbeit.",
+            "target_group_criteria": "Versicherte der Zielgruppen "
+            + ", ".join(group_words)
+            + " mit besonderem Unterstützungsbedarf bei der Rückkehr in Arbeit.",
             "transmission": "Zuweisung mit Einwilligung über den gemeinsamen Übergabebogen, "
             "elektronisch über das Postfach des Trägers.",
             "data_protection": "Übermittlung nur mit schriftlicher Einwilligung (§ 67b SGB X).",
@@ -317,6 +323,7 @@ def seed_agreements(demo: DemoRun, partners: list[PartnerRecord], providers: int
 
     rng = demo.rng
     ref: Reference = demo.reg.reference
+    label_of = {t.code: t.label for t in ref.target_groups}
     stats: Counter[str] = Counter()
     if not partners:
         return stats
@@ -409,7 +416,8 @@ def seed_agreements(demo: DemoRun, partners: list[PartnerRecord], providers: int
             }
         else:
             review = {"interval_months": rng.choice([12, 24, 36])}
-        contents = _contents(rng, purpose, groups, review, title)
+        group_words = [label_of.get(g, g) for g in groups]
+        contents = _contents(rng, purpose, groups, review, title, group_words)
         if fate in ("draft", "override"):
             for key in rng.sample(sorted(contents), rng.randint(1, 3)):
                 contents.pop(key)

@@ -172,7 +172,7 @@ def test_strategist_partner_and_agreement(page: Any) -> None:
     assert_accessible(page, "Vereinbarung (Entwurf)")
     with page.expect_navigation():
         page.get_by_role("button", name="In Kraft setzen").click()
-    assert "es fehlen Inhalte (Regel N3)" in page.content()
+    assert "es fehlen Inhalte. " in page.content()
     assert_accessible(page, "Vereinbarung mit fehlenden Inhalten")
 
 

@@ -128,6 +128,7 @@ def _checks() -> list[tuple[str, re.Pattern[str]]]:
                 + r")(?![\wäöüß])"
             ),
         ),
+        ("falscher Fall nach »vor«", re.compile(r"\bvor[^\S\n]+(?:0|[2-9]|\d{2,})[^\S\n]+Tage\b")),
     ]
 
 
@@ -584,80 +585,16 @@ def _crawl_anonymous(portal: Portal, crawl: Crawl) -> None:
 NOT_LINKED = {"/auswahl/{kind:str}": "the pickers' type-ahead, JSON for picker.js"}
 
 #: pages with findings another change is still fixing: route -> why (none left when done)
+OPEN = "codes still shown (issue 17, item 2), the page's own change pending"
 KNOWN: dict[tuple[str, str], str] = {
-    ("GET", "/admin/profile"): "rule codes or raw values still shown (issue 17, item 2)",
-    ("GET", "/admissions"): "rule codes or raw values still shown (issue 17, item 2)",
-    ("GET", "/admissions/reviews"): "rule codes or raw values still shown (issue 17, item 2)",
-    ("GET", "/agreements/due"): "rule codes or raw values still shown (issue 17, item 2)",
-    ("GET", "/agreements/new"): "rule codes or raw values still shown (issue 17, item 2)",
-    (
-        "GET",
-        "/agreements/{agreement_id:str}",
-    ): "rule codes or raw values still shown (issue 17, item 2)",
-    (
-        "GET",
-        "/agreements/{agreement_id:str}/edit",
-    ): "rule codes or raw values still shown (issue 17, item 2)",
-    ("GET", "/announcements"): "rule codes or raw values still shown (issue 17, item 2)",
-    ("GET", "/applications/new"): "rule codes or raw values still shown (issue 17, item 2)",
-    (
-        "GET",
-        "/applications/{application_id:str}",
-    ): "rule codes or raw values still shown (issue 17, item 2)",
-    ("GET", "/coverage"): "rule codes or raw values still shown (issue 17, item 2)",
-    ("GET", "/follow-ons"): "rule codes or raw values still shown (issue 17, item 2)",
-    ("GET", "/inbox"): "rule codes or raw values still shown (issue 17, item 2)",
-    ("GET", "/network/around"): "rule codes or raw values still shown (issue 17, item 2)",
-    ("GET", "/notices"): "rule codes or raw values still shown (issue 17, item 2)",
-    ("GET", "/partners"): "rule codes or raw values still shown (issue 17, item 2)",
-    ("GET", "/partners/new"): "rule codes or raw values still shown (issue 17, item 2)",
-    (
-        "GET",
-        "/partners/{partner_id:str}/edit",
-    ): "rule codes or raw values still shown (issue 17, item 2)",
-    ("GET", "/provider"): "rule codes or raw values still shown (issue 17, item 2)",
-    (
-        "GET",
-        "/provider/sites/{site_id:str}",
-    ): "rule codes or raw values still shown (issue 17, item 2)",
-    ("GET", "/provider/staff"): "rule codes or raw values still shown (issue 17, item 2)",
-    (
-        "GET",
-        "/provider/staff/{cm_id:str}",
-    ): "rule codes or raw values still shown (issue 17, item 2)",
-    (
-        "GET",
-        "/provider/staff/{cm_id:str}/remove",
-    ): "rule codes or raw values still shown (issue 17, item 2)",
-    (
-        "GET",
-        "/providers/{provider_id:str}/contract",
-    ): "rule codes or raw values still shown (issue 17, item 2)",
-    (
-        "GET",
-        "/providers/{provider_id:str}/quality",
-    ): "rule codes or raw values still shown (issue 17, item 2)",
-    ("POST", "/admin/users"): "rule codes or raw values still shown (issue 17, item 2)",
-    ("POST", "/agreements/new"): "rule codes or raw values still shown (issue 17, item 2)",
-    ("POST", "/applications/new"): "rule codes or raw values still shown (issue 17, item 2)",
-    ("POST", "/partners/new"): "rule codes or raw values still shown (issue 17, item 2)",
-    ("POST", "/provider/staff"): "rule codes or raw values still shown (issue 17, item 2)",
-    (
-        "POST",
-        "/provider/staff/{cm_id:str}",
-    ): "rule codes or raw values still shown (issue 17, item 2)",
-    (
-        "POST",
-        "/providers/{provider_id:str}/contract",
-    ): "rule codes or raw values still shown (issue 17, item 2)",
-    (
-        "POST",
-        "/providers/{provider_id:str}/quality/complaints",
-    ): "rule codes or raw values still shown (issue 17, item 2)",
-    (
-        "POST",
-        "/providers/{provider_id:str}/quality/visits",
-    ): "rule codes or raw values still shown (issue 17, item 2)",
+    ("GET", "/applications/new"): OPEN,
+    ("GET", "/applications/{application_id:str}"): OPEN,
+    ("GET", "/coverage"): OPEN,
+    ("GET", "/inbox"): OPEN,
+    ("GET", "/network/around"): OPEN,
+    ("GET", "/notices"): OPEN,
+    ("POST", "/admin/users"): OPEN,
+    ("POST", "/applications/new"): OPEN,
 }
 
 
@@ -706,6 +643,7 @@ def test_the_scan_finds_each_kind_of_code() -> None:
         "Frau Jensen, , Leitung",
         "1 passende Standorte",
         "vor 1 Tagen",
+        "vor 3 Tage",
         "1 Kreise",
     ]
     for sample in bad:
@@ -714,7 +652,7 @@ def test_the_scan_finds_each_kind_of_code() -> None:
         "Zielgruppe: Abhängigkeitserkrankungen",
         "Sprachen: Deutsch, Türkisch",
         "DRV Nordbayern, info@drv-nordbayern.de",
-        "1 passender Standort, 11 Standorte, vor 1 Tag, 2,1 Tage, 1 Kreis",
+        "1 passender Standort, 11 Standorte, vor 1 Tag, vor 3 Tagen, 2,1 Tage, 1 Kreis",
         "Seite 1 von 3",
     ]
     for sample in good:

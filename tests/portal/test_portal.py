@@ -633,7 +633,8 @@ def test_strategist_creates_a_partner_and_an_agreement_and_activates_it(portal: 
     assert "Der Entwurf ist angelegt." in detail.text
     r = portal.post(f"/agreements/{agreement_id}/activate", {"override_reason": ""})
     assert r.status_code == 422
-    assert "es fehlen Inhalte (Regel N3)" in r.text
+    assert "es fehlen Inhalte. " in r.text and "(Regel N3)" not in r.text
+    assert re.search(r'class="staff-details">.*N3', r.text)  # the rule, for staff only
     r = portal.post(
         f"/agreements/{agreement_id}/activate",
         {"override_reason": "Rest folgt im Frühjahr, Start ist dringend."},

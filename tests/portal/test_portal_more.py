@@ -316,7 +316,7 @@ def test_officer_records_the_pending_contract(portal: Portal, world: dict[str, A
     portal.get(path)
     r = portal.post(path, {"signed_on": "2025-03-01", "model_contract_version": "2024-01"})
     assert r.status_code == 422
-    assert "Regel A13" in r.text
+    assert re.search(r'class="staff-details">.*A13', r.text)  # the rule, in the staff line
 
 
 def test_officer_reviews_an_admission_due(portal: Portal, world: dict[str, Any]) -> None:

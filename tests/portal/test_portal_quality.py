@@ -67,7 +67,7 @@ def test_review_page_shows_the_quality_record(portal: Portal, world: dict[str, A
     page = r.text
     start = page.index("Qualität Kiel gGmbH")
     card = page[start : page.index("</section>", start)]
-    assert "Qualitätssicherung (Regel A16)" in card
+    assert "Qualitätssicherung: Hospitationen" in card
     assert "Letzte Überprüfung Ihres Trägers" in card
     # per carrier and in total; what came after the review is marked new
     assert re.search(
