@@ -404,7 +404,7 @@ CREATE (n:UnmetNeed {id: r.id, on_date: r.on_date, language: r.language, outreac
 
 // name: nodes_user
 MATCH (n:User)
-RETURN {id: n.id, username: n.username, password_hash: n.password_hash, role: n.role, active: n.active, token_epoch: n.token_epoch, failed_logins: n.failed_logins, locked_until: n.locked_until, created_at: n.created_at, must_change_password: n.must_change_password} AS props
+RETURN {id: n.id, username: n.username, password_hash: n.password_hash, role: n.role, active: n.active, token_epoch: n.token_epoch, created_at: n.created_at, must_change_password: n.must_change_password} AS props
 
 // name: count_user
 MATCH (n:User)
@@ -416,7 +416,7 @@ DETACH DELETE n
 
 // name: restore_user
 UNWIND $rows AS r
-CREATE (n:User {id: r.id, username: r.username, password_hash: r.password_hash, role: r.role, active: r.active, token_epoch: r.token_epoch, failed_logins: r.failed_logins, locked_until: r.locked_until, created_at: r.created_at, must_change_password: r.must_change_password})
+CREATE (n:User {id: r.id, username: r.username, password_hash: r.password_hash, role: r.role, active: r.active, token_epoch: r.token_epoch, created_at: r.created_at, must_change_password: r.must_change_password})
 
 // name: nodes_visit
 MATCH (n:Visit)

@@ -23,8 +23,8 @@ RETURN u.id AS id, u.username AS username, u.password_hash AS password_hash, u.r
 // The node only; users.link_carrier / users.link_provider draw its membership in the same unit
 // of work ($carrier and $provider are accepted and ignored here).
 CREATE (u:User {id: $id, username: $username, password_hash: $password_hash, role: $role,
-                active: true, token_epoch: 0, failed_logins: 0, locked_until: '',
-                must_change_password: false, created_at: $now})
+                active: true, token_epoch: 0, must_change_password: false,
+                created_at: $now})
 RETURN u.id AS id
 
 // name: link_carrier
