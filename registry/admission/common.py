@@ -74,12 +74,6 @@ def national_severities(reg: Registry) -> dict[str, Severity]:
     return criteria_catalogue.effective_severities(known)
 
 
-def severities_of(reg: Registry, carrier_id: str | None = None) -> dict[str, Severity]:
-    """Q0: the severities an application is checked with: the national setting. The lead
-    carrier (``carrier_id``) no longer matters: no carrier has criteria of its own."""
-    return national_severities(reg)
-
-
 def reached_carriers(reg: Registry, sites: Iterable[SiteFacts]) -> dict[str, set[str]]:
     """A8: per site, the carriers of the districts its catchment reaches."""
     index = reach_of(reg).index

@@ -17,8 +17,8 @@ from registry.admission.common import (
     admission_rows,
     case_manager_facts,
     finding_dict,
+    national_severities,
     periods_of,
-    severities_of,
     site_facts,
     write_events,
 )
@@ -260,7 +260,7 @@ def submit_application(
             raise InvalidInput(add_problems)
     findings = criteria.check_application(
         facts,
-        severities_of(reg, lead.lead_carrier),
+        national_severities(reg),
         ref.concept_sections,
         clock.today(),
         periods_of(reg),

@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from registry.admission.common import national_severities
-from registry.admission.model import Severity
 from registry.audit import record_event
 from registry.auth import Principal, Role
 from registry.context import Registry
@@ -37,12 +36,6 @@ def load_profile(reg: Registry, carrier_id: str) -> dict[str, Any]:
     if profile is None:
         raise NotFound("Unbekannter Träger")
     return profile
-
-
-def severities(reg: Registry, carrier_id: str | None = None) -> dict[str, Severity]:
-    """Q0: the national criteria setting; the same for every carrier (``carrier_id`` is not
-    consulted)."""
-    return national_severities(reg)
 
 
 def _profile_view(reg: Registry, carrier_id: str, profile: Mapping[str, Any]) -> dict[str, Any]:

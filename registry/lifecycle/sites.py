@@ -25,7 +25,13 @@ from typing import Any
 
 from registry import clock
 from registry.admission import criteria_catalogue, organisation_criteria
-from registry.admission.common import finding_dict, periods_of, site_facts, write_notices
+from registry.admission.common import (
+    finding_dict,
+    national_severities,
+    periods_of,
+    site_facts,
+    write_notices,
+)
 from registry.admission.model import Finding, NoticeKind, NoticeSpec, Severity, SiteFacts
 from registry.admission.provider_repository import ProviderRepository, SiteFactsUpdate, SiteRow
 from registry.admission.repository import AdmissionRepository
@@ -37,7 +43,6 @@ from registry.directory.projection import enqueue, try_drain
 from registry.errors import InvalidInput, NotFound
 from registry.graph.ports import Tx
 from registry.lifecycle import rules
-from registry.lifecycle.carrier_profile import severities
 from registry.lifecycle.common import IN_FORCE, case_manager_rows, site_rows
 from registry.lifecycle.repository import LifecycleRepository, NewTask
 
@@ -194,7 +199,7 @@ def site_task_id(site_id: str, finding: Finding, carrier: str) -> str:
 def _site_findings(reg: Registry, provider_id: str, facts: SiteFacts) -> list[Finding]:
     """Q5 for one site (national severities, Q0) and the A15 language advisory."""
     found = organisation_criteria.check_sites(
-        [facts], criteria_catalogue.FindingMaker(severities(reg))
+        [facts], criteria_catalogue.FindingMaker(national_severities(reg))
     )
     staff = [
         json.loads(r["data"] or "{}").get("languages") or []

@@ -29,13 +29,17 @@ from typing import Any
 
 from registry import clock
 from registry.admission import criteria
-from registry.admission.common import case_manager_facts, finding_from_dict, periods_of
-from registry.admission.model import Finding, NoticeKind, NoticeSpec, Severity
+from registry.admission.common import (
+    case_manager_facts,
+    finding_from_dict,
+    national_severities,
+    periods_of,
+)
+from registry.admission.model import Finding, NoticeKind, NoticeSpec
 from registry.admission.provider_repository import ProviderRepository
 from registry.context import Registry
 from registry.graph.ports import Tx
 from registry.lifecycle import rules
-from registry.lifecycle.carrier_profile import severities
 from registry.lifecycle.common import (
     IN_FORCE,
     STAFF_SCOPE,
@@ -96,7 +100,7 @@ def plan_staff_tasks(
             groups_of.setdefault(m["application_id"], set()).add(m["target_group"])
             issuers_of.setdefault(m["application_id"], set()).add(m["issued_by"])
     facts = [case_manager_facts(d) for d in staff]
-    severities_of: dict[str, dict[str, Severity]] = {}
+    severities = national_severities(reg)  # Q0: the same for every lead carrier
     considered: set[str] = set()
     desired: dict[str, NewTask] = {}
     for app in apps:
@@ -107,9 +111,7 @@ def plan_staff_tasks(
         groups = sorted(groups_of.get(app["id"], ()))
         if app["status"] != "decided" or not groups:
             continue
-        if lead not in severities_of:
-            severities_of[lead] = severities(reg, lead)
-        new = criteria.recheck_staff(facts, groups, previous, today, severities_of[lead], periods)
+        new = criteria.recheck_staff(facts, groups, previous, today, severities, periods)
         carriers = rules.issuing_carriers(lead, issuers_of.get(app["id"], ()))
         specs = rules.staff_change_tasks(new, carriers, provider_id, app["id"], now)
         pairs = [(f, c) for f in new for c in carriers]
