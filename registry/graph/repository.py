@@ -1,7 +1,8 @@
 """The seam between use cases and the graph: area repositories.
 
-Every area (admission, lifecycle, directory, network, auth, …) has a ``repository.py`` whose
-repository class is the only code that names that area's queries. It takes and returns typed read
+Every area (admission, lifecycle, directory, network, auth, …) has a ``repository.py`` (the
+admission area also a ``provider_repository.py``) whose repository class is the only code that
+names that area's queries. It takes and returns typed read
 models and has an in-memory fake of the same interface, so use cases are tested without a
 database (``tests/service/``).
 
