@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from portal.forms import FormData, checked, codes, number, value, values
+from portal.forms import FormData, checked, number, value, values
+from portal.picker_choices import chosen_codes
 
 SITE_TEXT = ("name", "address.street", "address.postal_code", "address.place")
 SITE_FLAGS = (
@@ -118,7 +119,7 @@ def site_body(form: FormData, i: int) -> dict[str, Any]:
             "postal_code": value(form, f"{p}.address.postal_code"),
             "place": value(form, f"{p}.address.place"),
         },
-        "languages": codes(value(form, f"{p}.languages")) or ["de"],
+        "languages": chosen_codes(form, f"{p}.languages", lower=True) or ["de"],
     }
     radius = number(form, f"{p}.catchment_radius_km")
     site["catchment_radius_km"] = radius if radius is not None else ""
@@ -138,7 +139,7 @@ def case_manager_body(form: FormData, i: int) -> dict[str, Any]:
         "name": value(form, f"{p}.name"),
         "degree": value(form, f"{p}.degree"),
         "certificates": values(form, f"{p}.certificates"),
-        "languages": codes(value(form, f"{p}.languages")) or ["de"],
+        "languages": chosen_codes(form, f"{p}.languages", lower=True) or ["de"],
         "target_groups": values(form, f"{p}.target_groups"),
         "competence_evidence": value(form, f"{p}.competence_evidence"),
     }

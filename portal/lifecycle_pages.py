@@ -22,12 +22,12 @@ from portal.forms import (
     Form,
     FormData,
     checked,
-    codes,
     number,
     problems_of,
     value,
     values,
 )
+from portal.picker_choices import chosen_codes, searching
 from registry.api.security import allow
 from registry.auth import Principal, Role
 from registry.errors import Conflict, InvalidInput, NotFound, Problem
@@ -364,7 +364,7 @@ def site_details_body(form: FormData) -> dict[str, Any]:
     }
     if value(form, "facts") == "1":  # A15: the form with the directory facts (all of them)
         body |= {
-            "languages": codes(value(form, "languages")),
+            "languages": chosen_codes(form, "languages", lower=True),
             "catchment_radius_km": number(form, "catchment_radius_km"),
             "outreach_radius_km": number(form, "outreach_radius_km"),
             **{key: checked(form, key) for key in SITE_FACTS_BOOL},
@@ -415,6 +415,8 @@ def site_save(request: Any, site_id: str, data: Form) -> Response[Any]:
     c = _c()
     reg, me = c._reg(request), c._me(request)
     _own_site(reg, me, site_id)
+    if searching(data):  # a picker's "Suchen" without JavaScript: show the matches, save nothing
+        return _site_page(request, site_id, form=data)
     errors = Errors(anchors=SITE_ANCHORS, default="opening_hours")
     try:
         parsed = SiteDetailsPatch.model_validate(site_details_body(data))
@@ -468,7 +470,7 @@ def cm_body(form: FormData, prefix: str = PREFIX) -> dict[str, Any]:
     body["introduction_confirmed"] = checked(form, f"{prefix}.introduction_confirmed")
     body["certificates"] = values(form, f"{prefix}.certificates")
     body["target_groups"] = values(form, f"{prefix}.target_groups")
-    body["languages"] = codes(value(form, f"{prefix}.languages")) or ["de"]
+    body["languages"] = chosen_codes(form, f"{prefix}.languages", lower=True) or ["de"]
     return body
 
 
@@ -545,6 +547,8 @@ def staff_add(request: Any, data: Form) -> Response[Any]:
 
     c = _c()
     reg, me = c._reg(request), c._me(request)
+    if searching(data):  # a picker's "Suchen" without JavaScript: show the matches, save nothing
+        return _staff_page(request, form=data)
     errors = Errors(anchors=_cm_anchors(), default="cm.name")
     try:
         parsed = CaseManagerIn.model_validate(cm_body(data))
@@ -607,6 +611,8 @@ def staff_save(request: Any, cm_id: str, data: Form) -> Response[Any]:
     c = _c()
     reg, me = c._reg(request), c._me(request)
     _one_cm(reg, me, cm_id)
+    if searching(data):  # a picker's "Suchen" without JavaScript: show the matches, save nothing
+        return _cm_page(request, cm_id, form=data)
     errors = Errors(anchors=_cm_anchors(), default="cm.name")
     try:
         parsed = CaseManagerPatch.model_validate(cm_body(data))

@@ -17,6 +17,7 @@ from litestar.response import Template
 from pydantic import ValidationError
 
 from portal.forms import Errors, Form, FormData, checked, number, problems_of, value, values
+from portal.picker_choices import searching
 from registry.api.security import allow
 from registry.auth import Role
 from registry.errors import Conflict, InvalidInput, Problem
@@ -400,6 +401,8 @@ def agreement_update(request: Any, agreement_id: str, data: Form) -> Response[An
 
     c = _c()
     agreement = _manageable(request, agreement_id)
+    if searching(data):  # a picker's "Suchen" without JavaScript: show the matches, save nothing
+        return _agreement_edit_page(request, agreement, data)
     np = _np()
     errors = Errors(anchors=np.AGREEMENT_ANCHORS | {"override_reason"}, default="title")
     try:

@@ -14,7 +14,8 @@ from litestar import Response, get, post
 from litestar.response import Template
 from pydantic import ValidationError
 
-from portal.forms import Errors, Form, FormData, codes, number, problems_of, value, values
+from portal.forms import Errors, Form, FormData, number, problems_of, value, values
+from portal.picker_choices import chosen_codes, searching
 from registry.api.security import allow
 from registry.auth import Role
 from registry.errors import InvalidInput, Problem
@@ -379,8 +380,7 @@ def _agreement_form(
     request: Any, form: FormData, *, errors: Errors | None = None, status_code: int = 200
 ) -> Template:
     reg_of, me_of, _, page, _ = _env()
-    reg, me = reg_of(request), me_of(request)
-    partners = list_partners(reg, me, page=1, page_size=100)["results"]
+    reg = reg_of(request)
     return page(
         request,
         "agreement_form.html",
@@ -392,7 +392,6 @@ def _agreement_form(
         purpose_options=list(PURPOSES.items()),
         level_options=list(SCOPE_LEVELS.items()),
         channel_options=list(CHANNELS.items()),
-        partner_options=[(p["id"], p["name"]) for p in partners],
         carrier_options=[(c.id, c.name) for c in reg.reference.carriers],
         state_options=[(s.name, s.name) for s in reg.reference.states()],
         target_group_options=[(t.code, t.label) for t in reg.reference.target_groups],
@@ -450,7 +449,7 @@ def agreement_body(form: FormData) -> dict[str, Any]:
     if level == "state":
         scope["state"] = value(form, "scope.state")
     elif level == "districts":
-        scope["districts"] = codes(value(form, "scope.districts"))
+        scope["districts"] = chosen_codes(form, "scope.districts")
     return {
         "kind": value(form, "kind"),
         "purpose": value(form, "purpose") or "general",
@@ -486,6 +485,8 @@ def agreement_create(request: Any, data: Form) -> Response[Any]:
     return _agreement_form(request, data, errors=errors, status_code=422)
 
 
+    if searching(data):  # a picker's "Suchen" without JavaScript: show the matches, save nothing
+        return _agreement_form(request, data)
 def _contacts_to_anchor(problems: list[Problem]) -> list[Problem]:
     return [
         Problem(p.field.replace("contacts[0]", "contacts"), p.message, p.rule) for p in problems
