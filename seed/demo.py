@@ -1107,6 +1107,7 @@ def _seed_network(demo: DemoRun, providers: int) -> str:
 
 def _seed_quality(demo: DemoRun, providers: int) -> str:
     """A16: visits in every state, complaint counts and yearly figures (seed/demo_quality.py)."""
+    from registry.words import count
     from seed import demo_quality as quality
 
     q = quality.seed_quality(demo, demo.records)
@@ -1115,9 +1116,10 @@ def _seed_quality(demo: DemoRun, providers: int) -> str:
         f"{q['providers']} Anbieter mit QS-Daten; {visits} Hospitationen ({q['planned']} "
         f"geplant, {q['invited']} mit Einladung eines zweiten Trägers, {q['joined']} mit "
         f"Beitritt, {q['past']} fällig und noch nicht erfasst, {q['done']} durchgeführt); "
-        f"{q['complaints']} Beschwerden in {q['complaint_entries']} Einträgen; "
-        f"{q['reports']} Jahresberichte, bei {q['reports_missing']} Anbietern fehlt der "
-        "letzte Bericht"
+        f"{count(q['complaints'], 'Beschwerde', 'Beschwerden')} in "
+        f"{count(q['complaint_entries'], 'Eintrag', 'Einträgen')}; "
+        f"{count(q['reports'], 'Jahresbericht', 'Jahresberichte')}, bei "
+        f"{count(q['reports_missing'], 'Anbieter', 'Anbietern')} fehlt der letzte Bericht"
     )
 
 

@@ -82,21 +82,26 @@ def add_user(
     try:
         role_value = Role(role)
     except ValueError:
+        # the portal offers the roles by name, so only the command line types a role's key
         problems.append(
-            Problem("role", f"Unbekannte Rolle {role!r}; erlaubt: {', '.join(r for r in Role)}")
+            Problem("role", "Bitte eine Rolle wählen.")
+            if not role
+            else Problem("role", f"Unbekannte Rolle »{role}«; erlaubt: {', '.join(Role)}")
         )
         role_value = None
     problems += [Problem("password", p) for p in password_problems(password)]
     if role_value is Role.PROVIDER:
         if not provider:
-            problems.append(Problem("provider", "Ein Anbieter-Konto braucht --provider."))
+            problems.append(
+                Problem("provider", "Ein Anbieter-Konto braucht seinen Anbieter (--provider).")
+            )
         elif reg.repo(ProviderRepository).get(provider) is None:
-            problems.append(Problem("provider", f"Unbekannter Anbieter {provider!r}."))
+            problems.append(Problem("provider", f"Unbekannter Anbieter »{provider}«."))
         if carrier:
             problems.append(Problem("carrier", "Ein Anbieter-Konto gehört zu keinem Träger."))
     elif role_value is not None:
         if carrier and carrier not in reg.reference.carriers_by_id:
-            problems.append(Problem("carrier", f"Unbekannter Träger {carrier!r}."))
+            problems.append(Problem("carrier", f"Unbekannter Träger »{carrier}«."))
         if not carrier and role_value is not Role.ADMIN:
             problems.append(Problem("carrier", "Diese Rolle braucht einen Träger (--carrier)."))
         if provider:
