@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import tempfile
-import zlib
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from urllib.parse import urlencode, urljoin, urlsplit
 import pytest
 from litestar.testing import TestClient
 
+from tests.pdf_text import pdf_text
 from tests.portal.conftest import Portal
 
 DEMO_PASSWORD = "demo-passwort-2026"
@@ -224,20 +224,6 @@ def visible(html: str) -> _Visible:
     parser.feed(html)
     parser.close()
     return parser
-
-
-def pdf_text(data: bytes) -> str:
-    """The strings a PDF shows (fpdf2 writes Latin-1 text operators, mostly deflated)."""
-    out: list[str] = []
-    for raw in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
-        try:
-            content = zlib.decompress(raw)
-        except zlib.error:
-            content = raw
-        for piece in re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", content):
-            text = re.sub(rb"\\([()\\])", rb"\1", piece)
-            out.append(text.decode("latin-1"))
-    return "\n".join(out)
 
 
 # --------------------------------------------------------------------------- the routes
