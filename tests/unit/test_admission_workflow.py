@@ -389,7 +389,8 @@ def test_follow_on_admits_the_site() -> None:
     assert {a.status for a in bremen} == {AS.ADMITTED}
     assert {a.issued_by for a in bremen} == {"drv-oldenburg-bremen"}
     assert len(result.changed) == 2
-    assert {n.carrier for n in result.notices} == {"drv-oldenburg-bremen", *FEDERAL_CARRIERS}
+    # the acting carrier is not notified of its own admission (issue 17, item 7)
+    assert {n.carrier for n in result.notices} == set(FEDERAL_CARRIERS)
     with pytest.raises(IllegalTransition):
         admit_follow_on(task, app(), result.admissions, OB, later)
 
@@ -427,7 +428,8 @@ def test_decision_notifies_affected_carriers() -> None:
     # rule A8
     outcome = decided(LUEBECK, BREMEN, reached_carriers={"luebeck": ["drv-braunschweig-hannover"]})
     carriers = {n.carrier for n in outcome.notices}
-    assert carriers == {"drv-nord", "drv-braunschweig-hannover", *FEDERAL_CARRIERS}
+    # the deciding carrier (drv-nord) is left out: its own action is no notice to itself
+    assert carriers == {"drv-braunschweig-hannover", *FEDERAL_CARRIERS}
     assert all(n.subject_id == "a1" and n.title == "Beratung Nord gGmbH" for n in outcome.notices)
     assert all("Lübeck" in n.message and "Bremen" not in n.message for n in outcome.notices)
 
