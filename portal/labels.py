@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date, datetime
-from functools import cache
 from typing import Any
 
 from registry import words
@@ -176,26 +174,9 @@ def days_ago(value: Any) -> str:
     return "vor 1 Tag" if n == 1 else f"vor {n} Tagen"
 
 
-def plain(text: Any) -> str:
-    """A stored message in words: the carrier ids and target-group codes it names become their
-    labels ("drv-nordbayern" -> "DRV Nordbayern", "addiction" -> "Abhängigkeitserkrankungen").
-    Events and notices keep the text they were written with, and the rules that write them know
-    only codes; this is where people's pages turn them into labels."""
-    if not text:
-        return ""
-    pattern, names = _code_words()
-    return pattern.sub(lambda m: names[m.group(0)], str(text))
-
-
-@cache
-def _code_words() -> tuple[re.Pattern[str], dict[str, str]]:
-    from registry.reference import load_reference
-
-    ref = load_reference()
-    names = {c.id: c.name for c in ref.carriers}
-    names.update({t.code: t.label for t in ref.target_groups})
-    alternatives = "|".join(re.escape(code) for code in sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?<![\w@./-])(?:{alternatives})(?![\w@-])(?!\.\w)"), names
+#: a stored message in words (events and notices keep the text they were written with):
+#: carrier ids and target-group codes in it become their labels
+plain = words.plain
 
 
 # German number agreement and joins without empty parts, shared with the printed list

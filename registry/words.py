@@ -5,7 +5,9 @@ a printout never name one thing differently. People see labels, never codes (iss
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from functools import cache
 
 LANGUAGES = {
     "de": "Deutsch",
@@ -59,3 +61,39 @@ def count(n: int, one: str, many: str) -> str:
 def joined(*parts: object, sep: str = ", ") -> str:
     """Non-empty parts joined: "Frau Jensen, Leitung", never "Frau Jensen, , Leitung"."""
     return sep.join(str(p).strip() for p in parts if p is not None and str(p).strip())
+
+
+def group_label(code: str) -> str:
+    """ "Abhängigkeitserkrankungen" for "addiction" (the reference's label); unknown as given."""
+    return _names().get(code, code)
+
+
+def carrier_name(carrier_id: str) -> str:
+    """ "DRV Nordbayern" for "drv-nordbayern"; unknown as given."""
+    return _names().get(carrier_id, carrier_id)
+
+
+def plain(text: object) -> str:
+    """A message in words: the carrier ids and target-group codes it names become their labels
+    ("drv-nordbayern" -> "DRV Nordbayern", "addiction" -> "Abhängigkeitserkrankungen"). For
+    texts stored before they were written with labels (events, notices) and for rules that know
+    only codes; e-mail and web addresses (info@drv-nord.de) stay as they are."""
+    if not text:
+        return ""
+    return _code_pattern().sub(lambda m: _names()[m.group(0)], str(text))
+
+
+@cache
+def _names() -> dict[str, str]:
+    from registry.reference import load_reference
+
+    ref = load_reference()
+    names = {c.id: c.name for c in ref.carriers}
+    names.update({t.code: t.label for t in ref.target_groups})
+    return names
+
+
+@cache
+def _code_pattern() -> re.Pattern[str]:
+    codes = "|".join(re.escape(code) for code in sorted(_names(), key=len, reverse=True))
+    return re.compile(rf"(?<![\w@./-])(?:{codes})(?![\w@-])(?!\.\w)")

@@ -12,6 +12,7 @@ from typing import Protocol
 from registry.admission.model import FEDERAL_CARRIERS, AdmissionStatus, ApplicationFacts, LeadResult
 from registry.admission.status_rules import AS
 from registry.errors import InvalidInput, Problem
+from registry.words import group_label
 
 # --------------------------------------------------------------------------- A1–A4
 
@@ -115,8 +116,8 @@ def check_additions(
             problems.append(
                 Problem(
                     f"sites.{site_id}.target_groups.{group}",
-                    f"Für diesen Standort besteht für die Zielgruppe »{group}« bereits eine "
-                    f"Zulassung oder ein offener Antrag (Status: {status.value}); ein neuer "
+                    f"Für diesen Standort besteht für die Zielgruppe »{group_label(group)}« "
+                    "bereits eine Zulassung oder ein offener Antrag; ein neuer "
                     "Antrag gilt nur für zusätzliche Standorte oder Zielgruppen.",
                     "A9",
                 )

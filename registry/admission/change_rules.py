@@ -26,6 +26,7 @@ from registry.admission.model import (
 from registry.admission.status_rules import AA, AS, can_transition, site_status, transition
 from registry.dates import german as _de
 from registry.errors import Forbidden, IllegalTransition, InvalidInput, Problem
+from registry.words import carrier_name
 
 
 def _require_reason(reason: str, rule: str, field: str = "reason") -> str:
@@ -140,7 +141,8 @@ def admit_follow_on(
         application,
         site_ids,
         reached_carriers,
-        f"{task.carrier} hat »{application.provider_name}« am {_de(today)} zum Fallmanagement "
+        f"{carrier_name(task.carrier)} hat »{application.provider_name}« am {_de(today)} "
+        "zum Fallmanagement "
         f"zugelassen (Folgezulassung) – {'; '.join(lines)}. Die Zulassung gilt für die "
         "Versicherten aller Träger (gegenseitige Anerkennung).",
         acting_carrier=task.carrier,

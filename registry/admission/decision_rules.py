@@ -31,6 +31,7 @@ from registry.admission.model import (
 from registry.admission.status_rules import AA, AS, transition
 from registry.dates import german as _de
 from registry.errors import Forbidden, IllegalTransition, InvalidInput, Problem
+from registry.words import carrier_name, group_label
 
 # --------------------------------------------------------------------------- A5–A8 decision
 
@@ -50,11 +51,13 @@ def _normalise_decisions(
         gd = value if isinstance(value, GroupDecision) else GroupDecision(*value)
         field = f"target_groups.{code}"
         if code in result:
-            problems.append(Problem(field, f"Zielgruppe »{code}« mehrfach entschieden.", "A5"))
+            problems.append(
+                Problem(field, f"Zielgruppe »{group_label(code)}« mehrfach entschieden.", "A5")
+            )
             continue
         if code not in requested:
             problems.append(
-                Problem(field, f"Zielgruppe »{code}« wurde nicht beantragt.", "A5"),
+                Problem(field, f"Zielgruppe »{group_label(code)}« wurde nicht beantragt.", "A5"),
             )
             continue
         if not gd.reason.strip():
@@ -76,7 +79,7 @@ def _normalise_decisions(
             problems.append(
                 Problem(
                     f"target_groups.{code}",
-                    f"Über die beantragte Zielgruppe »{code}« ist nicht entschieden.",
+                    f"Über die beantragte Zielgruppe »{group_label(code)}« ist nicht entschieden.",
                     "A5",
                 )
             )
@@ -108,7 +111,7 @@ def _override_problems(
         relevant = finding.target_group in admitted if finding.target_group else bool(admitted)
         if relevant and not any(ov.covers(finding) for ov in valid):
             scope = (
-                f" (Zielgruppe »{finding.target_group}« soll zugelassen werden)"
+                f" (Zielgruppe »{group_label(finding.target_group)}« soll zugelassen werden)"
                 if finding.target_group
                 else ""
             )
@@ -194,7 +197,7 @@ def decide(
     events = [
         ev(
             f"target_group.{'admitted' if groups[c].admit else 'refused'}",
-            f"Zielgruppe »{c}« {'zugelassen' if groups[c].admit else 'abgelehnt'}.",
+            f"Zielgruppe »{group_label(c)}« {'zugelassen' if groups[c].admit else 'abgelehnt'}.",
             groups[c].reason,
             target_groups=(c,),
         )
@@ -203,8 +206,8 @@ def decide(
     events += [
         ev(
             "finding.overridden",
-            f"Befunde nach {ov.rule} übersteuert"
-            + (f" (Zielgruppe »{ov.target_group}«)" if ov.target_group else "")
+            "Blockierenden Befund übersteuert"
+            + (f" (Zielgruppe »{group_label(ov.target_group)}«)" if ov.target_group else "")
             + ".",
             ov.reason.strip(),
         )
@@ -213,7 +216,7 @@ def decide(
     events += [
         ev(
             "follow_on.created",
-            f"Folgezulassung für Standort durch {task.carrier} erforderlich.",
+            f"Folgezulassung für Standort durch {carrier_name(task.carrier)} erforderlich.",
             None,
             site_id=task.site_id,
             target_groups=task.target_groups,
@@ -238,7 +241,8 @@ def decide(
             application,
             site_ids,
             reached_carriers,
-            f"{lead_carrier} hat »{application.provider_name}« am {_de(today)} zum Fallmanagement "
+            f"{carrier_name(lead_carrier)} hat »{application.provider_name}« am {_de(today)} "
+            "zum Fallmanagement "
             f"zugelassen – {'; '.join(lines)}. Die Zulassung gilt für die Versicherten aller "
             "Träger (gegenseitige Anerkennung).",
             acting_carrier=lead_carrier,

@@ -20,6 +20,7 @@ from registry.admission.model import (
     NoticeSpec,
 )
 from registry.network.coverage import reaches
+from registry.words import group_label
 
 # --------------------------------------------------------------------------- A8 reach
 
@@ -73,7 +74,10 @@ def site_lines(
         by_site.setdefault(adm.site_id, []).append(adm.target_group)
     ids = [site.id for site in application.sites if site.id in by_site]
     names = {site.id: site.name for site in application.sites}
-    return ids, [f"Standort »{names[i]}«: {', '.join(sorted(by_site[i]))}" for i in ids]
+    return ids, [
+        f"Standort »{names[i]}«: {', '.join(group_label(g) for g in sorted(by_site[i]))}"
+        for i in ids
+    ]
 
 
 class EventFactory(Protocol):

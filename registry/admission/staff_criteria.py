@@ -48,6 +48,7 @@ from registry.admission.model import (
 )
 from registry.dates import add_months
 from registry.dates import german as _de
+from registry.words import count, group_label
 
 
 class Standing(StrEnum):
@@ -288,7 +289,8 @@ def check_staff(
                 "Q2",
                 "qualified-count-provisional",
                 A,
-                f"Nur {qualified} Fallmanager*in(nen) voll qualifiziert; die geforderten zwei "
+                f"Nur {count(qualified, 'Fallmanager*in', 'Fallmanager*innen')} voll "
+                "qualifiziert; die geforderten zwei "
                 "kommen nur zustande, wenn die Sachbearbeitung die Qualifikation im Einzelfall "
                 f"von {provisional} weiteren anerkennt.",
                 "case_managers",
@@ -348,7 +350,8 @@ def check_target_groups(
                 "Q8",
                 "target-group-uncovered",
                 B,
-                f"Zielgruppe »{group}«: Keine Fallmanager*in mit besonderer Kompetenz für diese "
+                f"Zielgruppe »{group_label(group)}«: Keine Fallmanager*in mit besonderer "
+                "Kompetenz für diese "
                 "Zielgruppe und Nachweis (Weiterbildung, Erfahrung) benannt." + hint,
                 "case_managers",
                 target_group=group,

@@ -42,6 +42,7 @@ from registry.errors import Forbidden, InvalidInput, Problem
 from registry.geo import ResolvedPlace
 from registry.graph.ports import Tx
 from registry.ids import new_id
+from registry.words import carrier_name
 
 
 @dataclass(frozen=True)
@@ -353,7 +354,7 @@ def submit_application(
                 principal.user_id,
                 principal.carrier,
                 now,
-                f"Antrag bei {receiving} eingereicht.",
+                f"Antrag bei {carrier_name(receiving)} eingereicht.",
                 None,
                 application_id,
             ),

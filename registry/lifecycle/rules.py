@@ -20,6 +20,7 @@ from registry.admission.model import (
 )
 from registry.dates import add_months, german
 from registry.errors import Problem
+from registry.words import language_list
 
 _IN_FORCE = frozenset({AdmissionStatus.ADMITTED, AdmissionStatus.SUSPENDED})
 
@@ -221,7 +222,7 @@ def language_finding(site_id: str, site_name: str, missing: Sequence[str]) -> Fi
         "site-language-unspoken",
         Severity.ADVISORY,
         f"Standort »{site_name}«: Keine Fallmanager*in des Anbieters spricht "
-        + ", ".join(missing)
+        + language_list(missing)
         + " (Hinweis, kein Ablehnungsgrund).",
         "languages",
         subject=site_id,

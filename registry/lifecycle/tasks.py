@@ -46,6 +46,7 @@ from registry.lifecycle.reviews import REVIEW_WINDOW_DAYS
 from registry.lifecycle.sites import SITE_TASK_KIND
 from registry.lifecycle.staff_findings import STAFF_TASK_KINDS, reconcile_staff_tasks
 from registry.quality import inbox as quality_inbox
+from registry.words import count
 
 STORED_TASK_KINDS = (*STAFF_TASK_KINDS, SITE_TASK_KIND, rules.LEAD_CHANGE_TASK_KIND)
 """Stored tasks a carrier's officer sees and may close with a reason."""
@@ -280,7 +281,8 @@ def escalation_items(reg: Registry, lead: str, now: datetime) -> list[dict[str, 
                 site_id=f.site_id,
                 message=f"{carrier} hat den Standort »{sites.get(f.site_id, '')}« von "
                 f"»{names.get(provider_id, '')}« noch nicht zugelassen (Folgezulassung seit "
-                f"{age} Tagen offen, überfällig nach {periods.follow_on_days} Tagen).",
+                f"{count(age, 'Tag', 'Tagen')} offen, überfällig nach "
+                f"{count(periods.follow_on_days, 'Tag', 'Tagen')}).",
                 created_at=f.created_at + timedelta(days=periods.follow_on_days + 1),
                 overdue=True,
                 now=now,

@@ -267,7 +267,7 @@ def test_provider_registers_and_applies_through_the_forms(portal: Portal) -> Non
     assert "Ihr Antrag ist eingereicht." in detail.text
     assert "eingereicht – Entscheidung ausstehend" in detail.text
     assert "Beratung Lübeck" in detail.text
-    assert "Antrag bei drv-nord eingereicht." in detail.text  # history
+    assert "Antrag bei DRV Nord eingereicht." in detail.text  # history, the carrier by name
     listing = portal.get("/applications")
     assert "Wegweiser Lübeck gGmbH" in listing.text
 

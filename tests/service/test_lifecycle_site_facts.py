@@ -96,7 +96,7 @@ def test_a15_a_language_no_case_manager_speaks_is_advisory(tmp_path: Path) -> No
         w.reg, a.provider, a.provider_id, a.site_id, {"languages": ["de", "ar"]}
     )
     (finding,) = [f for f in out["findings"] if f["code"] == "site-language-unspoken"]
-    assert finding["severity"] == "advisory" and "ar" in finding["message"]
+    assert finding["severity"] == "advisory" and "Arabisch" in finding["message"]
     # shown to the issuing carrier as a notice, never a task or a refusal
     assert [n for n in _notices(w, "drv-nord") if "Standortangaben" in n["title"]]
     assert not _site_tasks(w, OFFICER_NORD)

@@ -196,7 +196,7 @@ def test_a15_a_site_language_nobody_speaks_after_a_staff_change_is_a_notice(
     (notice,) = [
         n for n in w.notices.notices.values() if n["title"].startswith("Sprachen des Standorts")
     ]
-    assert notice["carrier"] == "drv-nord" and "tr" in notice["message"]
+    assert notice["carrier"] == "drv-nord" and "Türkisch" in notice["message"]
     assert "kein Ablehnungsgrund" in notice["message"]
     # advisory: no task, the admission stays
     assert w.staff_tasks(a.provider_id) == []

@@ -473,7 +473,7 @@ def test_uncovered_target_group_gets_a_blocking_finding_for_that_group() -> None
     finding = only(findings, "target-group-uncovered")
     assert finding.target_group == "hearing-impairment"
     assert finding.severity is Severity.BLOCKING
-    assert "hearing-impairment" in finding.message
+    assert "Hörbehinderung (Gebärdensprache)" in finding.message  # the group's label
 
 
 def test_competence_without_evidence_does_not_cover() -> None:
