@@ -5,6 +5,13 @@
     // Move the focus to the error summary so screen reader and keyboard users find it first.
     var summary = document.getElementById("error-summary");
     if (summary) { summary.focus(); }
+    // After a search, focus and view move to the result count (the heading says how many fit),
+    // so keyboard and screen reader users start at the results, not at the top of the form.
+    var count = summary ? null : document.querySelector("[data-focus-after-search]");
+    if (count) {
+      count.focus();
+      count.scrollIntoView({ block: "start" });
+    }
     // Five minutes before an idle session ends, say so in a live region with a button to stay
     // signed in (renews the session without leaving the page); when it has ended, say that the
     // typed form is kept over the next login. Nothing navigates away (no meta refresh: WCAG

@@ -338,6 +338,14 @@ PORTAL_ACCESS: dict[str, Access] = {
     "POST /login": _PUBLIC,
     "POST /logout": _PUBLIC,
     "GET /sitzung": _PUBLIC,
+    "GET /sitzung/verlaengern": _a(ALL_ROLES, note="stay signed in (issue 17): renews the session"),
+    "POST /sitzung/aufbewahren": _a(
+        frozenset(), Scope.PUBLIC, note="keeps a form posted after its session ended, same user"
+    ),
+    "GET /sitzung/fortsetzen": _a(ALL_ROLES, note="one's own kept form, once"),
+    "GET /auswahl/partner": _a(ALL_ROLES, note="picker; partners only for their readers"),
+    "GET /auswahl/district": _a(ALL_ROLES, note="picker: reference data"),
+    "GET /auswahl/language": _a(ALL_ROLES, note="picker: reference data"),
     "GET /konto/passwort": _a(ALL_ROLES),
     "POST /konto/passwort": _a(ALL_ROLES, note="one's own password (the current one)"),
     "POST /admin/users/{user_id}/active": _a(
@@ -353,6 +361,7 @@ PORTAL_ACCESS: dict[str, Access] = {
     "GET /applications": _a(OFFICER_OR_PROVIDER),
     "GET /applications/new": _a(OFFICER_OR_PROVIDER),
     "POST /applications/new": _a(OFFICER_OR_PROVIDER),
+    "POST /applications/new/entwurf": _a(PROVIDER, note="the own draft, saved automatically"),
     "GET /applications/{application_id}": _a(OFFICER_OR_PROVIDER, Scope.PROVIDER),
     "POST /applications/{application_id}/decision": _a(OFFICER, Scope.CARRIER),
     "POST /applications/{application_id}/sites/{site_id}/admission": _a(OFFICER, Scope.CARRIER),
@@ -372,6 +381,7 @@ PORTAL_ACCESS: dict[str, Access] = {
     "POST /announcements/new": _a(OFFICER | STRATEGIST),
     "GET /search": _a(frozenset({Role.CASE_MANAGER, Role.DIRECTORY_READER})),
     "GET /search/print": _a(frozenset({Role.CASE_MANAGER, Role.DIRECTORY_READER})),
+    "POST /search/print": _a(frozenset({Role.CASE_MANAGER, Role.DIRECTORY_READER})),
     "GET /partners": _a(frozenset({Role.CASE_MANAGER, Role.NETWORK_STRATEGIST})),
     "GET /partners/new": _a(frozenset({Role.CASE_MANAGER, Role.NETWORK_STRATEGIST})),
     "POST /partners/new": _a(frozenset({Role.CASE_MANAGER, Role.NETWORK_STRATEGIST})),

@@ -497,7 +497,12 @@ def test_case_manager_searches_and_prints(portal: Portal) -> None:
     printed = portal.get("/search/print?postal_code=18057&target_group=cardiology&person=Frau+X")
     assert printed.status_code == 200
     assert "Suchbar gGmbH" in printed.text and "Freie Wahl" in printed.text
-    assert "Frau X" in printed.text
+    assert "Frau X" not in printed.text  # a name comes only by POST (issue 17, item 4)
+    posted = portal.post(
+        "/search/print",
+        {"postal_code": "18057", "target_group": "cardiology", "person": "Frau X"},
+    )
+    assert posted.status_code == 200 and "Für: Frau X" in posted.text
     missing = portal.get("/search?postal_code=&place=")
     assert "Bitte die Postleitzahl des Wohnorts eingeben." in missing.text
 

@@ -160,7 +160,9 @@ def test_provider_page_explains_why_a_provider_is_or_is_not_listed(
     _assert_escaped(lookup.text)
     why = portal.get(f"/search/providers/{world['luebeck']}?{query}")
     assert "Erscheint nicht in der Liste, weil:" in why.text
-    assert re.search(r"Regel E[15]:</strong>", why.text)
+    # the failing rule's code only in the staff details line (issue 17, item 2)
+    assert re.search(r'class="staff-details">.*?Regelgrundlage:</span> [^<]*E[15]', why.text)
+    assert "<strong>Regel E" not in why.text
     _assert_escaped(why.text)
     empty = portal.get(f"/search/providers?{query}&anbieter=")
     assert empty.status_code == 200
@@ -198,9 +200,17 @@ def test_unmet_need_is_recorded_in_one_click_with_nothing_but_place_and_groups(
     form = re.search(r'<form method="post" action="/search/unmet-need".*?</form>', r.text, re.S)
     assert form is not None
     sent = re.findall(r'name="([^"]+)"', form.group(0))
-    assert set(sent) == {"_csrf_token", "postal_code", "target_group"}
+    # recorded: postal code and groups; "suche" only leads back, "einmal" counts the form once
+    assert set(sent) == {"_csrf_token", "einmal", "suche", "postal_code", "target_group"}
+    token = re.search(r'name="einmal" value="([^"]+)"', form.group(0))
+    assert token is not None
     r = portal.post(
-        "/search/unmet-need", {"postal_code": "24105", "target_group": ["hearing-impairment"]}
+        "/search/unmet-need",
+        {
+            "postal_code": "24105",
+            "target_group": ["hearing-impairment"],
+            "einmal": token.group(1),
+        },
     )
     assert r.status_code == 303
     assert r.headers["location"].startswith("/search?postal_code=24105")
@@ -213,7 +223,9 @@ def test_unmet_need_is_recorded_in_one_click_with_nothing_but_place_and_groups(
         for c in counts
         if c["district"]["name"].startswith("Kiel")
     ]
-    bad = portal.post("/search/unmet-need", {"postal_code": "24105"})
+    fresh = re.search(r'name="einmal" value="([^"]+)"', portal.get(f"/search?{query}").text)
+    assert fresh is not None
+    bad = portal.post("/search/unmet-need", {"postal_code": "24105", "einmal": fresh.group(1)})
     assert bad.status_code == 422
     assert "Zielgruppe" in bad.text
     portal.login("reader.nord")
@@ -243,6 +255,7 @@ def test_n7_bedarf_melden_carries_language_outreach_and_barrier_free(
             "language": "tr",
             "outreach": "true",
             "barrier_free": "true",
+            "einmal": sent["einmal"],
         },
     )
     assert r.status_code == 303 and "language=tr" in r.headers["location"]
