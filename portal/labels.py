@@ -26,12 +26,7 @@ ADMISSION_STATUS = {
     "refused": "abgelehnt",
 }
 
-COUNSELLING_MODES = {
-    "in_person": "persönlich vor Ort",
-    "home_visits": "Hausbesuche",
-    "phone": "telefonisch",
-    "video": "per Video",
-}
+COUNSELLING_MODES = words.COUNSELLING_MODES
 
 
 def counselling_modes(details: Mapping[str, Any]) -> list[str]:
@@ -93,27 +88,7 @@ ACTIONS = {
 
 NOTICE_KIND = {"admission": "Zulassung", "agreement": "Vereinbarung"}
 
-LANGUAGES = {
-    "de": "Deutsch",
-    "en": "Englisch",
-    "tr": "Türkisch",
-    "ar": "Arabisch",
-    "ru": "Russisch",
-    "pl": "Polnisch",
-    "uk": "Ukrainisch",
-    "fa": "Persisch",
-    "fr": "Französisch",
-    "es": "Spanisch",
-    "it": "Italienisch",
-    "ro": "Rumänisch",
-    "ku": "Kurdisch",
-    "sq": "Albanisch",
-    "hr": "Kroatisch",
-    "sr": "Serbisch",
-    "el": "Griechisch",
-    "vi": "Vietnamesisch",
-    "dgs": "Deutsche Gebärdensprache",
-}
+LANGUAGES = words.LANGUAGES
 
 
 def role_label(role: Role | str) -> str:
@@ -123,8 +98,7 @@ def role_label(role: Role | str) -> str:
         return str(role)
 
 
-def language_label(code: str) -> str:
-    return LANGUAGES.get(code, code)
+language_label = words.language_label
 
 
 def de_date(value: Any) -> str:
