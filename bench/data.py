@@ -29,7 +29,7 @@ from typing import Any
 
 from registry.graph.ports import GraphStore, Tx
 from registry.reference import District, PostalPlace, Reference
-from seed import demo_words as words
+from seed.demo import words
 
 LOAD_BATCH = 2000
 TODAY = date(2026, 3, 1)

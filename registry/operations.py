@@ -32,7 +32,7 @@ def op_init(reg: Registry, params: dict[str, Any]) -> str:
 
 
 def op_seed_demo(reg: Registry, params: dict[str, Any]) -> str:
-    from seed.demo import seed_demo
+    from seed.demo.run import seed_demo
 
     return seed_demo(
         reg, providers=int(params.get("providers", 60)), seed=int(params.get("seed", 1))

@@ -92,7 +92,7 @@ def _run(data_dir: Path) -> tuple[str, dict[str, Any]]:
     from registry.bootstrap import initialise
     from registry.context import open_registry
     from registry.settings import Settings
-    from seed.demo import seed_demo
+    from seed.demo.run import seed_demo
 
     reg = open_registry(Settings(data_dir=data_dir, graph_buffer_pool_mb=128))
     try:
@@ -186,7 +186,7 @@ def test_every_role_has_a_user_for_every_carrier(
     runs: list[tuple[str, dict[str, Any]]],
 ) -> None:
     from registry.reference import load_reference
-    from seed.demo import CARRIER_ROLES, carrier_suffix
+    from seed.demo.users import CARRIER_ROLES, carrier_suffix
 
     _, snap = runs[0]
     users = snap["users"]
@@ -215,7 +215,7 @@ def test_second_run_adds_providers_without_error(tmp_path: Path) -> None:
     from registry.bootstrap import initialise
     from registry.context import open_registry
     from registry.settings import Settings
-    from seed.demo import seed_demo
+    from seed.demo.run import seed_demo
 
     patch = pytest.MonkeyPatch()
     patch.setattr("registry.auth.hash_password", _fast_hash)

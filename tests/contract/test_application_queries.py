@@ -420,7 +420,7 @@ def toured(
     from registry.bootstrap import initialise
     from registry.check import run_check
     from registry.directory.projection import reindex
-    from seed.demo import seed_demo
+    from seed.demo.run import seed_demo
 
     patch = pytest.MonkeyPatch()
     patch.setattr("registry.auth.hash_password", _fast_hash)

@@ -320,7 +320,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Portal, dic
     from registry.bootstrap import initialise
     from registry.context import open_registry
     from registry.settings import Settings
-    from seed.demo import carrier_suffix, seed_demo
+    from seed.demo.run import seed_demo
+    from seed.demo.users import carrier_suffix
 
     data_dir = tmp_path_factory.mktemp("no-codes")
     settings = Settings(data_dir=data_dir, graph_buffer_pool_mb=128, secret_key="test-secret")
@@ -607,6 +608,24 @@ def _cases() -> list[Any]:
 def test_page_shows_labels_not_codes(crawl: Crawl, method: str, route: str) -> None:
     findings = crawl.findings(method, route)
     assert not findings, "\n".join(findings[:30])
+
+
+def test_rule_codes_stand_in_the_staff_line_for_staff_only(
+    demo: tuple[Portal, dict[str, Any]], crawl: Crawl
+) -> None:
+    """DRV staff read the rules a page rests on in one line of their own; a provider's pages
+    explain the same in words without it."""
+    portal, world = demo
+    portal.login(world["roles"]["Netzwerk"], DEMO_PASSWORD)
+    page = portal.get("/partners")
+    line = re.search(r'<p class="staff-details">(.*?)</p>', page.text, re.S)
+    assert line and "Regelgrundlage" in line.group(1) and "N1" in line.group(1)
+    assert "(Regel N1)" not in page.text
+    portal.login(world["roles"]["Anbieter 1"], DEMO_PASSWORD)
+    staff = portal.get("/provider/staff")
+    assert staff.status_code == 200
+    assert "So prüfen die Träger die Qualifikation" in staff.text
+    assert "staff-details" not in staff.text
 
 
 def test_every_portal_page_was_visited(crawl: Crawl) -> None:

@@ -1,6 +1,6 @@
 """Demo data for quality assurance (rule A16) through the use cases of ``registry.quality``:
 visits in every state, complaint counts by category and month and the yearly figures of the
-last ended years, for most providers with an admission in force. Called by ``seed/demo.py``.
+last ended years, for most providers with an admission in force. Called by ``seed.demo.run``.
 
 Visits are planned, joined and recorded by an admissions officer of a carrier that admitted a
 site of the provider; the provider reports its figures with its own account (created here for a
@@ -21,11 +21,13 @@ from registry.quality.complaints import record_complaints
 from registry.quality.figures import report_figures
 from registry.quality.repository import QualityRepository
 from registry.quality.visits import join_visit, plan_visit, record_done
+from seed.demo.state import days_ago
+from seed.demo.users import MAX_ACCOUNTS, ensure_user, provider_username
 
 if TYPE_CHECKING:
     import random
 
-    from seed.demo import DemoRun, ProviderRecord
+    from seed.demo.state import DemoRun, ProviderRecord
 
 #: share of providers with an admission in force that get quality data
 SHARE = 0.8
@@ -73,7 +75,6 @@ def _visits(
     """The visits of one provider: ``kinds`` out of done, past (not yet recorded), planned
     (in the future), invited (in the future, inviting a second admitting carrier, who joins)
     and invited_open (the same, not joined yet). ``age`` is how many days the first admission has been in force."""
-    from seed.demo import days_ago
 
     rng = demo.rng
     reg = demo.reg
@@ -151,7 +152,6 @@ def _complaints(
     demo: DemoRun, provider_id: str, carriers: list[str], age: int, stats: Counter[str]
 ) -> None:
     """A few complaint counts (1-3) by category and month, entered by admitting carriers."""
-    from seed.demo import days_ago
 
     rng = demo.rng
     seen: set[tuple[str, str, str]] = set()
@@ -199,14 +199,13 @@ def _figures(rng: random.Random, groups: list[str], sites: int, scale: float) ->
 def _account(demo: DemoRun, rec: ProviderRecord) -> Principal | None:
     """The provider's own account: the one it has, else one created now (a provider without
     an account reports nothing; every account costs a memory-hard password hash)."""
-    from seed.demo import MAX_ACCOUNTS, _ensure_user, provider_username
 
     if rec.account is not None:
         return rec.account
     if demo.accounts >= MAX_ACCOUNTS:
         return None
     demo.accounts += 1
-    account = _ensure_user(
+    account = ensure_user(
         demo, provider_username(rec.number), Role.PROVIDER, provider=rec.provider_id
     )
     rec.account = account
@@ -223,7 +222,6 @@ def _reports(
     """The yearly figures of every ended year the provider owes (rules.years_owed: the last
     ended years since its first admission), each reported in the first quarter after the year
     (a few a little late); ``skip_latest`` leaves the latest year out."""
-    from seed.demo import days_ago
 
     rng = demo.rng
     today = clock.today()

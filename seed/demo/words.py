@@ -1,4 +1,4 @@
-"""Word lists of the demo data generator (``seed/demo.py``).
+"""Word lists of the demo data generator (the package ``seed.demo``).
 
 Everything here is invented: organisation names are built from generic words and place names,
 people from common first and last names. No real person is described.

@@ -1,5 +1,5 @@
 """Demo data for an admission's life after the decision (rules A13, A15, Q0), through
-the use cases of ``registry.lifecycle``. Called by ``seed/demo.py``."""
+the use cases of ``registry.lifecycle``. Called by ``seed.demo.run``."""
 
 from __future__ import annotations
 
@@ -19,10 +19,11 @@ from registry.lifecycle.staff import (
     remove_case_manager,
     update_case_manager,
 )
-from seed import demo_words as words
+from seed.demo import words
+from seed.demo.state import days_ago
 
 if TYPE_CHECKING:
-    from seed.demo import DemoRun, ProviderRecord
+    from seed.demo.state import DemoRun, ProviderRecord
 
 
 def seed_carrier_profiles(demo: DemoRun) -> int:
@@ -54,7 +55,6 @@ def seed_contracts(demo: DemoRun, records: list[ProviderRecord]) -> Counter[str]
     """A13: most carriers that admitted a provider's site recorded the contract a few weeks
     after; the rest stay "contract pending"."""
     from registry.api.schemas import ContractIn
-    from seed.demo import days_ago
 
     rng = demo.rng
     stats: Counter[str] = Counter()
@@ -88,7 +88,6 @@ def seed_site_confirmations(demo: DemoRun, records: list[ProviderRecord]) -> int
     """A15: providers with an account confirm their site data, most within the last year;
     everyone else's data ages and is flagged as stale after 12 months."""
     from registry.admission.providers import get_provider
-    from seed.demo import days_ago
 
     rng = demo.rng
     done = 0
@@ -108,7 +107,6 @@ def seed_staff_changes(demo: DemoRun, records: list[ProviderRecord]) -> Counter[
     """A15: some providers report staff changes (joined, new qualification, left); a departure
     that leaves fewer than two qualified case managers becomes a task for the lead (Q2)."""
     from registry.api.schemas import CaseManagerIn
-    from seed.demo import days_ago
 
     rng = demo.rng
     stats: Counter[str] = Counter()
