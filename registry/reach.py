@@ -1,5 +1,5 @@
 """The reach of the running registry: which districts a catchment or service radius reaches
-(rules A8, E7, E8, N6 share the test ``registry.network.coverage.reaches`` and its fast form
+(rules A8, E7, E8, N6 share the test ``registry.network.catchment.reaches`` and its fast form
 ``ReachIndex``). Built once per Registry from the reference geography (the districts and their
 postal-code centroids), with a memo of the districts each site's radius reaches (sites rarely
 move).
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from registry.network.coverage import District, ReachIndex
+from registry.network.catchment import District, ReachIndex
 from registry.reference import Reference
 
 if TYPE_CHECKING:

@@ -19,7 +19,7 @@ from registry.admission.model import (
     NoticeKind,
     NoticeSpec,
 )
-from registry.network.coverage import reaches
+from registry.network.catchment import reaches
 from registry.words import group_label
 
 # --------------------------------------------------------------------------- A8 reach
@@ -28,7 +28,7 @@ from registry.words import group_label
 catchment_reaches = reaches
 """A8 (design decision, also E8, N6): a catchment reaches a district when the site lies in it
 or any postal-code centroid of the district lies within the catchment radius. One test for all
-three rules: ``registry.network.coverage.reaches``."""
+three rules: ``registry.network.catchment.reaches``."""
 
 
 def affected_carriers(site: Located, reached_district_carriers: Iterable[str] = ()) -> set[str]:

@@ -1,7 +1,8 @@
 """Facts of the network part: partners, agreements, scopes (docs/rules.md §8, rules N1–N7).
 
 Plain frozen dataclasses and enums, standard library only. The services build these from the
-graph and hand them to the pure rules (`*_rules.py`) and `coverage.py`; nothing here does I/O.
+graph and hand them to the pure rules (`*_rules.py`, `catchment.py`, `coverage.py`); nothing
+here does I/O.
 """
 
 from __future__ import annotations

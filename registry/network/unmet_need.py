@@ -15,7 +15,7 @@ from registry.errors import Forbidden, InvalidInput
 from registry.geo import AmbiguousPlace, GeocodingError
 from registry.graph.ports import Tx
 from registry.ids import new_id
-from registry.network import coverage as cov
+from registry.network import unmet_need_rules
 from registry.network.model import UnmetNeed
 from registry.network.repository import NetworkRepository
 from registry.network.shared import COVERAGE_READERS, require_carrier, target_group_codes
@@ -34,7 +34,9 @@ def record_unmet_need(
     if principal.role is not Role.CASE_MANAGER:
         raise Forbidden("Ungedeckten Bedarf erfassen Fallmanagerinnen und Fallmanager (N7).")
     carrier = require_carrier(principal)
-    problems = cov.validate_unmet_need(payload, known_target_groups=target_group_codes(reg))
+    problems = unmet_need_rules.validate_unmet_need(
+        payload, known_target_groups=target_group_codes(reg)
+    )
     if problems:
         raise InvalidInput(list(problems))
     postal_code = str(payload["postal_code"]).strip()
@@ -85,8 +87,8 @@ def unmet_need_counts(
     if principal.role not in COVERAGE_READERS:
         raise Forbidden()
     records = _unmet_need_records(reg, since)
-    counts = cov.count_unmet_needs(records)
-    needs = cov.count_unmet_need_needs(records)
+    counts = unmet_need_rules.count_unmet_needs(records)
+    needs = unmet_need_rules.count_unmet_need_needs(records)
     out = []
     for (key, group), n in sorted(counts.items()):
         district = reg.reference.districts_by_key.get(key)

@@ -9,17 +9,8 @@ from typing import Any
 import pytest
 
 from registry.geo import distance_km
-from registry.network.coverage import (
-    CoverageRow,
-    District,
-    ProviderSite,
-    ReachIndex,
-    compute_coverage,
-    count_unmet_need_needs,
-    count_unmet_needs,
-    reaches,
-    validate_unmet_need,
-)
+from registry.network.catchment import District, ReachIndex, reaches
+from registry.network.coverage import CoverageRow, ProviderSite, compute_coverage
 from registry.network.model import (
     Agreement,
     AgreementKind,
@@ -29,6 +20,11 @@ from registry.network.model import (
     Purpose,
     Scope,
     UnmetNeed,
+)
+from registry.network.unmet_need_rules import (
+    count_unmet_need_needs,
+    count_unmet_needs,
+    validate_unmet_need,
 )
 
 TODAY = date(2025, 6, 1)
