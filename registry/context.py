@@ -6,19 +6,19 @@ import contextlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
+# the field types are imported at run time: Litestar resolves them when a handler names a
+# ``Registry`` parameter
+from registry.auth.throttle import LoginThrottle
+from registry.geo import Geocoder
 from registry.graph import open_graph
 from registry.graph.ports import GraphStore, Tx
 from registry.graph.repository import QueryRunner, Repository
+from registry.reach import Reach
+from registry.reference import Reference
+from registry.search.ports import SearchBackend
 from registry.settings import Settings
-
-if TYPE_CHECKING:
-    from registry.auth.throttle import LoginThrottle
-    from registry.geo import Geocoder
-    from registry.reach import Reach
-    from registry.reference import Reference
-    from registry.search.ports import SearchBackend
 
 R = TypeVar("R", bound=Repository)
 

@@ -28,8 +28,9 @@ from registry.api.schemas import (
     ReviewIn,
     WithdrawIn,
 )
-from registry.api.security import ANY_ROLE, allow, principal_from_token, registry_of
-from registry.auth import Role
+from registry.api.security import ANY_ROLE, allow, principal_from_token
+from registry.auth import Principal, Role
+from registry.context import Registry
 
 Json = dict[str, Any]
 OFFICER = Role.ADMISSIONS_OFFICER
@@ -59,10 +60,11 @@ class ProviderController(Controller):
         sync_to_thread=True,
         security=[{}, {"bearer": []}],
     )
-    def register(self, request: Request[Any, Any, Any], data: ProviderRegistrationIn) -> Json:
+    def register(
+        self, request: Request[Any, Any, Any], reg: Registry, data: ProviderRegistrationIn
+    ) -> Json:
         from litestar.exceptions import NotAuthorizedException
 
-        reg = registry_of(request)
         header = request.headers.get("authorization", "")
         principal = None
         if header.lower().startswith("bearer "):
@@ -83,8 +85,8 @@ class ProviderController(Controller):
         guards=[allow(*(r for r in ANY_ROLE if r is not Role.DIRECTORY_READER))],
         sync_to_thread=True,
     )
-    def get_one(self, request: Request[Any, Any, Any], provider_id: str) -> Json:
-        return providers.get_provider(registry_of(request), request.user, provider_id)
+    def get_one(self, reg: Registry, me: Principal, provider_id: str) -> Json:
+        return providers.get_provider(reg, me, provider_id)
 
 
 class ApplicationController(Controller):
@@ -98,22 +100,21 @@ class ApplicationController(Controller):
         guards=[allow(PROVIDER, OFFICER)],
         sync_to_thread=True,
     )
-    def submit(self, request: Request[Any, Any, Any], data: ApplicationIn) -> Json:
-        return submission.submit_application(
-            registry_of(request), request.user, data.model_dump(mode="python")
-        )
+    def submit(self, reg: Registry, me: Principal, data: ApplicationIn) -> Json:
+        return submission.submit_application(reg, me, data.model_dump(mode="python"))
 
     @get(
         "/", operation_id="listApplications", guards=[allow(PROVIDER, OFFICER)], sync_to_thread=True
     )
     def list_all(
         self,
-        request: Request[Any, Any, Any],
+        reg: Registry,
+        me: Principal,
         status: Annotated[
             Literal["submitted", "decided", "refused", "withdrawn"] | None, Parameter()
         ] = None,
     ) -> list[Json]:
-        return applications.list_applications(registry_of(request), request.user, status)
+        return applications.list_applications(reg, me, status)
 
     @get(
         "/{application_id:str}",
@@ -121,8 +122,8 @@ class ApplicationController(Controller):
         guards=[allow(PROVIDER, OFFICER)],
         sync_to_thread=True,
     )
-    def get_one(self, request: Request[Any, Any, Any], application_id: str) -> Json:
-        return applications.get_application(registry_of(request), request.user, application_id)
+    def get_one(self, reg: Registry, me: Principal, application_id: str) -> Json:
+        return applications.get_application(reg, me, application_id)
 
     @post(
         "/{application_id:str}/decision",
@@ -131,12 +132,8 @@ class ApplicationController(Controller):
         guards=[allow(OFFICER)],
         sync_to_thread=True,
     )
-    def decide(
-        self, request: Request[Any, Any, Any], application_id: str, data: DecisionIn
-    ) -> Json:
-        return decisions.decide_application(
-            registry_of(request), request.user, application_id, data.model_dump()
-        )
+    def decide(self, reg: Registry, me: Principal, application_id: str, data: DecisionIn) -> Json:
+        return decisions.decide_application(reg, me, application_id, data.model_dump())
 
     @post(
         "/{application_id:str}/withdraw",
@@ -145,12 +142,8 @@ class ApplicationController(Controller):
         guards=[allow(PROVIDER)],
         sync_to_thread=True,
     )
-    def withdraw(
-        self, request: Request[Any, Any, Any], application_id: str, data: WithdrawIn
-    ) -> Json:
-        return applications.withdraw_application(
-            registry_of(request), request.user, application_id, data.reason
-        )
+    def withdraw(self, reg: Registry, me: Principal, application_id: str, data: WithdrawIn) -> Json:
+        return applications.withdraw_application(reg, me, application_id, data.reason)
 
 
 class FollowOnController(Controller):
@@ -161,16 +154,17 @@ class FollowOnController(Controller):
     @get("/", operation_id="listFollowOnAdmissions", sync_to_thread=True)
     def list_all(
         self,
-        request: Request[Any, Any, Any],
+        reg: Registry,
+        me: Principal,
         status: Annotated[Literal["open", "done", "cancelled"] | None, Parameter()] = None,
     ) -> list[Json]:
-        return decisions.list_follow_ons(registry_of(request), request.user, status)
+        return decisions.list_follow_ons(reg, me, status)
 
     @post(
         "/{task_id:str}/admit", operation_id="admitFollowOn", status_code=200, sync_to_thread=True
     )
-    def admit(self, request: Request[Any, Any, Any], task_id: str) -> Json:
-        return decisions.admit_follow_on(registry_of(request), request.user, task_id)
+    def admit(self, reg: Registry, me: Principal, task_id: str) -> Json:
+        return decisions.admit_follow_on(reg, me, task_id)
 
 
 class AdmissionActionController(Controller):
@@ -184,9 +178,9 @@ class AdmissionActionController(Controller):
         status_code=200,
         sync_to_thread=True,
     )
-    def suspend(self, request: Request[Any, Any, Any], site_id: str, data: ReasonIn) -> Json:
+    def suspend(self, reg: Registry, me: Principal, site_id: str, data: ReasonIn) -> Json:
         return site_admissions.change_site_admission(
-            registry_of(request), request.user, site_id, "suspend", data.reason, data.target_groups
+            reg, me, site_id, "suspend", data.reason, data.target_groups
         )
 
     @post(
@@ -195,9 +189,9 @@ class AdmissionActionController(Controller):
         status_code=200,
         sync_to_thread=True,
     )
-    def resume(self, request: Request[Any, Any, Any], site_id: str, data: ReasonIn) -> Json:
+    def resume(self, reg: Registry, me: Principal, site_id: str, data: ReasonIn) -> Json:
         return site_admissions.change_site_admission(
-            registry_of(request), request.user, site_id, "resume", data.reason, data.target_groups
+            reg, me, site_id, "resume", data.reason, data.target_groups
         )
 
     @post(
@@ -206,9 +200,9 @@ class AdmissionActionController(Controller):
         status_code=200,
         sync_to_thread=True,
     )
-    def revoke(self, request: Request[Any, Any, Any], site_id: str, data: ReasonIn) -> Json:
+    def revoke(self, reg: Registry, me: Principal, site_id: str, data: ReasonIn) -> Json:
         return site_admissions.change_site_admission(
-            registry_of(request), request.user, site_id, "revoke", data.reason, data.target_groups
+            reg, me, site_id, "revoke", data.reason, data.target_groups
         )
 
     @post(
@@ -217,10 +211,8 @@ class AdmissionActionController(Controller):
         status_code=200,
         sync_to_thread=True,
     )
-    def review(self, request: Request[Any, Any, Any], site_id: str, data: ReviewIn) -> Json:
-        return site_admissions.review_site_admission(
-            registry_of(request), request.user, site_id, data.outcome, data.reason
-        )
+    def review(self, reg: Registry, me: Principal, site_id: str, data: ReviewIn) -> Json:
+        return site_admissions.review_site_admission(reg, me, site_id, data.outcome, data.reason)
 
 
 class AnnouncementController(Controller):
@@ -234,19 +226,18 @@ class AnnouncementController(Controller):
         guards=[allow(OFFICER, Role.NETWORK_STRATEGIST)],
         sync_to_thread=True,
     )
-    def create(self, request: Request[Any, Any, Any], data: AnnouncementIn) -> Json:
-        return announcements.create_announcement(
-            registry_of(request), request.user, data.model_dump()
-        )
+    def create(self, reg: Registry, me: Principal, data: AnnouncementIn) -> Json:
+        return announcements.create_announcement(reg, me, data.model_dump())
 
     @get("/", operation_id="listAnnouncements", guards=[allow(*ANY_ROLE)], sync_to_thread=True)
     def list_all(
         self,
-        request: Request[Any, Any, Any],
+        reg: Registry,
+        me: Principal,
         open: bool = True,  # noqa: A002
     ) -> list[Json]:
         return announcements.list_announcements(
-            registry_of(request), open_only=open, carrier=_confirming_carrier(request.user)
+            reg, open_only=open, carrier=_confirming_carrier(me)
         )
 
     @post(
@@ -258,10 +249,8 @@ class AnnouncementController(Controller):
         description="Rules A12, N4: a named carrier confirms its part; the announcement is "
         "published once every named carrier has. 404 for a carrier not named on it.",
     )
-    def confirm(self, request: Request[Any, Any, Any], announcement_id: str) -> Json:
-        return announcements.confirm_announcement(
-            registry_of(request), request.user, announcement_id
-        )
+    def confirm(self, reg: Registry, me: Principal, announcement_id: str) -> Json:
+        return announcements.confirm_announcement(reg, me, announcement_id)
 
 
 def _confirming_carrier(principal: Any) -> str | None:
@@ -279,9 +268,9 @@ class NoticeController(Controller):
 
     @get("/", operation_id="listNotices", sync_to_thread=True)
     def list_all(
-        self, request: Request[Any, Any, Any], acknowledged: bool | None = None
+        self, reg: Registry, me: Principal, acknowledged: bool | None = None
     ) -> list[Json]:
-        return notices.list_notices(registry_of(request), request.user, acknowledged)
+        return notices.list_notices(reg, me, acknowledged)
 
     @post(
         "/{notice_id:str}/acknowledge",
@@ -289,8 +278,8 @@ class NoticeController(Controller):
         status_code=200,
         sync_to_thread=True,
     )
-    def acknowledge(self, request: Request[Any, Any, Any], notice_id: str) -> Json:
-        return notices.acknowledge(registry_of(request), request.user, notice_id)
+    def acknowledge(self, reg: Registry, me: Principal, notice_id: str) -> Json:
+        return notices.acknowledge(reg, me, notice_id)
 
 
 ADMISSION_HANDLERS = [

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, put
+from litestar import Controller, get, put
 
 from registry.admission import national_criteria
-from registry.api.security import ANY_ROLE, allow, registry_of
-from registry.auth import Role
+from registry.api.security import ANY_ROLE, allow
+from registry.auth import Principal, Role
+from registry.context import Registry
 
 
 class CriteriaController(Controller):
@@ -21,9 +22,9 @@ class CriteriaController(Controller):
     tags = ["Referenzdaten"]
 
     @get("/", operation_id="getCriteria", guards=[allow(*ANY_ROLE)], sync_to_thread=True)
-    def get_criteria(self, request: Request[Any, Any, Any]) -> dict[str, str]:
-        return national_criteria.get_criteria(registry_of(request), request.user)
+    def get_criteria(self, reg: Registry, me: Principal) -> dict[str, str]:
+        return national_criteria.get_criteria(reg, me)
 
     @put("/", operation_id="putCriteria", guards=[allow(Role.ADMIN)], sync_to_thread=True)
-    def put_criteria(self, request: Request[Any, Any, Any], data: dict[str, Any]) -> dict[str, str]:
-        return national_criteria.put_criteria(registry_of(request), request.user, data)
+    def put_criteria(self, reg: Registry, me: Principal, data: dict[str, Any]) -> dict[str, str]:
+        return national_criteria.put_criteria(reg, me, data)

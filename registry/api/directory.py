@@ -8,8 +8,9 @@ from litestar import Controller, MediaType, Request, Response, get
 from litestar.di import Provide
 from litestar.params import Parameter
 
-from registry.api.security import allow, registry_of
-from registry.auth import Role
+from registry.api.security import allow
+from registry.auth import Principal, Role
+from registry.context import Registry
 from registry.directory import printing, service
 from registry.directory.service import SEARCH_ROLES, CaseInput
 
@@ -66,12 +67,13 @@ class DirectoryController(Controller):
     )
     def search(
         self,
-        request: Request[Any, Any, Any],
+        reg: Registry,
+        me: Principal,
         case: CaseInput,
         page: Page = 1,
         page_size: PageSize = 20,
     ) -> Json:
-        return service.search(registry_of(request), request.user, case, page, page_size)
+        return service.search(reg, me, case, page, page_size)
 
     @get(
         "/print",
@@ -83,13 +85,15 @@ class DirectoryController(Controller):
     def print_list(
         self,
         request: Request[Any, Any, Any],
+        reg: Registry,
+        me: Principal,
         case: CaseInput,
         person: Annotated[
             str | None, Parameter(max_length=200, description="nur für den Ausdruck")
         ] = None,
         format: Annotated[Literal["html", "pdf"] | None, Parameter()] = None,  # noqa: A002
     ) -> Response[Any]:
-        context = service.print_context(registry_of(request), request.user, case, person or "")
+        context = service.print_context(reg, me, case, person or "")
         wants_pdf = format == "pdf" or "application/pdf" in request.headers.get("accept", "")
         if wants_pdf:
             return Response(
@@ -114,11 +118,12 @@ class DirectoryController(Controller):
     )
     def explain(
         self,
-        request: Request[Any, Any, Any],
+        reg: Registry,
+        me: Principal,
         provider: Annotated[str, Parameter(max_length=100)],
         case: CaseInput,
     ) -> Json:
-        return service.explain(registry_of(request), request.user, provider, case)
+        return service.explain(reg, me, provider, case)
 
     @get(
         "/overview",
@@ -128,11 +133,12 @@ class DirectoryController(Controller):
     )
     def overview(
         self,
-        request: Request[Any, Any, Any],
+        reg: Registry,
+        me: Principal,
         carrier: Text = None,
         format: Annotated[Literal["json", "csv", "pdf", "html"] | None, Parameter()] = None,  # noqa: A002
     ) -> Response[Any]:
-        data = service.overview(registry_of(request), request.user, carrier)
+        data = service.overview(reg, me, carrier)
         if format == "csv":
             return Response(
                 service.overview_csv(data),

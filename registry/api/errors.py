@@ -143,7 +143,7 @@ def document_error_responses(app: Any) -> None:
         for method, (handler, _) in getattr(route, "route_handler_map", {}).items():
             if method == "OPTIONS" or not route.path.startswith("/api/"):
                 continue
-            params = set(handler.parsed_fn_signature.parameters) - {"request", "self"}
+            params = set(handler.parsed_fn_signature.parameters) - {"request", "self", "reg", "me"}
             codes = {400, 401, 403}
             if params:
                 codes |= {404, 422}

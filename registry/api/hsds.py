@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get
+from litestar import Controller, get
 
-from registry.api.security import allow, registry_of
+from registry.api.security import allow
+from registry.auth import Principal
+from registry.context import Registry
 from registry.directory import hsds
 
 DESCRIPTION = """\
@@ -42,5 +44,5 @@ class HsdsController(Controller):
         guards=[allow(*hsds.EXPORT_ROLES)],
         sync_to_thread=True,
     )
-    def export(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
-        return hsds.export_hsds(registry_of(request), request.user)
+    def export(self, reg: Registry, me: Principal) -> dict[str, Any]:
+        return hsds.export_hsds(reg, me)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from litestar import Controller, Request, delete, get, patch, post, put
+from litestar import Controller, delete, get, patch, post, put
 from litestar.params import Parameter
 from pydantic import Field, StrictBool
 
@@ -20,8 +20,9 @@ from registry.api.schemas import (
     ProfileContact,
     SiteDetails,
 )
-from registry.api.security import ANY_ROLE, allow, registry_of
-from registry.auth import Role
+from registry.api.security import ANY_ROLE, allow
+from registry.auth import Principal, Role
+from registry.context import Registry
 from registry.lifecycle import carrier_profile, contracts, reviews, sites, staff, tasks
 
 Json = dict[str, Any]
@@ -76,11 +77,9 @@ class ProviderLifecycleController(Controller):
         sync_to_thread=True,
     )
     def record_contract(
-        self, request: Request[Any, Any, Any], provider_id: str, data: ContractIn
+        self, reg: Registry, me: Principal, provider_id: str, data: ContractIn
     ) -> Json:
-        return contracts.record_contract(
-            registry_of(request), request.user, provider_id, data.model_dump()
-        )
+        return contracts.record_contract(reg, me, provider_id, data.model_dump())
 
     @get(
         "/{provider_id:str}/case-managers",
@@ -88,8 +87,8 @@ class ProviderLifecycleController(Controller):
         guards=[allow(PROVIDER, OFFICER)],
         sync_to_thread=True,
     )
-    def list_case_managers(self, request: Request[Any, Any, Any], provider_id: str) -> list[Json]:
-        return staff.list_case_managers(registry_of(request), request.user, provider_id)
+    def list_case_managers(self, reg: Registry, me: Principal, provider_id: str) -> list[Json]:
+        return staff.list_case_managers(reg, me, provider_id)
 
     @post(
         "/{provider_id:str}/case-managers",
@@ -99,11 +98,9 @@ class ProviderLifecycleController(Controller):
         sync_to_thread=True,
     )
     def add_case_manager(
-        self, request: Request[Any, Any, Any], provider_id: str, data: CaseManagerIn
+        self, reg: Registry, me: Principal, provider_id: str, data: CaseManagerIn
     ) -> Json:
-        return staff.add_case_manager(
-            registry_of(request), request.user, provider_id, data.model_dump()
-        )
+        return staff.add_case_manager(reg, me, provider_id, data.model_dump())
 
     @patch(
         "/{provider_id:str}/case-managers/{cm_id:str}",
@@ -113,14 +110,15 @@ class ProviderLifecycleController(Controller):
     )
     def update_case_manager(
         self,
-        request: Request[Any, Any, Any],
+        reg: Registry,
+        me: Principal,
         provider_id: str,
         cm_id: str,
         data: CaseManagerPatch,
     ) -> Json:
         return staff.update_case_manager(
-            registry_of(request),
-            request.user,
+            reg,
+            me,
             provider_id,
             cm_id,
             data.model_dump(exclude_unset=True),
@@ -134,9 +132,9 @@ class ProviderLifecycleController(Controller):
         sync_to_thread=True,
     )
     def remove_case_manager(
-        self, request: Request[Any, Any, Any], provider_id: str, cm_id: str
+        self, reg: Registry, me: Principal, provider_id: str, cm_id: str
     ) -> None:
-        staff.remove_case_manager(registry_of(request), request.user, provider_id, cm_id)
+        staff.remove_case_manager(reg, me, provider_id, cm_id)
 
     @post(
         "/{provider_id:str}/sites/{site_id:str}/confirm",
@@ -145,8 +143,8 @@ class ProviderLifecycleController(Controller):
         guards=[allow(PROVIDER)],
         sync_to_thread=True,
     )
-    def confirm_site(self, request: Request[Any, Any, Any], provider_id: str, site_id: str) -> Json:
-        return sites.confirm_site(registry_of(request), request.user, provider_id, site_id)
+    def confirm_site(self, reg: Registry, me: Principal, provider_id: str, site_id: str) -> Json:
+        return sites.confirm_site(reg, me, provider_id, site_id)
 
     @patch(
         "/{provider_id:str}/sites/{site_id:str}",
@@ -156,14 +154,15 @@ class ProviderLifecycleController(Controller):
     )
     def update_site(
         self,
-        request: Request[Any, Any, Any],
+        reg: Registry,
+        me: Principal,
         provider_id: str,
         site_id: str,
         data: SiteDetailsPatch,
     ) -> Json:
         return sites.update_site_details(
-            registry_of(request),
-            request.user,
+            reg,
+            me,
             provider_id,
             site_id,
             data.model_dump(exclude_unset=True),
@@ -178,22 +177,22 @@ class AdmissionLifecycleController(Controller):
     @get("/", operation_id="listCarrierAdmissions", sync_to_thread=True)
     def list_admissions(
         self,
-        request: Request[Any, Any, Any],
+        reg: Registry,
+        me: Principal,
         status: Annotated[SiteStatus | None, Parameter()] = None,
         page: Annotated[int, Parameter(ge=1, le=100_000)] = 1,
         page_size: Annotated[int, Parameter(ge=1, le=100)] = 20,
     ) -> Json:
-        return contracts.list_carrier_admissions(
-            registry_of(request), request.user, status, page, page_size
-        )
+        return contracts.list_carrier_admissions(reg, me, status, page, page_size)
 
     @get("/due-for-review", operation_id="listAdmissionsDueForReview", sync_to_thread=True)
     def due_for_review(
         self,
-        request: Request[Any, Any, Any],
+        reg: Registry,
+        me: Principal,
         within_days: Annotated[int, Parameter(ge=0, le=3650)] = reviews.REVIEW_WINDOW_DAYS,
     ) -> list[Json]:
-        return reviews.due_for_review(registry_of(request), request.user, within_days)
+        return reviews.due_for_review(reg, me, within_days)
 
 
 class CarrierProfileController(Controller):
@@ -206,8 +205,8 @@ class CarrierProfileController(Controller):
         guards=[allow(*ANY_ROLE)],
         sync_to_thread=True,
     )
-    def get_profile(self, request: Request[Any, Any, Any], carrier_id: str) -> Json:
-        return carrier_profile.get_carrier_profile(registry_of(request), request.user, carrier_id)
+    def get_profile(self, reg: Registry, me: Principal, carrier_id: str) -> Json:
+        return carrier_profile.get_carrier_profile(reg, me, carrier_id)
 
     @put(
         "/{carrier_id:str}/profile",
@@ -216,11 +215,9 @@ class CarrierProfileController(Controller):
         sync_to_thread=True,
     )
     def put_profile(
-        self, request: Request[Any, Any, Any], carrier_id: str, data: CarrierProfileIn
+        self, reg: Registry, me: Principal, carrier_id: str, data: CarrierProfileIn
     ) -> Json:
-        return carrier_profile.put_carrier_profile(
-            registry_of(request), request.user, carrier_id, data.model_dump()
-        )
+        return carrier_profile.put_carrier_profile(reg, me, carrier_id, data.model_dump())
 
 
 class TaskController(Controller):
@@ -228,8 +225,8 @@ class TaskController(Controller):
     tags = ["Aufgaben"]
 
     @get("/", operation_id="listTasks", guards=[allow(OFFICER, PROVIDER)], sync_to_thread=True)
-    def list_tasks(self, request: Request[Any, Any, Any]) -> list[Json]:
-        return tasks.list_tasks(registry_of(request), request.user)
+    def list_tasks(self, reg: Registry, me: Principal) -> list[Json]:
+        return tasks.list_tasks(reg, me)
 
     @post(
         "/{task_id:str}/dismiss",
@@ -238,8 +235,8 @@ class TaskController(Controller):
         guards=[allow(OFFICER)],
         sync_to_thread=True,
     )
-    def dismiss(self, request: Request[Any, Any, Any], task_id: str, data: DismissIn) -> Json:
-        return tasks.dismiss_task(registry_of(request), request.user, task_id, data.reason)
+    def dismiss(self, reg: Registry, me: Principal, task_id: str, data: DismissIn) -> Json:
+        return tasks.dismiss_task(reg, me, task_id, data.reason)
 
 
 LIFECYCLE_HANDLERS = [

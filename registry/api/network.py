@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from litestar import Controller, Request, get, patch, post
+from litestar import Controller, get, patch, post
 from litestar.params import Parameter
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,8 +25,9 @@ from registry.api.fields import (
     Strict,
     Text,
 )
-from registry.api.security import allow, registry_of
-from registry.auth import Role
+from registry.api.security import allow
+from registry.auth import Principal, Role
+from registry.context import Registry
 from registry.network import (
     agreement_drafts,
     agreement_invitations,
@@ -198,15 +199,16 @@ class PartnerController(Controller):
         guards=[allow(CM, STRATEGIST, ADMIN)],
         sync_to_thread=True,
     )
-    def create(self, request: Request[Any, Any, Any], data: PartnerIn) -> Json:
-        return partners.create_partner(registry_of(request), request.user, data.model_dump())
+    def create(self, reg: Registry, me: Principal, data: PartnerIn) -> Json:
+        return partners.create_partner(reg, me, data.model_dump())
 
     @get(
         "/", operation_id="listPartners", guards=[allow(CM, STRATEGIST, ADMIN)], sync_to_thread=True
     )
     def list_all(
         self,
-        request: Request[Any, Any, Any],
+        reg: Registry,
+        me: Principal,
         type: Annotated[str | None, Parameter(max_length=80)] = None,  # noqa: A002
         q: Annotated[str | None, Parameter(max_length=200)] = None,
         carrier: Annotated[str | None, Parameter(max_length=80)] = None,
@@ -214,8 +216,8 @@ class PartnerController(Controller):
         page_size: PageSize = 20,
     ) -> Json:
         return partners.list_partners(
-            registry_of(request),
-            request.user,
+            reg,
+            me,
             type=type,
             q=q,
             carrier=carrier,
@@ -231,7 +233,8 @@ class PartnerController(Controller):
     )
     def search(
         self,
-        request: Request[Any, Any, Any],
+        reg: Registry,
+        me: Principal,
         postal_code: Annotated[str, Parameter(max_length=20)],
         place: Annotated[str | None, Parameter(max_length=200)] = None,
         type: Annotated[list[str] | None, Parameter(max_items=20)] = None,  # noqa: A002
@@ -243,8 +246,8 @@ class PartnerController(Controller):
         page_size: PageSize = 20,
     ) -> Json:
         return partner_search.search_partners(
-            registry_of(request),
-            request.user,
+            reg,
+            me,
             postal_code=postal_code,
             place=place,
             types=type or [],
@@ -262,8 +265,8 @@ class PartnerController(Controller):
         guards=[allow(CM, STRATEGIST, ADMIN)],
         sync_to_thread=True,
     )
-    def get_one(self, request: Request[Any, Any, Any], partner_id: str) -> Json:
-        return partners.get_partner(registry_of(request), request.user, partner_id)
+    def get_one(self, reg: Registry, me: Principal, partner_id: str) -> Json:
+        return partners.get_partner(reg, me, partner_id)
 
     @patch(
         "/{partner_id:str}",
@@ -272,10 +275,8 @@ class PartnerController(Controller):
         guards=[allow(CM, STRATEGIST, ADMIN)],
         sync_to_thread=True,
     )
-    def update(self, request: Request[Any, Any, Any], partner_id: str, data: PartnerPatch) -> Json:
-        return partners.update_partner(
-            registry_of(request), request.user, partner_id, data.model_dump(exclude_unset=True)
-        )
+    def update(self, reg: Registry, me: Principal, partner_id: str, data: PartnerPatch) -> Json:
+        return partners.update_partner(reg, me, partner_id, data.model_dump(exclude_unset=True))
 
 
 class AgreementController(Controller):
@@ -284,45 +285,43 @@ class AgreementController(Controller):
     guards = [allow(STRATEGIST)]
 
     @post("/", operation_id="createAgreement", status_code=201, sync_to_thread=True)
-    def create(self, request: Request[Any, Any, Any], data: AgreementIn) -> Json:
+    def create(self, reg: Registry, me: Principal, data: AgreementIn) -> Json:
         body = data.model_dump(mode="json")
         body["contents"] = data.contents.model_dump(mode="json", exclude_none=True)
-        return agreement_drafts.create_agreement(registry_of(request), request.user, body)
+        return agreement_drafts.create_agreement(reg, me, body)
 
     @get("/", operation_id="listAgreements", sync_to_thread=True)
     def list_all(
         self,
-        request: Request[Any, Any, Any],
+        reg: Registry,
+        me: Principal,
         status: Annotated[
             Literal["draft", "active", "suspended", "terminated", "expired"] | None, Parameter()
         ] = None,
     ) -> list[Json]:
-        return agreement_reading.list_agreements(registry_of(request), request.user, status)
+        return agreement_reading.list_agreements(reg, me, status)
 
     @get("/due-for-review", operation_id="agreementsDueForReview", sync_to_thread=True)
     def due(
         self,
-        request: Request[Any, Any, Any],
+        reg: Registry,
+        me: Principal,
         within_days: Annotated[int, Parameter(ge=0, le=3650)] = 90,
     ) -> list[Json]:
-        return agreement_reading.agreements_due_for_review(
-            registry_of(request), request.user, within_days
-        )
+        return agreement_reading.agreements_due_for_review(reg, me, within_days)
 
     @get("/{agreement_id:str}", operation_id="getAgreement", sync_to_thread=True)
-    def get_one(self, request: Request[Any, Any, Any], agreement_id: str) -> Json:
-        return agreement_reading.get_agreement(registry_of(request), request.user, agreement_id)
+    def get_one(self, reg: Registry, me: Principal, agreement_id: str) -> Json:
+        return agreement_reading.get_agreement(reg, me, agreement_id)
 
     @patch(
         "/{agreement_id:str}", operation_id="updateAgreement", status_code=200, sync_to_thread=True
     )
-    def update(
-        self, request: Request[Any, Any, Any], agreement_id: str, data: AgreementPatch
-    ) -> Json:
+    def update(self, reg: Registry, me: Principal, agreement_id: str, data: AgreementPatch) -> Json:
         changes = data.model_dump(mode="json", exclude_unset=True)
         override = changes.pop("override_reason", None)
         return agreement_drafts.update_agreement(
-            registry_of(request), request.user, agreement_id, changes, override_reason=override
+            reg, me, agreement_id, changes, override_reason=override
         )
 
     @post(
@@ -333,10 +332,8 @@ class AgreementController(Controller):
         description="Rule N4: a strategist of an invited carrier accepts; its carrier becomes a "
         "party. 403 without an open invitation, 404 if the agreement is not readable.",
     )
-    def accept(self, request: Request[Any, Any, Any], agreement_id: str) -> Json:
-        return agreement_invitations.accept_invitation(
-            registry_of(request), request.user, agreement_id
-        )
+    def accept(self, reg: Registry, me: Principal, agreement_id: str) -> Json:
+        return agreement_invitations.accept_invitation(reg, me, agreement_id)
 
     @post(
         "/{agreement_id:str}/decline",
@@ -346,10 +343,8 @@ class AgreementController(Controller):
         description="Rule N4: a strategist of an invited carrier declines; the invitation is "
         "removed. 403 without an open invitation, 404 if the agreement is not readable.",
     )
-    def decline(self, request: Request[Any, Any, Any], agreement_id: str) -> Json:
-        return agreement_invitations.decline_invitation(
-            registry_of(request), request.user, agreement_id
-        )
+    def decline(self, reg: Registry, me: Principal, agreement_id: str) -> Json:
+        return agreement_invitations.decline_invitation(reg, me, agreement_id)
 
     @post(
         "/{agreement_id:str}/activate",
@@ -358,11 +353,11 @@ class AgreementController(Controller):
         sync_to_thread=True,
     )
     def activate(
-        self, request: Request[Any, Any, Any], agreement_id: str, data: ActivateIn | None = None
+        self, reg: Registry, me: Principal, agreement_id: str, data: ActivateIn | None = None
     ) -> Json:
         return agreement_status.activate_agreement(
-            registry_of(request),
-            request.user,
+            reg,
+            me,
             agreement_id,
             override_reason=data.override_reason if data else None,
         )
@@ -374,10 +369,10 @@ class AgreementController(Controller):
         sync_to_thread=True,
     )
     def suspend(
-        self, request: Request[Any, Any, Any], agreement_id: str, data: AgreementReasonIn
+        self, reg: Registry, me: Principal, agreement_id: str, data: AgreementReasonIn
     ) -> Json:
         return agreement_status.change_agreement_status(
-            registry_of(request), request.user, agreement_id, "suspend", data.reason
+            reg, me, agreement_id, "suspend", data.reason
         )
 
     @post(
@@ -387,10 +382,10 @@ class AgreementController(Controller):
         sync_to_thread=True,
     )
     def resume(
-        self, request: Request[Any, Any, Any], agreement_id: str, data: AgreementReasonIn
+        self, reg: Registry, me: Principal, agreement_id: str, data: AgreementReasonIn
     ) -> Json:
         return agreement_status.change_agreement_status(
-            registry_of(request), request.user, agreement_id, "resume", data.reason
+            reg, me, agreement_id, "resume", data.reason
         )
 
     @post(
@@ -400,10 +395,10 @@ class AgreementController(Controller):
         sync_to_thread=True,
     )
     def terminate(
-        self, request: Request[Any, Any, Any], agreement_id: str, data: AgreementReasonIn
+        self, reg: Registry, me: Principal, agreement_id: str, data: AgreementReasonIn
     ) -> Json:
         return agreement_status.change_agreement_status(
-            registry_of(request), request.user, agreement_id, "terminate", data.reason
+            reg, me, agreement_id, "terminate", data.reason
         )
 
 
@@ -415,13 +410,12 @@ class CoverageController(Controller):
     @get("/", operation_id="getCoverage", sync_to_thread=True)
     def coverage(
         self,
-        request: Request[Any, Any, Any],
+        reg: Registry,
+        me: Principal,
         target_group: Annotated[str, Parameter(max_length=80)],
         lookahead_days: Annotated[int, Parameter(ge=0, le=3650)] = 0,
     ) -> list[Json]:
-        return coverage_report.coverage(
-            registry_of(request), request.user, target_group, lookahead_days
-        )
+        return coverage_report.coverage(reg, me, target_group, lookahead_days)
 
 
 class UnmetNeedController(Controller):
@@ -435,10 +429,8 @@ class UnmetNeedController(Controller):
         guards=[allow(CM)],
         sync_to_thread=True,
     )
-    def record(self, request: Request[Any, Any, Any], data: UnmetNeedIn) -> Json:
-        return unmet_need.record_unmet_need(
-            registry_of(request), request.user, data.model_dump(exclude_unset=True)
-        )
+    def record(self, reg: Registry, me: Principal, data: UnmetNeedIn) -> Json:
+        return unmet_need.record_unmet_need(reg, me, data.model_dump(exclude_unset=True))
 
     @get(
         "/",
@@ -446,8 +438,8 @@ class UnmetNeedController(Controller):
         guards=[allow(STRATEGIST, ADMIN)],
         sync_to_thread=True,
     )
-    def counts(self, request: Request[Any, Any, Any], since: date | None = None) -> list[Json]:
-        return unmet_need.unmet_need_counts(registry_of(request), request.user, since)
+    def counts(self, reg: Registry, me: Principal, since: date | None = None) -> list[Json]:
+        return unmet_need.unmet_need_counts(reg, me, since)
 
 
 class NetworkAroundController(Controller):
@@ -471,13 +463,12 @@ class NetworkAroundController(Controller):
     )
     def around(
         self,
-        request: Request[Any, Any, Any],
+        reg: Registry,
+        me: Principal,
         district: Annotated[str, Parameter(max_length=20)] = "",
         target_group: Annotated[str, Parameter(max_length=80)] = "",
     ) -> Json:
-        return around_report.network_around(
-            registry_of(request), request.user, district=district, target_group=target_group
-        )
+        return around_report.network_around(reg, me, district=district, target_group=target_group)
 
 
 NETWORK_HANDLERS = [

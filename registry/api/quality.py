@@ -11,13 +11,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post, put
+from litestar import Controller, get, post, put
 from litestar.params import Parameter
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from registry.api.fields import Code, OptLongText, Strict
-from registry.api.security import allow, registry_of
-from registry.auth import Role
+from registry.api.security import allow
+from registry.auth import Principal, Role
+from registry.context import Registry
 from registry.quality import complaints, figures, record, visits
 
 Json = dict[str, Any]
@@ -55,8 +56,8 @@ class QualityController(Controller):
         guards=[allow(OFFICER, PROVIDER)],
         sync_to_thread=True,
     )
-    def list_visits(self, request: Request[Any, Any, Any], provider_id: str) -> list[Json]:
-        return visits.list_visits(registry_of(request), request.user, provider_id)
+    def list_visits(self, reg: Registry, me: Principal, provider_id: str) -> list[Json]:
+        return visits.list_visits(reg, me, provider_id)
 
     @post(
         "/{provider_id:str}/visits",
@@ -65,8 +66,8 @@ class QualityController(Controller):
         guards=[allow(OFFICER)],
         sync_to_thread=True,
     )
-    def plan_visit(self, request: Request[Any, Any, Any], provider_id: str, data: VisitIn) -> Json:
-        return visits.plan_visit(registry_of(request), request.user, provider_id, data.model_dump())
+    def plan_visit(self, reg: Registry, me: Principal, provider_id: str, data: VisitIn) -> Json:
+        return visits.plan_visit(reg, me, provider_id, data.model_dump())
 
     @post(
         "/{provider_id:str}/visits/{visit_id:str}/join",
@@ -75,8 +76,8 @@ class QualityController(Controller):
         guards=[allow(OFFICER)],
         sync_to_thread=True,
     )
-    def join_visit(self, request: Request[Any, Any, Any], provider_id: str, visit_id: str) -> Json:
-        return visits.join_visit(registry_of(request), request.user, provider_id, visit_id)
+    def join_visit(self, reg: Registry, me: Principal, provider_id: str, visit_id: str) -> Json:
+        return visits.join_visit(reg, me, provider_id, visit_id)
 
     @post(
         "/{provider_id:str}/visits/{visit_id:str}/done",
@@ -86,11 +87,9 @@ class QualityController(Controller):
         sync_to_thread=True,
     )
     def visit_done(
-        self, request: Request[Any, Any, Any], provider_id: str, visit_id: str, data: VisitDoneIn
+        self, reg: Registry, me: Principal, provider_id: str, visit_id: str, data: VisitDoneIn
     ) -> Json:
-        return visits.record_done(
-            registry_of(request), request.user, provider_id, visit_id, data.done_on, data.finding
-        )
+        return visits.record_done(reg, me, provider_id, visit_id, data.done_on, data.finding)
 
     @post(
         "/{provider_id:str}/complaints",
@@ -100,10 +99,10 @@ class QualityController(Controller):
         sync_to_thread=True,
     )
     def record_complaints(
-        self, request: Request[Any, Any, Any], provider_id: str, data: CountsIn
+        self, reg: Registry, me: Principal, provider_id: str, data: CountsIn
     ) -> Json:
         return complaints.record_complaints(
-            registry_of(request), request.user, provider_id, data.model_dump(exclude_unset=True)
+            reg, me, provider_id, data.model_dump(exclude_unset=True)
         )
 
     @put(
@@ -114,14 +113,15 @@ class QualityController(Controller):
     )
     def report_figures(
         self,
-        request: Request[Any, Any, Any],
+        reg: Registry,
+        me: Principal,
         provider_id: str,
         year: Annotated[int, Parameter(ge=1900, le=9999)],
         data: CountsIn,
     ) -> Json:
         return figures.report_figures(
-            registry_of(request),
-            request.user,
+            reg,
+            me,
             provider_id,
             year,
             data.model_dump(exclude_unset=True),
@@ -133,8 +133,8 @@ class QualityController(Controller):
         guards=[allow(OFFICER, PROVIDER)],
         sync_to_thread=True,
     )
-    def quality(self, request: Request[Any, Any, Any], provider_id: str) -> Json:
-        return record.quality_record(registry_of(request), request.user, provider_id)
+    def quality(self, reg: Registry, me: Principal, provider_id: str) -> Json:
+        return record.quality_record(reg, me, provider_id)
 
 
 QUALITY_HANDLERS = [QualityController]

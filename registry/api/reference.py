@@ -8,8 +8,8 @@ from litestar import Controller, Request, get, patch, post
 from litestar.params import Parameter
 from pydantic import BaseModel, Field
 
-from registry.api.security import ANY_ROLE, allow, registry_of
-from registry.auth import Role
+from registry.api.security import ANY_ROLE, allow
+from registry.auth import Principal, Role
 from registry.auth.service import (
     LoginFailed,
     LoginThrottled,
@@ -18,6 +18,7 @@ from registry.auth.service import (
     logout,
     logout_everywhere,
 )
+from registry.context import Registry
 from registry.errors import InvalidInput, NotFound
 from registry.geo import AmbiguousPlace, InvalidPostalCode, UnknownPostalCode
 
@@ -65,13 +66,13 @@ class AuthController(Controller):
         status_code=200,
         sync_to_thread=True,  # the memory-hard password check must not stall the event loop
     )
-    def token(self, request: Request[Any, Any, Any], data: TokenRequest) -> TokenResponse:
+    def token(
+        self, request: Request[Any, Any, Any], reg: Registry, data: TokenRequest
+    ) -> TokenResponse:
         from litestar.exceptions import NotAuthorizedException
 
         try:
-            token = login(
-                registry_of(request), data.username, data.password, client_address(request)
-            )
+            token = login(reg, data.username, data.password, client_address(request))
         except LoginThrottled as exc:
             raise throttled(exc) from exc
         except LoginFailed as exc:
@@ -85,9 +86,9 @@ class AuthController(Controller):
         guards=[allow(*ANY_ROLE)],
         sync_to_thread=True,
     )
-    def end_session(self, request: Request[Any, Any, Any]) -> dict[str, str]:
+    def end_session(self, reg: Registry, me: Principal) -> dict[str, str]:
         """The token (and the portal session with it) ends on the server."""
-        logout(registry_of(request), request.user)
+        logout(reg, me)
         return {"status": "ok"}
 
     @post(
@@ -97,9 +98,9 @@ class AuthController(Controller):
         guards=[allow(*ANY_ROLE)],
         sync_to_thread=True,
     )
-    def password(self, request: Request[Any, Any, Any], data: PasswordChangeIn) -> TokenResponse:
+    def password(self, reg: Registry, me: Principal, data: PasswordChangeIn) -> TokenResponse:
         """One's own password; every other session ends, the answer is the caller's new token."""
-        token = change_password(registry_of(request), request.user, data.current, data.new)
+        token = change_password(reg, me, data.current, data.new)
         return TokenResponse(access_token=token)
 
     @post(
@@ -108,8 +109,8 @@ class AuthController(Controller):
         status_code=200,
         guards=[allow(*ANY_ROLE)],
     )
-    async def logout_all(self, request: Request[Any, Any, Any]) -> dict[str, str]:
-        logout_everywhere(registry_of(request), request.user)
+    async def logout_all(self, reg: Registry, me: Principal) -> dict[str, str]:
+        logout_everywhere(reg, me)
         return {"status": "ok"}
 
 
@@ -153,21 +154,18 @@ class ReferenceController(Controller):
     guards = [allow(*ANY_ROLE)]
 
     @get("/carriers", operation_id="listCarriers")
-    async def carriers(self, request: Request[Any, Any, Any]) -> list[CarrierOut]:
-        reg = registry_of(request)
+    async def carriers(self, reg: Registry) -> list[CarrierOut]:
         return [CarrierOut(id=c.id, name=c.name, kind=c.kind) for c in reg.reference.carriers]
 
     @get("/target-groups", operation_id="listTargetGroups")
-    async def target_groups(self, request: Request[Any, Any, Any]) -> list[TargetGroupOut]:
-        reg = registry_of(request)
+    async def target_groups(self, reg: Registry) -> list[TargetGroupOut]:
         return [
             TargetGroupOut(code=t.code, label=t.label, description=t.description)
             for t in reg.reference.target_groups
         ]
 
     @get("/concept-sections", operation_id="listConceptSections")
-    async def concept_sections(self, request: Request[Any, Any, Any]) -> list[SectionOut]:
-        reg = registry_of(request)
+    async def concept_sections(self, reg: Registry) -> list[SectionOut]:
         return [
             SectionOut(code=s.code, label=s.label, rule=s.rule, source=s.source)
             for s in reg.reference.concept_sections
@@ -176,11 +174,11 @@ class ReferenceController(Controller):
     @get("/places/resolve", operation_id="resolvePlace")
     async def resolve_place(
         self,
-        request: Request[Any, Any, Any],
+        reg: Registry,
         postal_code: Annotated[str, Parameter(max_length=20)],
         place: Annotated[str | None, Parameter(max_length=200)] = None,
     ) -> PlaceOut:
-        return place_out(registry_of(request), postal_code, place)
+        return place_out(reg, postal_code, place)
 
 
 def place_out(reg: Any, postal_code: str, place: str | None) -> PlaceOut:
@@ -250,7 +248,7 @@ class UserController(Controller):
     guards = [allow(Role.ADMIN)]
 
     @get("/", operation_id="listUsers", sync_to_thread=True)
-    def list_all(self, request: Request[Any, Any, Any]) -> list[UserOut]:
+    def list_all(self, reg: Registry, me: Principal) -> list[UserOut]:
         from registry.auth.service import list_users
 
         return [
@@ -262,14 +260,13 @@ class UserController(Controller):
                 provider=u["provider"] or None,
                 active=bool(u["active"]),
             )
-            for u in list_users(registry_of(request), request.user)
+            for u in list_users(reg, me)
         ]
 
     @post("/", operation_id="createUser", status_code=201, sync_to_thread=True)
-    def create(self, request: Request[Any, Any, Any], data: UserIn) -> UserOut:
+    def create(self, reg: Registry, me: Principal, data: UserIn) -> UserOut:
         from registry.auth.service import add_user, get_user
 
-        reg = registry_of(request)
         user_id = add_user(
             reg,
             username=data.username,
@@ -277,9 +274,9 @@ class UserController(Controller):
             role=data.role,
             carrier=data.carrier,
             provider=data.provider,
-            actor=request.user,
+            actor=me,
         )
-        row = get_user(reg, request.user, user_id)
+        row = get_user(reg, me, user_id)
         return UserOut(
             id=row["id"],
             username=row["username"],
@@ -290,11 +287,11 @@ class UserController(Controller):
         )
 
     @patch("/{user_id:str}", operation_id="updateUser", sync_to_thread=True)
-    def update(self, request: Request[Any, Any, Any], user_id: str, data: UserPatch) -> UserOut:
+    def update(self, reg: Registry, me: Principal, user_id: str, data: UserPatch) -> UserOut:
         """Deactivate (or reactivate) an account in the admin's scope; its sessions end."""
         from registry.auth.service import set_user_active
 
-        row = set_user_active(registry_of(request), request.user, user_id, data.active)
+        row = set_user_active(reg, me, user_id, data.active)
         return UserOut(
             id=row["id"],
             username=row["username"],
@@ -310,8 +307,8 @@ class UserController(Controller):
         status_code=200,
         sync_to_thread=True,
     )
-    def reset(self, request: Request[Any, Any, Any], user_id: str) -> OneTimePassword:
+    def reset(self, reg: Registry, me: Principal, user_id: str) -> OneTimePassword:
         """A one-time password, shown once; the user changes it at the next login."""
         from registry.auth.service import reset_password
 
-        return OneTimePassword(password=reset_password(registry_of(request), request.user, user_id))
+        return OneTimePassword(password=reset_password(reg, me, user_id))

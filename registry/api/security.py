@@ -12,7 +12,9 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
+from litestar import Request
 from litestar.connection import ASGIConnection
+from litestar.di import Provide
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
@@ -21,7 +23,14 @@ from registry.auth import Principal, Role, csrf_binding, token_claims
 from registry.auth.service import principal_from_token
 from registry.context import Registry
 
-__all__ = ["SESSION_COOKIE", "TokenAuthMiddleware", "allow", "principal_from_token", "registry_of"]
+__all__ = [
+    "API_DEPENDENCIES",
+    "SESSION_COOKIE",
+    "TokenAuthMiddleware",
+    "allow",
+    "principal_from_token",
+    "registry_of",
+]
 
 SESSION_COOKIE = "registry_session"
 MUST_CHANGE_PASSWORD = "Bitte ändern Sie zuerst Ihr Einmalpasswort."
@@ -34,6 +43,26 @@ PASSWORD_CHANGE_PATHS = frozenset(
 def registry_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Registry:
     reg: Registry = connection.app.state.registry
     return reg
+
+
+def _registry(request: Request[Any, Any, Any]) -> Registry:
+    return registry_of(request)
+
+
+def _caller(request: Request[Any, Any, Any]) -> Principal:
+    """The authenticated caller (the auth middleware put it on the scope)."""
+    user = request.scope.get("user")
+    if not isinstance(user, Principal):
+        raise NotAuthorizedException("Anmeldung erforderlich")
+    return user
+
+
+#: What every API handler may ask for by parameter name: ``reg`` (the running registry) and
+#: ``me`` (the authenticated caller), as in the portal.
+API_DEPENDENCIES: dict[str, Provide] = {
+    "reg": Provide(_registry, sync_to_thread=False),
+    "me": Provide(_caller, sync_to_thread=False),
+}
 
 
 def _cookie_allowed(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
 
@@ -34,7 +35,8 @@ class LoginThrottle:
     clock: object = field(default=_monotonic, repr=False)
     _names: dict[str, deque[float]] = field(default_factory=dict, repr=False)
     _addresses: dict[str, deque[float]] = field(default_factory=dict, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # typed as a context manager: ``threading.Lock`` is a factory function, not a type
+    _lock: AbstractContextManager[bool] = field(default_factory=threading.Lock, repr=False)
 
     def _now(self) -> float:
         return float(self.clock())  # type: ignore[operator]
