@@ -398,12 +398,29 @@ def _agreement_form(
     )
 
 
+def default_scope(reg: Any, carrier_id: str) -> dict[str, str]:
+    """The scope a new agreement starts with, complete so that the defaults alone never make an
+    error (issue 17, item 8): a federal carrier's nationwide, a regional carrier's first state
+    its region names ("Schleswig-Holstein, Hamburg und …" -> Schleswig-Holstein)."""
+    carrier = reg.reference.carriers_by_id.get(carrier_id)
+    if carrier is None or carrier.kind == "federal":
+        return {"scope.level": "national"}
+    named = [(carrier.region.find(s.name), s.name) for s in reg.reference.states()]
+    found = sorted((at, name) for at, name in named if at >= 0)
+    return {"scope.level": "state", "scope.state": found[0][1]} if found else {}
+
+
 @get("/agreements/new", guards=[allow(STRATEGIST)], sync_to_thread=True)
 def agreement_new(request: Any) -> Template:
-    _, me_of, _, _, _ = _env()
+    reg_of, me_of, _, _, _ = _env()
+    carrier = me_of(request).carrier or ""
     return _agreement_form(
         request,
-        {"carriers": [me_of(request).carrier or ""], "purpose": "general", "scope.level": "state"},
+        {
+            "carriers": [carrier],
+            "purpose": "general",
+            **default_scope(reg_of(request), carrier),
+        },
     )
 
 
@@ -468,6 +485,8 @@ def agreement_create(request: Any, data: Form) -> Response[Any]:
     from registry.api.network import AgreementIn
 
     reg_of, me_of, _, _, see_other = _env()
+    if searching(data):  # a picker's "Suchen" without JavaScript: show the matches, save nothing
+        return _agreement_form(request, data)
     errors = Errors(anchors=AGREEMENT_ANCHORS, default="title")
     try:
         parsed = AgreementIn.model_validate(agreement_body(data))
@@ -485,8 +504,6 @@ def agreement_create(request: Any, data: Form) -> Response[Any]:
     return _agreement_form(request, data, errors=errors, status_code=422)
 
 
-    if searching(data):  # a picker's "Suchen" without JavaScript: show the matches, save nothing
-        return _agreement_form(request, data)
 def _contacts_to_anchor(problems: list[Problem]) -> list[Problem]:
     return [
         Problem(p.field.replace("contacts[0]", "contacts"), p.message, p.rule) for p in problems
