@@ -133,7 +133,7 @@ def test_type_ahead_answers_names_for_the_caller(portal: Portal) -> None:
     languages = portal.get("/auswahl/language?q=T%C3%BCrk").json()
     assert languages["choices"] == [{"value": "tr", "label": "Türkisch", "detail": ""}]
     assert portal.get("/auswahl/language?q=").json()["total"] >= 19  # small: all on request
-    assert portal.get("/auswahl/kreis?q=x").status_code == 404
+    assert portal.get("/auswahl/kreis?q=x").status_code == 404  # no such kind
     portal.login("reader.nord")  # a directory reader reads no partners
     assert portal.get("/auswahl/partner?q=Zwergen").json() == {"total": 0, "choices": []}
     portal.logout()
