@@ -346,14 +346,6 @@ PORTAL_ACCESS: dict[str, Access] = {
     "GET /auswahl/partner": _a(ALL_ROLES, note="picker; partners only for their readers"),
     "GET /auswahl/district": _a(ALL_ROLES, note="picker: reference data"),
     "GET /auswahl/language": _a(ALL_ROLES, note="picker: reference data"),
-    "GET /sitzung/verlaengern": _a(ALL_ROLES, note="stay signed in (issue 17): renews the session"),
-    "POST /sitzung/aufbewahren": _a(
-        frozenset(), Scope.PUBLIC, note="keeps a form posted after its session ended, same user"
-    ),
-    "GET /sitzung/fortsetzen": _a(ALL_ROLES, note="one's own kept form, once"),
-    "GET /auswahl/partner": _a(ALL_ROLES, note="picker; partners only for their readers"),
-    "GET /auswahl/district": _a(ALL_ROLES, note="picker: reference data"),
-    "GET /auswahl/language": _a(ALL_ROLES, note="picker: reference data"),
     "GET /konto/passwort": _a(ALL_ROLES),
     "POST /konto/passwort": _a(ALL_ROLES, note="one's own password (the current one)"),
     "POST /admin/users/{user_id}/active": _a(
@@ -369,7 +361,6 @@ PORTAL_ACCESS: dict[str, Access] = {
     "GET /applications": _a(OFFICER_OR_PROVIDER),
     "GET /applications/new": _a(OFFICER_OR_PROVIDER),
     "POST /applications/new": _a(OFFICER_OR_PROVIDER),
-    "POST /applications/new/entwurf": _a(PROVIDER, note="the own draft, saved automatically"),
     "POST /applications/new/entwurf": _a(PROVIDER, note="the own draft, saved automatically"),
     "GET /applications/{application_id}": _a(OFFICER_OR_PROVIDER, Scope.PROVIDER),
     "POST /applications/{application_id}/decision": _a(OFFICER, Scope.CARRIER),
