@@ -123,7 +123,7 @@ def _checks() -> list[tuple[str, re.Pattern[str]]]:
         (
             "falscher Plural",
             re.compile(
-                r"(?<![\d.,])\b1[^\S\n]+(?:[A-Za-zÄÖÜäöüß*]+[^\S\n]+)?(?:"
+                r"(?<![\d.,])\b1[^\S\n]+(?:[A-Za-zÄÖÜäöüß*]+[^\S\n]+)?(?:[A-Za-zÄÖÜäöüß*]+-)?(?:"
                 + "|".join(re.escape(p) for p in _PLURALS)
                 + r")(?![\wäöüß])"
             ),
@@ -652,6 +652,7 @@ def test_the_scan_finds_each_kind_of_code() -> None:
         "vor 1 Tagen",
         "vor 3 Tage",
         "1 Kreise",
+        "1 zugelassene Anbieter-Standorte",
     ]
     for sample in bad:
         assert problems(sample), sample
