@@ -13,12 +13,12 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from registry.admission.provider_repository import ProviderRepository, ProviderRow, SiteRow
 from registry.admission.repository import AdmissionRepository, AdmissionRow
 from registry.clock import now
+from registry.dates import day
 from registry.directory.outbox import OutboxRepository, OutboxRow
 from registry.graph.ports import Tx
 from registry.network.repository import NetworkRepository
@@ -49,12 +49,6 @@ def enqueue(tx: Tx, kind: str, ref_ids: Iterable[str]) -> None:
         OutboxRepository.on(tx).add(rows)
 
 
-def _day(value: str | None) -> date | None:
-    if not value:
-        return None
-    return date.fromisoformat(value[:10])
-
-
 def site_documents_from_rows(
     sites: Sequence[SiteRow],
     providers: Mapping[str, ProviderRow],
@@ -63,7 +57,7 @@ def site_documents_from_rows(
     by_site: dict[str, dict[str, AdmissionState]] = {}
     for a in admissions:
         by_site.setdefault(a["site_id"], {})[a["target_group"]] = AdmissionState(
-            status=a["status"], since=_day(a["changed_at"])
+            status=a["status"], since=day(a["changed_at"])
         )
     docs = []
     for s in sites:
@@ -97,7 +91,7 @@ def site_documents_from_rows(
                 accepts_new_cases=bool(details.get("accepts_new_cases", True)),
                 waiting_time_weeks=details.get("waiting_time_weeks"),
                 accessibility_notes=details.get("accessibility_notes", ""),
-                confirmed_on=_day(s["confirmed_on"]),
+                confirmed_on=day(s["confirmed_on"]),
                 description=details.get("description", ""),
             )
         )

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from registry.dates import parse_date
+from registry.dates import iso, parse_date
 from registry.errors import InvalidInput, Problem
 from registry.network.content_rules import missing_contents, next_review_date
 from registry.network.lifecycle_rules import check_not_ended, next_status
@@ -59,9 +59,6 @@ class Revision:
 def snapshot(agreement: Agreement) -> dict[str, Any]:
     """A JSON-ready copy of an agreement version (for the history of versions, N5)."""
 
-    def iso(day: date | None) -> str | None:
-        return day.isoformat() if day is not None else None
-
     return {
         "id": agreement.id,
         "version": agreement.version,
@@ -72,13 +69,13 @@ def snapshot(agreement: Agreement) -> dict[str, Any]:
         "invited": list(agreement.invited),
         "partners": list(agreement.partners),
         "scope": agreement.scope.as_dict(),
-        "valid_from": iso(agreement.valid_from),
-        "valid_until": iso(agreement.valid_until),
+        "valid_from": iso(agreement.valid_from) or None,
+        "valid_until": iso(agreement.valid_until) or None,
         "contents": _jsonable(agreement.contents),
         "status": agreement.status.value,
         "override_reason": agreement.override_reason,
-        "next_review": iso(agreement.next_review),
-        "activated_on": iso(agreement.activated_on),
+        "next_review": iso(agreement.next_review) or None,
+        "activated_on": iso(agreement.activated_on) or None,
     }
 
 
