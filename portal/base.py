@@ -252,7 +252,8 @@ MESSAGES = {
 }
 
 
-def message(hinweis: str | None) -> str:
+def message_for(hinweis: str | None) -> str:
+    """The confirmation a page shows after a redirect with ``?hinweis=...``."""
     return MESSAGES.get(hinweis or "", "")
 
 

@@ -17,6 +17,7 @@ from litestar.response import Template
 from pydantic import ValidationError
 
 from portal import labels
+from portal.base import AnyRequest, page
 from portal.forms import (
     Errors,
     Form,
@@ -28,8 +29,10 @@ from portal.forms import (
     values,
 )
 from portal.picker_choices import chosen_codes, searching
+from registry.admission.providers import get_provider
 from registry.api.security import allow
 from registry.auth import Principal, Role
+from registry.context import Registry
 from registry.errors import Conflict, InvalidInput, NotFound, Problem
 from registry.lifecycle.contracts import list_carrier_admissions, record_contract
 from registry.lifecycle.reviews import due_for_review
@@ -666,8 +669,24 @@ def provider_flags(reg: Any, me: Principal) -> dict[str, dict[str, Any]]:
     return {t["site_id"]: t for t in list_tasks(reg, me) if t.get("site_id")}
 
 
+@get("/provider", guards=[allow(PROVIDER)], sync_to_thread=True)
+def provider_page(
+    request: AnyRequest, reg: Registry, me: Principal, hinweis: str | None = None
+) -> Template:
+    provider = get_provider(reg, me, me.provider or "")
+    return page(
+        request,
+        "provider.html",
+        title="Unsere Organisation",
+        provider=provider,
+        stale=provider_flags(reg, me),
+        message=MESSAGES.get(hinweis or "", ""),
+    )
+
+
 def handlers() -> Sequence[Any]:
     return [
+        provider_page,
         admission_list,
         contract_form,
         contract_submit,

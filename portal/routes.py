@@ -13,6 +13,8 @@ from litestar.static_files import create_static_files_router
 
 from portal import (
     account_pages,
+    admission_pages,
+    application_form_pages,
     controllers,
     criteria_pages,
     directory_pages,
@@ -34,6 +36,8 @@ def page_handlers() -> list[Any]:
     """The handlers of every page module, area by area."""
     return [
         *controllers.handlers(),
+        *admission_pages.handlers(),
+        *application_form_pages.handlers(),
         *criteria_pages.handlers(),
         *directory_pages.handlers(),
         *partner_search_pages.handlers(),
