@@ -218,7 +218,8 @@ def change_admissions(
         application,
         site_ids,
         reached_carriers,
-        f"{actor.carrier} hat die Zulassung von »{application.provider_name}« am {_de(today)} "
+        f"{carrier_name(actor.carrier or '')} hat die Zulassung von »{application.provider_name}« "
+        f"am {_de(today)} "
         f"{word} – {'; '.join(lines)}. Begründung: {why}",
         acting_carrier=actor.carrier,
     )

@@ -80,7 +80,9 @@ def _search_carrier(
         return requested
     if requested and requested != principal.carrier:
         raise InvalidInput.one(
-            "carrier", f"Sie suchen für Ihren Träger {principal.carrier}, nicht für {requested}."
+            "carrier",
+            f"Sie suchen für Ihren Träger {words.carrier_name(principal.carrier or '')}, nicht für "
+            f"{words.carrier_name(requested)}.",
         )
     return principal.carrier
 
