@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from registry import words
+from registry import dates, words
 from registry.auth import ROLE_LABELS, Role
 
 APPLICATION_STATUS = {
@@ -102,18 +102,13 @@ language_label = words.language_label
 
 
 def de_date(value: Any) -> str:
-    """An ISO date or timestamp as a German date (TT.MM.JJJJ); '' for nothing."""
-    if not value:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%d.%m.%Y")
-    if isinstance(value, date):
-        return value.strftime("%d.%m.%Y")
-    text = str(value)
+    """The Jinja filter ``de_date``: a day, an ISO date or a timestamp as a German date
+    (TT.MM.JJJJ, ``registry.dates``); '' for nothing, unreadable text as it is."""
     try:
-        return date.fromisoformat(text[:10]).strftime("%d.%m.%Y")
+        day = dates.day(value)
     except ValueError:
-        return text
+        return str(value)
+    return dates.german(day) if day is not None else ""
 
 
 def de_datetime(value: Any) -> str:

@@ -59,3 +59,13 @@ def test_midnight_is_the_start_of_the_day_in_utc() -> None:
 
 def test_today_comes_from_the_one_clock() -> None:
     assert dates.iso(clock.today()) == clock.now_iso()[:10]
+
+
+def test_the_portal_date_filter_shows_german_days() -> None:
+    """The portal's Jinja filter ``de_date`` renders through registry.dates."""
+    from portal.base import portal_template_config
+
+    engine = portal_template_config().engine_instance
+    template = engine.engine.from_string("{{ a | de_date }}|{{ b | de_date }}|{{ c | de_date }}")
+    text = template.render(a="2026-07-04T10:00:00+00:00", b=date(2026, 1, 2), c=None)
+    assert text == "04.07.2026|02.01.2026|"
