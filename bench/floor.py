@@ -3,7 +3,7 @@
 No index, no cleverness: for each case every site document's hard facts are compared at once
 (flags, target groups and languages as bit masks, the outreach flag), the haversine distance
 of **all** sites is computed, each site's own catchment (and outreach radius and the case's
-maximum distance) applied, the free-text rule (`eligibility.text_matches`) run on the sites
+maximum distance) applied, the free-text rule (`text_rule.text_matches`) run on the sites
 left, and all fitting sites sorted by distance, then provider name and id. Written
 independently of `registry/search/columns.py` on purpose: it is the yardstick, not a copy.
 
@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from registry.directory.eligibility import Case, text_matches
+from registry.directory.eligibility import Case
+from registry.directory.text_rule import text_matches
 from registry.distance import EARTH_RADIUS_KM
 from registry.search.documents import SiteDocument
 

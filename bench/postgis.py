@@ -4,7 +4,7 @@ A private cluster (``initdb`` + ``pg_ctl``, run as the ``postgres`` user when we
 temporary directory, reached over its Unix socket (the fastest way in). One table of directory
 sites, the same read model the search index holds: a ``geography(Point)`` column with a GiST
 index, the admitted target groups and languages as ``text[]``, flags, radii, and the document's
-text tokens (``eligibility.tokens``) for the free-text rule.
+text tokens (``text_rule.tokens``) for the free-text rule.
 
 The query applies the same rules E1-E5:
 
@@ -15,7 +15,7 @@ The query applies the same rules E1-E5:
 * ``target_groups @> wanted``, ``languages @> wanted``, flags;
 * the free-text rule of ``eligibility`` (prefix, edit distance 1 with swaps for terms of 5+
   letters) as SQL functions over the token array; query terms are folded and stemmed in Python
-  by ``eligibility.query_terms``, as any client would prepare them;
+  by ``text_rule.query_terms``, as any client would prepare them;
 * order by distance (on the sphere, like ``registry.distance``), then provider name, then id;
   ``count(*) OVER ()`` gives the total; one page of 20 rows.
 
@@ -38,7 +38,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from registry.directory.eligibility import Case, query_terms, tokens
+from registry.directory.eligibility import Case
+from registry.directory.text_rule import query_terms, tokens
 from registry.search.documents import SiteDocument
 
 SCHEMA = """
@@ -65,7 +66,7 @@ CREATE TABLE site (
     tokens text[] NOT NULL
 );
 
--- Optimal-string-alignment distance of q and p is at most 1 (eligibility._within_one).
+-- Optimal-string-alignment distance of q and p is at most 1 (text_rule._within_one).
 CREATE FUNCTION within_one(q text, p text) RETURNS boolean
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE

@@ -22,7 +22,7 @@ from portal import labels
 from registry.api.security import registry_of
 from registry.auth import Principal
 from registry.context import Registry
-from registry.directory.eligibility import fold
+from registry.directory.text_rule import fold
 from registry.errors import DomainError
 
 KINDS = ("partner", "district", "language")

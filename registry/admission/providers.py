@@ -157,7 +157,7 @@ def get_provider(reg: Registry, principal: Principal | None, provider_id: str) -
 def providers_named(reg: Registry, name: str, limit: int = 20) -> list[dict[str, str]]:
     """Providers whose name contains every word of ``name`` (case and umlauts folded), by
     name; provider names are public (``GET /providers/{id}`` answers everyone)."""
-    from registry.directory.eligibility import fold
+    from registry.directory.text_rule import fold
 
     words = fold(name).split()
     if not words:

@@ -19,8 +19,8 @@ from registry import clock
 from registry.audit import record_event
 from registry.auth import Principal, Role
 from registry.context import Registry
-from registry.directory.eligibility import fold
 from registry.directory.projection import enqueue, try_drain
+from registry.directory.text_rule import fold
 from registry.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem
 from registry.graph.ports import Tx
 from registry.ids import new_id

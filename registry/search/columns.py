@@ -19,7 +19,7 @@ row by row (the property tests in tests/unit/test_columns.py and the search cont
    numpy distance lies within `TOLERANCE_KM` (1 mm; the rounding error of the formula is below
    1e-9 km anywhere on earth) of its limit (catchment, maximum distance, outreach radius) is
    decided with `distance_km` itself;
-4. free text (E3), which arrays cannot express: `eligibility.text_matches` on the rows left,
+4. free text (E3), which arrays cannot express: `text_rule.text_matches` on the rows left,
    optionally narrowed first by rows a backend's text index says may match (a superset);
 5. the E4 order, only as far as the page needs it: the rows that can be on the page are those
    within 2 x TOLERANCE_KM of the page's last numpy distance; they are ranked by
@@ -37,7 +37,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from registry.directory.eligibility import Case, Evaluation, text_matches
+from registry.directory.eligibility import Case, Evaluation
+from registry.directory.text_rule import text_matches
 from registry.distance import EARTH_RADIUS_KM, distance_km
 from registry.search.documents import ADMITTED, SiteDocument, doc_key
 from registry.search.ports import Hit, SearchResult, page_slice

@@ -162,7 +162,7 @@ class SiteDocument:
 
     @property
     def search_text(self) -> str:
-        """The free text that rule E3's text filter searches (see eligibility.TEXT_RULE)."""
+        """The free text that rule E3's text filter searches (see text_rule.TEXT_RULE)."""
         return "\n".join(
             (
                 self.provider_name,

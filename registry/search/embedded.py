@@ -3,7 +3,7 @@
 How the directory (sites) answers: every document is also held in memory as columns
 (`registry.search.columns.SiteColumns`), and the columnar exact check decides rules E1-E3 and
 orders by E4 for all of them at once. tantivy is asked only when the case has free text: its
-candidates (below) narrow the rows on which `eligibility.text_matches` runs.
+candidates (below) narrow the rows on which `text_rule.text_matches` runs.
 
 How partner sites answer, and what the site candidates are:
 
@@ -13,7 +13,7 @@ How partner sites answer, and what the site candidates are:
    within R km, where R is the smallest of the largest radius in the index (catchment, outreach
    or service radius, kept from an aggregation after every commit) and the case's maximum
    distance, and one prefix fuzzy term query per free-text term on the `text` field, which holds
-   the document's tokens as `eligibility.tokens` makes them (TEXT_RULE).
+   the document's tokens as `text_rule.tokens` makes them (TEXT_RULE).
 2. The exact decision: `eligibility.evaluate_partner` on every candidate.
 3. Exact order by `eligibility.rank_key` (distance, name, id), then the page; total is the count
    of all fitting documents.

@@ -34,12 +34,8 @@ from typing import Any, Generic, cast
 
 import tantivy
 
-from registry.directory.eligibility import (
-    Evaluation,
-    fuzzy_distance,
-    query_terms,
-    tokens,
-)
+from registry.directory.eligibility import Evaluation
+from registry.directory.text_rule import fuzzy_distance, query_terms, tokens
 from registry.distance import EARTH_RADIUS_KM
 from registry.search.columns import SiteColumns
 from registry.search.documents import (
@@ -62,7 +58,7 @@ _BATCH_PROGRESS = 1000
 
 
 def _analyzer() -> tantivy.TextAnalyzer:
-    # The text field receives tokens already folded by eligibility.tokens, joined by spaces:
+    # The text field receives tokens already folded by text_rule.tokens, joined by spaces:
     # the analyzer only splits them again (no length limit, no further filtering), so the index
     # holds exactly the tokens the rule matches against.
     return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()

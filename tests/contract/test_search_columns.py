@@ -17,7 +17,8 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from registry.directory.eligibility import Case, search_all, text_matches
+from registry.directory.eligibility import Case, search_all
+from registry.directory.text_rule import text_matches
 from registry.distance import distance_km
 from registry.search.columns import TOLERANCE_KM, SiteColumns
 from registry.search.documents import AdmissionState, SiteDocument, doc_key

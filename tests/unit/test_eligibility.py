@@ -9,18 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from registry.directory.eligibility import (
-    Case,
-    PartnerQuery,
-    evaluate,
-    evaluate_partner,
-    fold,
-    query_terms,
-    rank,
-    stem,
-    text_matches,
-    tokens,
-)
+from registry.directory.eligibility import Case, PartnerQuery, evaluate, evaluate_partner, rank
+from registry.directory.text_rule import fold, query_terms, stem, text_matches, tokens
 from registry.distance import distance_km
 from registry.search.documents import (
     Address,
@@ -310,7 +300,7 @@ def test_term_match_equals_its_definition(term: str, doc_tokens: list[str]) -> N
     # rule E3 (TEXT_RULE step 4): some token has a prefix within distance k of the term
     k = 1 if len(term) >= 5 else 0
     expected = any(_osa(term, t[:n]) <= k for t in doc_tokens for n in range(len(t) + 1))
-    from registry.directory.eligibility import term_matches
+    from registry.directory.text_rule import term_matches
 
     assert term_matches(term, " ".join(doc_tokens)) == expected
 
