@@ -130,7 +130,7 @@
       bounds.push([m.lat, m.lon]);
       if (m.kind === "place") {
         L.marker([m.lat, m.lon], {
-          icon: L.divIcon({ className: "map-place", html: "", iconSize: [18, 18] }),
+          icon: L.divIcon({ className: "map-place", html: el("span", "map-place__shape"), iconSize: [20, 20] }),
           keyboard: false,
           zIndexOffset: -100
         }).bindTooltip(m.title || "Wohnort", { direction: "top", className: "map-tip" }).addTo(map);
@@ -157,7 +157,7 @@
     });
     map.addLayer(cluster);
     if (bounds.length) {
-      map.fitBounds(bounds, { padding: [40, 40], maxZoom: 11 });
+      map.fitBounds(bounds, { padding: [40, 40], maxZoom: 10, animate: false });
     }
   }
 
@@ -215,13 +215,14 @@
     layer.bringToBack();
     if (coverage) {
       addPatterns(map.getPanes().overlayPane.querySelector("svg"), prefix);
-      if (focusBounds) { map.fitBounds(focusBounds, { padding: [10, 10] }); }
+      if (focusBounds) { map.fitBounds(focusBounds, { padding: [10, 10], animate: false }); }
     }
     function toggleLabels() {
       if (map.getZoom() >= LABEL_ZOOM) { labels.addTo(map); declutter(labels); } else { labels.remove(); }
     }
     map.on("zoomend moveend", toggleLabels);
     toggleLabels();
+    remember(fig, map);
     fig.setAttribute("data-ready", "true");
   }
 
@@ -253,7 +254,7 @@
     map.attributionControl.setPrefix("Leaflet");
     map.attributionControl.addAttribution("Kreisgrenzen © GeoBasis-DE / BKG 2016");
     map.on("moveend zoomend", function () { remember(fig, map); });
-    map.fitBounds(GERMANY);
+    map.fitBounds(GERMANY, { animate: false });
     if (fig.getAttribute("data-map") === "results") { resultMarkers(fig, map, data); }
     remember(fig, map);
 
