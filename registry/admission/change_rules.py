@@ -129,7 +129,8 @@ def admit_follow_on(
     events = (
         ev(
             "admission.follow_on_admitted",
-            f"Standort von {task.carrier} auf Grundlage der Entscheidung des federführenden "
+            f"Standort von {carrier_name(task.carrier)} auf Grundlage der Entscheidung des "
+            "federführenden "
             "Trägers zugelassen.",
             None,
             site_id=task.site_id,

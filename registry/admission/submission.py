@@ -366,7 +366,7 @@ def submit_application(
                     "system",
                     receiving,
                     now,
-                    f"Weitergeleitet an den zuständigen Träger {lead.lead_carrier} (A3).",
+                    f"Weitergeleitet an den zuständigen Träger {carrier_name(lead.lead_carrier)}.",
                     "Der angesprochene Träger ist für keinen Standort zuständig.",
                     application_id,
                 )

@@ -22,6 +22,7 @@ from enum import StrEnum
 
 from registry.errors import InvalidInput, Problem
 from registry.network.model import Agreement
+from registry.words import carrier_name
 
 RULE = "N4"
 
@@ -72,11 +73,15 @@ def change_carriers(
             continue
         if carrier in current.invited:
             message = (
-                f"Die Einladung an {carrier} endet nur durch dessen Zusage oder Absage; "
+                f"Die Einladung an {carrier_name(carrier)} endet nur durch dessen Zusage oder "
+                "Absage; "
                 "niemand trägt einen anderen Träger aus."
             )
         else:
-            message = f"{carrier} ist Vertragspartei; nur der Träger selbst kann sich austragen."
+            message = (
+                f"{carrier_name(carrier)} ist Vertragspartei; nur der Träger selbst kann sich "
+                "austragen."
+            )
         problems.append(Problem("carriers", message, RULE))
     invited = tuple(c for c in wanted if c in current.invited or c not in current.carriers)
     if not problems and not [c for c in wanted if c not in invited]:
@@ -109,7 +114,8 @@ def open_invitations(agreement: Agreement) -> list[Problem]:
     return [
         Problem(
             "carriers",
-            f"Die Einladung an {carrier} ist noch offen; erst nach Zusage oder Absage kann "
+            f"Die Einladung an {carrier_name(carrier)} ist noch offen; erst nach Zusage oder "
+            "Absage kann "
             "die Vereinbarung in Kraft treten.",
             RULE,
         )
@@ -129,7 +135,7 @@ def partner_carrier_problems(
     return [
         Problem(
             "carriers",
-            f"Nur der eigene Träger kann sich ein- oder austragen, nicht {carrier}.",
+            f"Nur der eigene Träger kann sich ein- oder austragen, nicht {carrier_name(carrier)}.",
             RULE,
         )
         for carrier in others

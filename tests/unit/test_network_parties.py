@@ -84,7 +84,7 @@ def test_nobody_removes_another_carrier() -> None:
         change_carriers(a, ["drv-rheinland"], "drv-rheinland")
     (problem,) = refused.value.problems
     assert (problem.field, problem.rule) == ("carriers", "N4")
-    assert "drv-westfalen" in problem.message
+    assert "DRV Westfalen" in problem.message  # the carrier by name
     # nor an open invitation: only the invited carrier answers it
     b = _agreement(("drv-westfalen", "drv-bund"), invited=("drv-bund",))
     with pytest.raises(InvalidInput):
@@ -115,7 +115,7 @@ def test_an_open_invitation_blocks_activation() -> None:
     assert open_invitations(_agreement(("drv-westfalen",))) == []
     (problem,) = open_invitations(_agreement(("drv-westfalen", "drv-bund"), ("drv-bund",)))
     assert (problem.field, problem.rule) == ("carriers", "N4")
-    assert "drv-bund" in problem.message
+    assert "DRV Bund" in problem.message
 
 
 def test_a_carrier_adds_or_removes_only_itself_on_a_partner() -> None:
@@ -126,7 +126,7 @@ def test_a_carrier_adds_or_removes_only_itself_on_a_partner() -> None:
     assert partner_carrier_problems(current, current, "drv-rheinland") == []
     removed = partner_carrier_problems(current, ["drv-rheinland"], "drv-rheinland")
     assert [(p.field, p.rule) for p in removed] == [("carriers", "N4")]
-    assert "drv-westfalen" in removed[0].message
+    assert "DRV Westfalen" in removed[0].message
     added = partner_carrier_problems(current, [*current, "drv-hessen"], "drv-rheinland")
     assert [p.rule for p in added] == ["N4"]
     # an admin acting for no carrier is not a carrier giving or withholding consent
