@@ -229,3 +229,26 @@ def test_coverage_choropleth_follows_target_group_state_and_lookahead(page: Any)
     assert page.locator("[data-legend=live]", has_text="in den nächsten 365 Tagen").is_visible()
     assert page.locator("path.district").count() == 400
     no_violations(page, "Karte: Abdeckung mit Vorausschau")
+
+
+def test_maps_run_under_the_pages_content_security_policy(
+    browser: Any, server: dict[str, Any]
+) -> None:
+    """Without bypass_csp (which the other tests need for axe): the vendored scripts, the data
+    block and the district file load under the page's own policy, with no violation."""
+    context = browser.new_context(base_url=server["base"], locale="de-DE")
+    page = context.new_page()
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else None)
+    try:
+        login(page, "strategist.nord")
+        page.add_init_script(
+            "document.addEventListener('securitypolicyviolation',"
+            " e => console.log('Content Security violation ' + e.violatedDirective))"
+        )
+        page.goto("/coverage?target_group=addiction")
+        live_map(page)
+        assert page.locator("path.district").count() == 400
+        assert refused == []
+    finally:
+        context.close()
