@@ -26,6 +26,16 @@ from portal.base import (
     paging,
     see_other,
 )
+from portal.confirm import (
+    already_reported,
+    decision_step,
+    editable,
+    follow_on_step,
+    is_confirmed,
+    readable_decision,
+    revoke_step,
+    wants_edit,
+)
 from portal.forms import Errors, Form, FormData, problems_of, value, values
 from registry import notices as notice_service
 from registry.admission.applications import get_application, list_applications, withdraw_application
@@ -56,6 +66,7 @@ def _follow_ons_with_context(
         site = next((s for s in (app or {}).get("sites", []) if s["id"] == task["site_id"]), None)
         task["site"] = site
         task["lead_carrier"] = app["lead_carrier"] if app else ""
+        task["decision"] = app["decision"] if app else None  # the lead's reasons (issue 17)
     return tasks
 
 
@@ -270,27 +281,39 @@ def application_decide(
     from registry.api.schemas import DecisionIn
 
     app = get_application(reg, me, application_id)
+    if wants_edit(data):  # back from the confirmation: the form again, as typed
+        return _application_page(request, app, form=editable(data))
     rows = _override_rows(app)
     errors = Errors(anchors=_decision_anchors(app, len(rows)), default="overrides")
     body, origin = decision_body(data, app, rows)
+    decision: dict[str, Any] = readable_decision(body, int(app["version"]))
     try:
-        parsed = DecisionIn.model_validate(body)
+        decision = DecisionIn.model_validate(body).model_dump()
     except ValidationError as exc:
         errors.extend(_remap_overrides(problems_of(exc), origin))
+    shape = [anchor for anchor, _ in errors.summary]
+    try:  # the rules too, on what can be read: every problem at once (issue 17, item 8)
+        decide_application(reg, me, application_id, decision, dry_run=True)
+        if not errors and is_confirmed(data):
+            decide_application(reg, me, application_id, decision)
+    except InvalidInput as exc:
+        errors.extend(
+            p
+            for p in _remap_overrides(exc.problems, origin)
+            if not already_reported(shape, p.field)
+        )
+    except Conflict:
+        fresh = get_application(reg, me, application_id)
+        errors.notice = (
+            "Der Antrag wurde inzwischen geändert, bitte neu laden. Ihre Entscheidung wurde "
+            "nicht gespeichert; unten sehen Sie den aktuellen Stand."
+        )
+        return _application_page(request, fresh, status_code=409, errors=errors)
     else:
-        try:
-            decide_application(reg, me, application_id, parsed.model_dump())
-        except InvalidInput as exc:
-            errors.extend(_remap_overrides(exc.problems, origin))
-        except Conflict:
-            fresh = get_application(reg, me, application_id)
-            errors.notice = (
-                "Der Antrag wurde inzwischen geändert, bitte neu laden. Ihre Entscheidung wurde "
-                "nicht gespeichert; unten sehen Sie den aktuellen Stand (Regel A11)."
-            )
-            return _application_page(request, fresh, status_code=409, errors=errors)
-        else:
+        if not errors and is_confirmed(data):
             return see_other(f"/applications/{application_id}?hinweis=entschieden")
+        if not errors:  # valid: read it once more, then confirm (issue 17, item 7)
+            return decision_step(request, app, decision, data)
     return _application_page(request, app, status_code=422, errors=errors, form=data)
 
 
@@ -306,8 +329,11 @@ def site_admission_action(
     from registry.api.schemas import ReasonIn
 
     app = get_application(reg, me, application_id)
-    if not any(s["id"] == site_id for s in app["sites"]):
+    site = next((s for s in app["sites"] if s["id"] == site_id), None)
+    if site is None:
         raise NotFound("Standort nicht gefunden")
+    if wants_edit(data):  # back from the confirmation: the form again, as typed
+        return _application_page(request, app, form=editable(data))
     prefix = f"site.{site_id}"
     errors = Errors(anchors={f"{prefix}.action", f"{prefix}.reason", f"{prefix}.target_groups"})
     errors.default = f"{prefix}.action"
@@ -322,8 +348,11 @@ def site_admission_action(
     except ValidationError as exc:
         errors.extend(problems_of(exc, prefix))
     if not errors:
+        ask = action == "revoke" and not is_confirmed(data)  # final: asked first (issue 17)
         try:
-            change_site_admission(reg, me, site_id, action, parsed.reason, parsed.target_groups)
+            change_site_admission(
+                reg, me, site_id, action, parsed.reason, parsed.target_groups, dry_run=ask
+            )
         except InvalidInput as exc:
             errors.extend(
                 Problem(f"{prefix}.{p.field}" if p.field else prefix, p.message, p.rule)
@@ -332,6 +361,10 @@ def site_admission_action(
         except Conflict as exc:
             errors.add(Problem(f"{prefix}.action", exc.message))
         else:
+            if ask:
+                return revoke_step(
+                    request, app, site, parsed.target_groups or [], parsed.reason, data
+                )
             return see_other(f"/applications/{application_id}?hinweis=geaendert#standorte")
     return _application_page(
         request, app, status_code=422, form=data, site_errors={site_id: errors}
@@ -392,8 +425,17 @@ def follow_on_list(
     "/follow-ons/{task_id:str}/admit", guards=[allow(OFFICER)], status_code=200, sync_to_thread=True
 )
 def follow_on_admit(
-    request: AnyRequest, reg: Registry, me: Principal, task_id: str
+    request: AnyRequest, reg: Registry, me: Principal, task_id: str, data: Form
 ) -> Response[Any]:
+    if not is_confirmed(data):  # first the lead's decision and reasons (issue 17, item 7)
+        task = next(
+            (t for t in _follow_ons_with_context(reg, me, None) if t["id"] == task_id), None
+        )
+        if task is None:
+            raise NotFound("Folgezulassung nicht gefunden")
+        if task["status"] != "open":
+            raise Conflict("Diese Folgezulassung ist bereits erledigt.")
+        return follow_on_step(request, task, data)
     admit_follow_on(reg, me, task_id)
     return see_other("/follow-ons?hinweis=zugelassen")
 

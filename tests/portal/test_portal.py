@@ -361,7 +361,8 @@ def test_officer_decides_through_the_form_and_the_provider_reads_it(portal: Port
                 "oncology": (False, "Kein Bedarf in der Region."),
             },
             app["version"],
-        ),
+        )
+        + [("confirmed", "1")],  # as from the confirmation step (issue 17, item 7)
     )
     assert r.status_code == 303, r.text
     detail = portal.get(r.headers["location"])
@@ -397,6 +398,7 @@ def test_a_blocking_finding_is_overridden_with_a_reason_through_the_form(portal:
     assert "Blockierender Befund nach Q1" in r.text
     assert 'href="#f-overrides"' in r.text
     fields.append(("overrides[0].reason", "Krisenplan liegt uns schriftlich vor."))
+    fields.append(("confirmed", "1"))  # as from the confirmation step (issue 17, item 7)
     r = portal.post(f"/applications/{app['id']}/decision", fields)
     assert r.status_code == 303, r.text
     assert "Krisenplan liegt uns schriftlich vor." in portal.get(r.headers["location"]).text
@@ -434,7 +436,7 @@ def test_follow_on_admission_and_notice_through_the_forms(portal: Portal) -> Non
     assert "Folge gGmbH" in page.text
     task_id = re.search(r'action="/follow-ons/([^"/]+)/admit"', page.text)
     assert task_id
-    r = portal.post(f"/follow-ons/{task_id.group(1)}/admit")
+    r = portal.post(f"/follow-ons/{task_id.group(1)}/admit", {"confirmed": "1"})
     assert r.status_code == 303
     assert "Die Folgezulassung ist erteilt." in portal.get(r.headers["location"]).text
     # its own admission is no notice to itself (issue 17, item 7)
