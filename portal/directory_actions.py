@@ -26,7 +26,6 @@ from portal.base import CASE_MANAGER, READER, AnyRequest, error_page, page, see_
 from portal.forms import Errors, Form, value, values
 from portal.search_form import (
     Fields,
-    RegistryDep,
     case_input,
     clean_query,
     posted,
@@ -83,7 +82,7 @@ def _print_page(
 
 
 @get("/search/print", guards=[allow(CASE_MANAGER, READER)], sync_to_thread=True)
-def search_print(request: AnyRequest, reg: RegistryDep, me: Principal) -> Template:
+def search_print(request: AnyRequest, reg: Registry, me: Principal) -> Template:
     """The printable list of a search given in the address, without a name."""
     errors = search_errors()
     params, context = _print_context(reg, me, request.query_params, "", errors)
@@ -92,7 +91,7 @@ def search_print(request: AnyRequest, reg: RegistryDep, me: Principal) -> Templa
 
 @post("/search/print", guards=[allow(CASE_MANAGER, READER)], status_code=200, sync_to_thread=True)
 def search_print_posted(
-    request: AnyRequest, reg: RegistryDep, me: Principal, data: Form
+    request: AnyRequest, reg: Registry, me: Principal, data: Form
 ) -> Response[Any]:
     """The printable list or its PDF, with the insured person's name if one was typed."""
     errors = search_errors()
@@ -120,7 +119,7 @@ def once_secret(reg: Registry) -> str:
 
 
 @post("/search/unmet-need", guards=[allow(CASE_MANAGER)], status_code=200, sync_to_thread=True)
-def unmet_need(request: AnyRequest, reg: RegistryDep, me: Principal, data: Form) -> Response[Any]:
+def unmet_need(request: AnyRequest, reg: Registry, me: Principal, data: Form) -> Response[Any]:
     """N7 in one click: the record holds the carrier, the district, the groups, the search's
     language, outreach and barrier-free needs and the date. Afterwards the same search is shown
     again with all its filters; a second post of the same form records nothing."""

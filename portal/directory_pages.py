@@ -33,7 +33,6 @@ from portal.base import (
 from portal.forms import Errors
 from portal.labels import COUNSELLING_MODES
 from portal.search_form import (
-    RegistryDep,
     case_input,
     search_errors,
     search_params,
@@ -58,7 +57,7 @@ THIN_RESULT = 3
 @get("/search", guards=[allow(CASE_MANAGER, READER)], sync_to_thread=True)
 def search_page(
     request: AnyRequest,
-    reg: RegistryDep,
+    reg: Registry,
     me: Principal,
     seite: int = 1,
     hinweis: str | None = None,
@@ -173,7 +172,7 @@ def _explain(
     sync_to_thread=True,
 )
 def provider_detail(
-    request: AnyRequest, reg: RegistryDep, me: Principal, provider_id: str
+    request: AnyRequest, reg: Registry, me: Principal, provider_id: str
 ) -> Template:
     """A provider as a case manager sees it, and why each of its sites is or is not in the
     search result (E1-E5). A directory reader sees the explanation only (docs/rules.md §9)."""
@@ -207,7 +206,7 @@ def provider_detail(
 
 @get("/search/providers", guards=[allow(CASE_MANAGER, READER)], sync_to_thread=True)
 def provider_lookup(
-    request: AnyRequest, reg: RegistryDep, me: Principal, anbieter: str = ""
+    request: AnyRequest, reg: Registry, me: Principal, anbieter: str = ""
 ) -> Template:
     params = search_params(request.query_params, me)
     name = anbieter.strip()[:120]

@@ -5,22 +5,16 @@ way back after recording an unmet need."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from litestar.datastructures import MultiDict
-from litestar.params import Dependency
 
 from portal.base import READER
 from portal.forms import Errors, FormData
 from registry.auth import Principal
-from registry.context import Registry
 from registry.directory.service import CaseInput
 from registry.errors import Problem
-
-RegistryDep = Annotated[Registry, Dependency(skip_validation=True)]
-"""The registry as a handler's dependency, handed over as it is (a typed service object, not
-input to validate)."""
 
 SEARCH_ANCHORS = {
     "postal_code",
