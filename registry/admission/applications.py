@@ -165,7 +165,7 @@ def withdraw_application(
     follow-on tasks (A7) are cancelled in the same unit of work."""
     app = visible_application(reg, principal, application_id)
     if principal.role is not Role.PROVIDER:
-        raise Forbidden("Nur der Anbieter kann seinen Antrag zurückziehen (A9).")
+        raise Forbidden("Nur der Anbieter kann seinen Antrag zurückziehen.", rule="A9")
     facts = application_facts(reg, app)
     admissions = reg.repo(AdmissionRepository)
     adm_rows = [

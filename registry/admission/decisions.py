@@ -51,7 +51,9 @@ def decide_application(
     confirmation step shows only a decision that would be accepted)."""
     app = visible_application(reg, principal, application_id)
     if principal.role is not Role.ADMISSIONS_OFFICER or principal.carrier != app["lead_carrier"]:
-        raise Forbidden("Nur die Zulassungsstelle des federführenden Trägers entscheidet (A5).")
+        raise Forbidden(
+            "Nur die Zulassungsstelle des federführenden Trägers entscheidet.", rule="A5"
+        )
     facts = application_facts(reg, app)
     data = json.loads(app["data"])
     findings = [finding_from_dict(f) for f in data.get("findings", [])]
@@ -99,7 +101,7 @@ def decide_application(
             data=json.dumps(data, ensure_ascii=False, sort_keys=True),
         ):
             raise Conflict(
-                "Der Antrag wurde inzwischen von jemand anderem geändert; bitte neu laden (A11)."
+                "Der Antrag wurde inzwischen von jemand anderem geändert; bitte neu laden."
             )
         admissions.upsert_admissions(
             admission_rows(

@@ -24,7 +24,7 @@ from registry.lifecycle.repository import LifecycleRepository
 from registry.reference_repository import ReferenceRepository
 
 CRITERIA_READ_ONLY = (
-    "Die Schweregrade der Kriterien gelten bundesweit für alle Träger gleich (Regel Q0); "
+    "Die Schweregrade der Kriterien gelten bundesweit für alle Träger gleich; "
     "ein Trägerprofil enthält nur die Ansprechpersonen. Die bundesweite Administration "
     "pflegt die Schweregrade unter »Kriterien«."
 )

@@ -137,9 +137,10 @@ def check_party(reg: Registry, principal: Principal, agreement_id: str) -> str:
     if found is Standing.INVITED:
         raise Forbidden(
             "Ihr Träger ist zu dieser Vereinbarung eingeladen: erst nach der Zusage kann er "
-            "sie bearbeiten (N4)."
+            "sie bearbeiten.",
+            rule="N4",
         )
-    raise Forbidden("Nur Vertragsparteien bearbeiten eine Vereinbarung (N4).")
+    raise Forbidden("Nur Vertragsparteien bearbeiten eine Vereinbarung.", rule="N4")
 
 
 def check_may_manage(reg: Registry, principal: Principal, *scopes: Scope) -> str:
@@ -147,7 +148,7 @@ def check_may_manage(reg: Registry, principal: Principal, *scopes: Scope) -> str
     national scopes only DRV Bund; regional ones the region's carriers and both federal
     carriers. Raises Forbidden (403) otherwise."""
     if principal.role is not Role.NETWORK_STRATEGIST:
-        raise Forbidden("Vereinbarungen pflegt die strategische Netzwerkarbeit (N4).")
+        raise Forbidden("Vereinbarungen pflegt die strategische Netzwerkarbeit.", rule="N4")
     carrier = require_carrier(principal)
     kind = reg.reference.carrier(carrier).kind
     district_carrier, district_state = district_maps(reg)
@@ -160,9 +161,9 @@ def check_may_manage(reg: Registry, principal: Principal, *scopes: Scope) -> str
             district_state=district_state,
         ):
             if scope.level is ScopeLevel.NATIONAL:
-                raise Forbidden("Bundesweite Vereinbarungen schließt nur die DRV Bund (N4).")
+                raise Forbidden("Bundesweite Vereinbarungen schließt nur die DRV Bund.", rule="N4")
             raise Forbidden(
-                "Regionale Vereinbarungen schließen die in der Region tätigen Träger (N4)."
+                "Regionale Vereinbarungen schließen die in der Region tätigen Träger.", rule="N4"
             )
     return carrier
 

@@ -79,7 +79,7 @@ def create_agreement(
         message += (
             " Eingeladen: "
             + ", ".join(carrier_name(reg, c) for c in agreement.invited)
-            + " (Zusage oder Absage auf der Seite der Vereinbarung, N4)."
+            + " (Zusage oder Absage auf der Seite der Vereinbarung)."
         )
 
     def work(tx: Tx) -> None:
@@ -143,7 +143,7 @@ def update_agreement(
     newly_invited = sorted(set(updated.invited) - set(current.invited))
     invitation = (
         f"{carrier_name(reg, carrier)} lädt Ihren Träger zur Vereinbarung „{updated.title}“ "
-        "ein (Zusage oder Absage auf der Seite der Vereinbarung, N4)."
+        "ein (Zusage oder Absage auf der Seite der Vereinbarung)."
     )
     if message and newly_invited:
         message += " Neu eingeladen: " + ", ".join(carrier_name(reg, c) for c in newly_invited)

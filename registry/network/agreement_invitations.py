@@ -21,7 +21,7 @@ from registry.network.shared import carrier_name, require_carrier
 def _invited_carrier(reg: Registry, principal: Principal, agreement_id: str) -> str:
     carrier = require_carrier(principal)
     if standing(reg, principal, agreement_id) is not parties.Standing.INVITED:
-        raise Forbidden("Ihr Träger ist zu dieser Vereinbarung nicht eingeladen (N4).")
+        raise Forbidden("Ihr Träger ist zu dieser Vereinbarung nicht eingeladen.", rule="N4")
     return carrier
 
 
@@ -36,7 +36,9 @@ def answer_invitation(
     try:
         changed: Agreement = (parties.accept if accept else parties.decline)(current, carrier)
     except parties.NotInvited as exc:  # the stored lists disagree with the relationships
-        raise Forbidden("Ihr Träger ist zu dieser Vereinbarung nicht eingeladen (N4).") from exc
+        raise Forbidden(
+            "Ihr Träger ist zu dieser Vereinbarung nicht eingeladen.", rule="N4"
+        ) from exc
     name = carrier_name(reg, carrier)
     if accept:
         message = f"{name} ist der Vereinbarung „{changed.title}“ als Vertragspartei beigetreten."

@@ -253,7 +253,7 @@ def update_partner(
         principal, row["carriers"] or [], changes
     ):
         raise Forbidden(
-            "Nur Träger, die mit diesem Partner zusammenarbeiten, können ihn ändern (N1)."
+            "Nur Träger, die mit diesem Partner zusammenarbeiten, können ihn ändern.", rule="N1"
         )
     current_sites = {
         s["id"]: s for s in reg.repo(NetworkRepository).sites_of_partners([partner_id])

@@ -32,7 +32,7 @@ def record_unmet_need(
     No audit event: the record must not be linkable to a user (docs/rules.md §10: the unmet-need
     record is the only trace of a search, and it holds no personal data)."""
     if principal.role is not Role.CASE_MANAGER:
-        raise Forbidden("Ungedeckten Bedarf erfassen Fallmanagerinnen und Fallmanager (N7).")
+        raise Forbidden("Ungedeckten Bedarf erfassen Fallmanagerinnen und Fallmanager.", rule="N7")
     carrier = require_carrier(principal)
     problems = unmet_need_rules.validate_unmet_need(
         payload, known_target_groups=target_group_codes(reg)

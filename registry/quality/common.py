@@ -16,7 +16,7 @@ def admitting_officer(reg: Registry, principal: Principal, provider_id: str) -> 
     site of the provider (the traversal ``carrier <-ISSUED_BY- admission <-HAS_ADMISSION-
     site <-OPERATES- provider``); its carrier. Anyone else: 404, nothing is revealed."""
     if principal.role is not Role.ADMISSIONS_OFFICER or not principal.carrier:
-        raise Forbidden("Hospitationen und Beschwerden erfassen Zulassungsstellen (A16).")
+        raise Forbidden("Hospitationen und Beschwerden erfassen Zulassungsstellen.", rule="A16")
     if not reg.repo(QualityRepository).admits(principal.carrier, provider_id):
         raise NotFound(NOT_FOUND)
     return principal.carrier
@@ -25,7 +25,7 @@ def admitting_officer(reg: Registry, principal: Principal, provider_id: str) -> 
 def own_provider(principal: Principal, provider_id: str) -> None:
     """The provider itself (another provider: 404)."""
     if principal.role is not Role.PROVIDER:
-        raise Forbidden("Jahreszahlen meldet der Anbieter selbst (A16).")
+        raise Forbidden("Jahreszahlen meldet der Anbieter selbst.", rule="A16")
     if principal.provider != provider_id:
         raise NotFound(NOT_FOUND)
 

@@ -86,7 +86,7 @@ def _coordination_notices(
             "created_at": now,
         }
 
-    together = "Bitte abstimmen und bei Bedarf gemeinsam gestalten (Rahmenkonzept §8, A16)."
+    together = "Bitte abstimmen und bei Bedarf gemeinsam gestalten (Rahmenkonzept § 8)."
     for o in others:
         notices.append(
             notice(
