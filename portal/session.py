@@ -227,14 +227,16 @@ def may_keep(path: str) -> bool:
 
 def keep_on_expiry(request: Request[Any, Any, Any]) -> Response[Any] | None:
     """For a form posted after its session ended: a 307 to KEEP_PATH (the browser sends the same
-    form there). None when there is nothing to keep: not a form, a path never kept, or no
-    genuine session of this browser."""
+    form there); for a script's request a bare 401. None when there is nothing to keep: not a
+    form, a path never kept, or no genuine session of this browser."""
+    if request.headers.get("x-requested-with"):
+        # autosave and other scripts: nothing to keep, and no cookie is touched - a login form
+        # loading at the same time in this browser keeps its CSRF cookie
+        return Response({"ok": False, "message": "Sitzung abgelaufen"}, status_code=401)
     if request.method != "POST" or not may_keep(request.url.path):
         return None
     content_type, _ = request.content_type
     if content_type != "application/x-www-form-urlencoded":
-        return None
-    if request.headers.get("x-requested-with"):  # autosave and other scripts: nothing to keep
         return None
     if ended_session_user(request) is None:
         return None
