@@ -18,7 +18,7 @@ import pytest
 from litestar.testing import TestClient
 
 from registry import clock
-from registry.api.access import Relation
+from registry.api.access_model import Relation
 from registry.auth import Role
 from tests.api.conftest import PASSWORD, Api
 from tests.api.helpers import application, case_manager, site

@@ -15,16 +15,10 @@ from urllib.parse import urlencode
 
 import pytest
 
-from registry.api.access import (
-    ACCESS,
-    ALL_ROLES,
-    API_ACCESS,
-    PORTAL_ACCESS,
-    Relation,
-    Standing,
-    guard_roles,
-    route_keys,
-)
+from registry.api.access import ACCESS, guard_roles, route_keys
+from registry.api.access_model import ALL_ROLES, Relation, Standing
+from registry.api.api_access import API_ACCESS
+from registry.api.portal_access import PORTAL_ACCESS
 from registry.auth import Role
 from tests.api.helpers import application, case_manager, site
 from tests.security.conftest import CALLERS, GROUPS, NEED, Caller, World, agreement_body
