@@ -245,7 +245,7 @@ def partner_edit(request: Any, partner_id: str) -> Template:
 def partner_update(request: Any, partner_id: str, data: Form) -> Response[Any]:
     """N1: change the partner, its sites and contacts (case managers keep the network current,
     Rahmenkonzept §6.2)."""
-    from registry.api.network import PartnerPatch
+    from registry.api.network_schemas import PartnerPatch
 
     c = _c()
     partner = _editable_partner(request, partner_id)
@@ -397,7 +397,7 @@ def agreement_edit(request: Any, agreement_id: str) -> Template:
     sync_to_thread=True,
 )
 def agreement_update(request: Any, agreement_id: str, data: Form) -> Response[Any]:
-    from registry.api.network import AgreementPatch
+    from registry.api.network_schemas import AgreementPatch
 
     c = _c()
     agreement = _manageable(request, agreement_id)
@@ -438,7 +438,7 @@ def agreement_update(request: Any, agreement_id: str, data: Form) -> Response[An
 )
 def agreement_status(request: Any, agreement_id: str, data: Form) -> Response[Any]:
     """N4: suspend, resume or terminate, each with a reason; the region's carriers are told."""
-    from registry.api.network import AgreementReasonIn
+    from registry.api.network_schemas import AgreementReasonIn
 
     c = _c()
     _manageable(request, agreement_id)  # rule N4: parties only, before the form is read

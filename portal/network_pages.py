@@ -215,7 +215,7 @@ def partner_body(form: FormData) -> dict[str, Any]:
     "/partners/new", guards=[allow(CASE_MANAGER, STRATEGIST)], status_code=200, sync_to_thread=True
 )
 def partner_create(request: Any, data: Form) -> Response[Any]:
-    from registry.api.network import PartnerIn
+    from registry.api.network_schemas import PartnerIn
 
     reg_of, me_of, _, _, see_other = _env()
     errors = Errors(anchors=PARTNER_ANCHORS, default="name")
@@ -482,7 +482,7 @@ def agreement_body(form: FormData) -> dict[str, Any]:
 
 @post("/agreements/new", guards=[allow(STRATEGIST)], status_code=200, sync_to_thread=True)
 def agreement_create(request: Any, data: Form) -> Response[Any]:
-    from registry.api.network import AgreementIn
+    from registry.api.network_schemas import AgreementIn
 
     reg_of, me_of, _, _, see_other = _env()
     if searching(data):  # a picker's "Suchen" without JavaScript: show the matches, save nothing

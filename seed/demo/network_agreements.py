@@ -69,7 +69,7 @@ def seed_agreements(demo: DemoRun, partners: list[PartnerRecord], providers: int
     """N2–N5: agreements of every kind; most active, some incomplete drafts, some activated
     despite gaps (with a reason), some due for review, suspended, ended or expired; national
     ones by DRV Bund."""
-    from registry.api.network import AgreementIn
+    from registry.api.network_schemas import AgreementIn
 
     rng = demo.rng
     ref: Reference = demo.reg.reference

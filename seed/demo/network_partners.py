@@ -177,7 +177,7 @@ def make_contact(rng: random.Random, org_slug: str) -> dict[str, str]:
 def seed_partners(demo: DemoRun, providers: int) -> list[PartnerRecord]:
     """N1: partners of all 16 types near the population, created by the carriers' case
     managers (they keep the network current, Rahmenkonzept §6.2) or strategists."""
-    from registry.api.network import PartnerIn
+    from registry.api.network_schemas import PartnerIn
 
     rng = demo.rng
     ref: Reference = demo.reg.reference
