@@ -132,8 +132,11 @@
         L.marker([m.lat, m.lon], {
           icon: L.divIcon({ className: "map-place", html: el("span", "map-place__shape"), iconSize: [20, 20] }),
           keyboard: false,
-          zIndexOffset: -100
-        }).bindTooltip(m.title || "Wohnort", { direction: "top", className: "map-tip" }).addTo(map);
+          interactive: false,
+          zIndexOffset: 1000
+        }).bindTooltip("Wohnort", {
+          permanent: true, direction: "right", offset: [8, 0], className: "map-label map-label--place"
+        }).addTo(map);
         return;
       }
       var html = el("span");

@@ -105,6 +105,7 @@ def test_result_map_zooms_pans_names_districts_and_opens_the_list_entry(page: An
     assert page.locator(".leaflet-tooltip.map-tip", has_text="Kiel, Landeshauptstadt").count() == 1
     # the person's place and the numbered marker of the one result
     assert page.locator(".leaflet-marker-icon.map-place").count() == 1
+    assert shown.filter(has_text="Wohnort").count() == 1
     marker = page.get_by_role("button", name=re.compile(r"1\. Lotse Kiel e\. V\."))
     assert marker.count() == 1
     # keyboard: the map takes focus, + zooms in, arrows pan, - zooms out
