@@ -104,6 +104,9 @@ def test_partner_beyond_the_first_hundred_and_a_district_are_picked_by_name_with
     assert "01057" not in re.sub(r'value="01057"', "", r.text)  # the key is never shown
     assert _agreement_count(portal) == before
 
+    r = portal.post("/agreements/new", _agreement_fields(**{"scope.districts": ["01057"]}))
+    assert r.status_code == 422 and 'href="#f-partners"' in r.text  # no partner: said, linked
+    assert "Beteiligte Netzwerkpartner" in r.text.split('id="f-partners"')[0]  # named in summary
     r = portal.post(
         "/agreements/new",
         _agreement_fields(partners=[partner], **{"scope.districts": ["01057"]}),
