@@ -614,6 +614,7 @@ def coverage_map_of(reg: Any, rows: list[dict[str, Any]]) -> Any:
     providers reach it, a hollow circle where only partners serve it; a ring marks recorded
     unmet need (N7)."""
     from portal import maps
+    from registry.words import count
 
     markers = []
     for r in rows:
@@ -626,9 +627,10 @@ def coverage_map_of(reg: Any, rows: list[dict[str, Any]]) -> Any:
                 district.lat,
                 district.lon,
                 coverage_kind(r),
-                title=f"{district.name}: {n} Anbieter-Standorte, {r['partners']} Partner"
+                title=f"{district.name}: {count(n, 'Anbieter-Standort', 'Anbieter-Standorte')}, "
+                f"{r['partners']} Partner"
                 + (
-                    f", {r['unmet_needs']} Meldungen ungedeckten Bedarfs"
+                    f", {count(r['unmet_needs'], 'Meldung', 'Meldungen')} ungedeckten Bedarfs"
                     if r["unmet_needs"]
                     else ""
                 ),
