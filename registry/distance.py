@@ -1,4 +1,5 @@
-"""The one distance function of the project (standard library only, so pure rules may use it)."""
+"""The one distance function of the project (standard library only, so pure rules may use it),
+and the latitude/longitude box that contains every point within a radius (for index prefilters)."""
 
 from __future__ import annotations
 
@@ -24,3 +25,27 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
         sin_p1 * sin_p2 + cos_p1 * cos_p2 * cos_dl,
     )
     return EARTH_RADIUS_KM * central
+
+
+def bounding_box(
+    lat: float, lon: float, radius_km: float
+) -> tuple[float, float, float | None, float | None]:
+    """A lat/lon box containing every point within `radius_km` great-circle distance.
+
+    Returns (lat_min, lat_max, lon_min, lon_max); lon bounds are None when the circle reaches a
+    pole or crosses the antimeridian (then longitude is not constrained). The box is widened by
+    a small margin so that rounding never excludes a point on the circle.
+    """
+    theta = max(radius_km, 0.0) / EARTH_RADIUS_KM
+    dlat = math.degrees(theta) * 1.0001 + 1e-6
+    lat_min, lat_max = lat - dlat, lat + dlat
+    if lat_min <= -90.0 or lat_max >= 90.0 or theta >= math.pi / 2:
+        return max(lat_min, -90.0), min(lat_max, 90.0), None, None
+    ratio = math.sin(theta) / math.cos(math.radians(lat))
+    if ratio >= 1.0:
+        return lat_min, lat_max, None, None
+    dlon = math.degrees(math.asin(ratio)) * 1.0001 + 1e-6
+    lon_min, lon_max = lon - dlon, lon + dlon
+    if lon_min < -180.0 or lon_max > 180.0:
+        return lat_min, lat_max, None, None
+    return lat_min, lat_max, lon_min, lon_max

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import math
 import os
 import shutil
 import threading
@@ -36,7 +35,7 @@ import tantivy
 
 from registry.directory.eligibility import Evaluation
 from registry.directory.text_rule import fuzzy_distance, query_terms, tokens
-from registry.distance import EARTH_RADIUS_KM
+from registry.distance import bounding_box
 from registry.search.columns import SiteColumns
 from registry.search.documents import (
     doc_key,
@@ -62,30 +61,6 @@ def _analyzer() -> tantivy.TextAnalyzer:
     # the analyzer only splits them again (no length limit, no further filtering), so the index
     # holds exactly the tokens the rule matches against.
     return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
-
-
-def bounding_box(
-    lat: float, lon: float, radius_km: float
-) -> tuple[float, float, float | None, float | None]:
-    """A lat/lon box containing every point within `radius_km` great-circle distance.
-
-    Returns (lat_min, lat_max, lon_min, lon_max); lon bounds are None when the circle reaches a
-    pole or crosses the antimeridian (then longitude is not constrained). The box is widened by
-    a small margin so that rounding never excludes a point on the circle.
-    """
-    theta = max(radius_km, 0.0) / EARTH_RADIUS_KM
-    dlat = math.degrees(theta) * 1.0001 + 1e-6
-    lat_min, lat_max = lat - dlat, lat + dlat
-    if lat_min <= -90.0 or lat_max >= 90.0 or theta >= math.pi / 2:
-        return max(lat_min, -90.0), min(lat_max, 90.0), None, None
-    ratio = math.sin(theta) / math.cos(math.radians(lat))
-    if ratio >= 1.0:
-        return lat_min, lat_max, None, None
-    dlon = math.degrees(math.asin(ratio)) * 1.0001 + 1e-6
-    lon_min, lon_max = lon - dlon, lon + dlon
-    if lon_min < -180.0 or lon_max > 180.0:
-        return lat_min, lat_max, None, None
-    return lat_min, lat_max, lon_min, lon_max
 
 
 @dataclass
