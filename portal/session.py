@@ -167,8 +167,18 @@ CONTINUE_PATH = "/sitzung/fortsetzen"
 KEPT_COOKIE = "registry_kept"
 KEPT_SECONDS = 3600
 KEPT_MAX = 500
-# never kept: the directory search (data of the insured person), the login and session pages
-NOT_KEPT_PREFIXES = ("/search", "/partners/search", "/login", "/logout", "/register", "/sitzung")
+# never kept: the directory search (data of the insured person), the login, session, password
+# and account pages (no password is ever held), and no field named like a password
+NOT_KEPT_PREFIXES = (
+    "/search",
+    "/partners/search",
+    "/login",
+    "/logout",
+    "/register",
+    "/sitzung",
+    "/konto",
+    "/admin/users",
+)
 NOT_KEPT_FIELDS = ("_csrf_token",)
 
 
@@ -247,7 +257,7 @@ def keep_form(user_id: str, path: str, form: Mapping[str, Any]) -> str:
     """Keep a posted form for the user's next login; returns its key (for the cookie)."""
     kept: dict[str, list[str]] = {}
     for name, raw in form.items():
-        if name in NOT_KEPT_FIELDS:
+        if name in NOT_KEPT_FIELDS or "passw" in name.lower():
             continue
         items = raw if isinstance(raw, list) else [raw]
         kept[name] = [str(v) for v in items if isinstance(v, str | int | float)]

@@ -232,6 +232,9 @@ def test_nothing_is_kept_from_the_search_without_a_session_or_for_another_user(
     _expire(monkeypatch, portal)
     r = portal.post("/search/unmet-need", {"postal_code": "24103", "target_group": "addiction"})
     assert r.status_code == 303 and r.headers["location"].startswith("/login")
+    # nor a password
+    r = portal.post("/konto/passwort", {"current": PASSWORD, "new": "x" * 16, "repeat": "x" * 16})
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
     # a script's request (autosave) after the end: a bare 401 that leaves the cookies alone, so
     # a login form loading meanwhile keeps its CSRF cookie
     r = portal.client.get(
