@@ -172,6 +172,7 @@ API_ACCESS: dict[str, Access] = {
     # directory (E1-E8)
     "GET /api/v1/directory/search": allowed(SEARCHERS),
     "GET /api/v1/directory/print": allowed(SEARCHERS),
+    "POST /api/v1/directory/print": allowed(SEARCHERS),
     "GET /api/v1/directory/explain": allowed(
         SEARCHERS | PROVIDER, Scope.PROVIDER, staff_scoped=False, note="a provider explains itself"
     ),

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from litestar import Controller, MediaType, Request, Response, get
+from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.di import Provide
 from litestar.params import Parameter
+from pydantic import BaseModel, ConfigDict, Field
 
 from registry.api.security import allow
 from registry.auth import Principal, Role
@@ -54,6 +55,31 @@ def provide_case(
     )
 
 
+class PrintFor(BaseModel):
+    """The name printed on the list for the insured person (issue 17, item 4)."""
+
+    model_config = ConfigDict(extra="forbid")
+    person: str = Field(default="", max_length=200, description="nur für den Ausdruck")
+
+
+def _printed(request: Request[Any, Any, Any], context: Json, format: str | None) -> Response[Any]:  # noqa: A002
+    wants_pdf = format == "pdf" or "application/pdf" in request.headers.get("accept", "")
+    if wants_pdf:
+        return Response(
+            printing.render_print_pdf(context),
+            media_type="application/pdf",
+            headers={
+                "Content-Disposition": 'inline; filename="anbieterliste.pdf"',
+                "Cache-Control": "no-store",
+            },
+        )
+    return Response(
+        printing.render_print_html(context),
+        media_type=MediaType.HTML,
+        headers={"Cache-Control": "no-store"},
+    )
+
+
 class DirectoryController(Controller):
     path = "/api/v1/directory"
     tags = ["Verzeichnis"]
@@ -88,27 +114,33 @@ class DirectoryController(Controller):
         reg: Registry,
         me: Principal,
         case: CaseInput,
-        person: Annotated[
-            str | None, Parameter(max_length=200, description="nur für den Ausdruck")
-        ] = None,
         format: Annotated[Literal["html", "pdf"] | None, Parameter()] = None,  # noqa: A002
     ) -> Response[Any]:
-        context = service.print_context(reg, me, case, person or "")
-        wants_pdf = format == "pdf" or "application/pdf" in request.headers.get("accept", "")
-        if wants_pdf:
-            return Response(
-                printing.render_print_pdf(context),
-                media_type="application/pdf",
-                headers={
-                    "Content-Disposition": 'inline; filename="anbieterliste.pdf"',
-                    "Cache-Control": "no-store",
-                },
-            )
-        return Response(
-            printing.render_print_html(context),
-            media_type=MediaType.HTML,
-            headers={"Cache-Control": "no-store"},
-        )
+        """E6 without a name. The insured person's name never goes into an address (history,
+        referrers, logs): ``POST`` the same search with ``{"person": ...}`` to print it."""
+        return _printed(request, service.print_context(reg, me, case), format)
+
+    @post(
+        "/print",
+        operation_id="printDirectoryForPerson",
+        guards=[allow(*SEARCH_ROLES)],
+        sync_to_thread=True,
+        status_code=200,
+        media_type=MediaType.HTML,
+    )
+    def print_list_for_person(
+        self,
+        request: Request[Any, Any, Any],
+        reg: Registry,
+        me: Principal,
+        case: CaseInput,
+        data: PrintFor,
+        format: Annotated[Literal["html", "pdf"] | None, Parameter()] = None,  # noqa: A002
+    ) -> Response[Any]:
+        """E6 with the insured person's name, sent in the body only; neither stored nor
+        logged (docs/rules.md §10)."""
+        context = service.print_context(reg, me, case, data.person)
+        return _printed(request, context, format)
 
     @get(
         "/explain",

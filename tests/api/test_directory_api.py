@@ -7,6 +7,7 @@ from typing import Any
 from tests.api.conftest import Api
 from tests.api.helpers import application, site
 from tests.api.test_admission_api import decide, submit
+from tests.pdf_text import pdf_text
 
 SEARCH = "/api/v1/directory/search"
 
@@ -137,17 +138,23 @@ def test_explain_says_why_with_the_failing_fact(api: Api) -> None:
 
 def test_print_list_html_and_pdf(api: Api) -> None:
     admitted(api, "Theta <b>Beratung</b>", [site("Neumünster", "24534")], ["visual-impairment"])
-    q = "postal_code=24534&target_group=visual-impairment&person=Frau%20M."
-    r = api.get(f"/api/v1/directory/print?{q}", as_="reader.nord")
+    q = "postal_code=24534&target_group=visual-impairment"
+    r = api.get(f"/api/v1/directory/print?{q}&person=Frau%20M.", as_="reader.nord")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     html = r.text
     assert "Theta &lt;b&gt;Beratung&lt;/b&gt;" in html  # escaped
-    assert "frei wählen" in html and "Frau M." in html  # rule E6
-    assert "DRV Nord" in html
-    pdf = api.get(
-        f"/api/v1/directory/print?{q}", as_="reader.nord", headers={"Accept": "application/pdf"}
+    assert "frei wählen" in html and "DRV Nord" in html  # rule E6
+    assert "Frau M." not in html  # a name never comes from an address (issue 17, item 4)
+    r = api.post(f"/api/v1/directory/print?{q}", {"person": "Frau M."}, as_="reader.nord")
+    assert r.status_code == 200 and "Für: Frau M." in r.text
+    assert r.headers["cache-control"] == "no-store"
+    pdf = api.post(
+        f"/api/v1/directory/print?{q}&format=pdf", {"person": "Frau M."}, as_="reader.nord"
     )
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert "Für: Frau M." in pdf_text(pdf.content)
+    too_long = api.post(f"/api/v1/directory/print?{q}", {"person": "x" * 201}, as_="reader.nord")
+    assert too_long.status_code == 422  # the API answers invalid bodies with 422
 
 
 def test_overview_for_a_carrier_region(api: Api) -> None:
