@@ -6,10 +6,12 @@ letter, "–", "»«" and names from other scripts print as typed, nothing is fo
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
 from fpdf import FPDF
+from fpdf.fonts import TTFFont
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from registry import words
@@ -17,6 +19,12 @@ from registry import words
 _HERE = Path(__file__).resolve().parent
 FONT_DIR = _HERE / "fonts"
 FONT = "DejaVuSans"
+
+# fpdf2 warns about characters its font lacks by quoting them: they may be letters of the
+# insured person's name, which is never logged (docs/rules.md §10). Such characters print as
+# "□" instead (:meth:`_Pdf.line_text`), so the warning says nothing new.
+logging.getLogger("fpdf").setLevel(logging.ERROR)
+MISSING = "□"
 
 _env = Environment(
     loader=FileSystemLoader(_HERE / "templates"),
@@ -49,7 +57,10 @@ class _Pdf(FPDF):
 
     def line_text(self, text: str, size: float = 10, style: str = "") -> None:
         self.set_font(FONT, style=style, size=size)
-        self.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+        font = self.current_font
+        known = font.cmap if isinstance(font, TTFFont) else {}
+        shown = "".join(ch if ch.isspace() or ord(ch) in known else MISSING for ch in text)
+        self.multi_cell(0, size * 0.5, shown, new_x="LMARGIN", new_y="NEXT")
 
 
 def site_lines(r: dict[str, Any], labels: dict[str, str]) -> list[str]:
