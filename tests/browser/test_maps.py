@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import PASSWORD, axe_check, login
+from tests.browser.test_journeys_more import shoot  # PORTAL_SCREENSHOTS=<folder> only
 
 READY = "figure[data-map][data-ready=true]"
 
@@ -137,6 +138,7 @@ def test_result_map_zooms_pans_names_districts_and_opens_the_list_entry(page: An
     wait_attr_change(page, fig_id, "data-zoom", str(fig.get_attribute("data-zoom")))
     assert zoom_of(fig) < zoom
     no_violations(page, "Karte: Suchergebnis (interaktiv)")
+    shoot(page, "karte-suchergebnis")
     # a marker leads to its entry of the numbered list: by click and by the Enter key
     marker.click()
     focused = page.evaluate(
@@ -166,6 +168,7 @@ def test_partner_markers_cluster_and_each_opens_its_entry(
     cluster = page.locator(".leaflet-marker-icon.map-cluster").first
     assert re.search(r"Gruppe mit \d+ Einträgen der Liste", cluster.inner_text())
     no_violations(page, "Karte: Partner in Gruppen")
+    shoot(page, "karte-partner-gruppen")
     # a group is a button: Enter zooms in towards its members
     zoom = str(fig.get_attribute("data-zoom"))
     cluster.focus()
@@ -200,6 +203,7 @@ def test_coverage_choropleth_follows_target_group_state_and_lookahead(page: Any)
     kiel.hover()
     assert page.locator(".leaflet-tooltip.map-tip", has_text="Kiel, Landeshauptstadt").count() == 1
     no_violations(page, "Karte: Abdeckung (Abhängigkeit)")
+    shoot(page, "karte-abdeckung")
     # another target group through the page's filter: Kiel becomes a gap, the colours follow
     page.locator("#f-target_group").select_option("hearing-impairment")
     with page.expect_navigation():
@@ -222,6 +226,7 @@ def test_coverage_choropleth_follows_target_group_state_and_lookahead(page: Any)
     assert shown.filter(has_text=re.compile(r"^Kiel$")).count() == 1
     assert shown.filter(has_text="Kreis Nordfriesland").count() == 1
     no_violations(page, "Karte: Abdeckung Schleswig-Holstein")
+    shoot(page, "karte-abdeckung-land")
     # the look-ahead: its legend entry appears, the map keeps every district
     page.locator("#f-lookahead").fill("365")
     with page.expect_navigation():
