@@ -263,7 +263,14 @@ def build_world(api: Api, app: Any, settings: Any) -> World:
         if t.get("provider_id") == provider_e and t["kind"] in ("staff_finding", "training_due")
     )
 
-    # an admission notice of DRV Nord about provider A (A8)
+    # an admission notice for DRV Nord: provider A changes the facts of its Lübeck site (A15;
+    # a carrier is not notified of its own decisions, so DRV Nord's admission brings none)
+    r = api.patch(
+        f"/api/v1/providers/{provider_a}/sites/{sites_a[0]}",
+        {"public_transport": False},
+        as_="provider.a",
+    )
+    assert r.status_code == 200, r.text
     notices = _ok(api.get("/api/v1/notices?acknowledged=false", as_="officer.nord"))
     ids["notice_id"] = next(n["id"] for n in notices if n["subject"]["id"] == app_a)
 
