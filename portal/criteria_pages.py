@@ -13,19 +13,15 @@ from litestar import Response, get, post
 from litestar.response import Template
 
 from portal import labels
+from portal.base import current_principal, current_registry, page, see_other
 from portal.forms import Errors, Form, FormData, value
 from registry.admission import national_criteria
 from registry.api.security import allow
-from registry.auth import Role
+from registry.auth import Principal, Role
+from registry.context import Registry
 from registry.errors import InvalidInput
 
 ADMIN = Role.ADMIN
-
-
-def _c() -> Any:
-    from portal import controllers
-
-    return controllers
 
 
 def _page(
@@ -36,10 +32,9 @@ def _page(
     status_code: int = 200,
     message: str = "",
 ) -> Template:
-    c = _c()
-    reg, me = c._reg(request), c._me(request)
+    reg, me = current_registry(request), current_principal(request)
     current = national_criteria.get_criteria(reg, me)
-    return c.page(
+    return page(
         request,
         "admin_criteria.html",
         status_code=status_code,
@@ -60,9 +55,7 @@ def admin_criteria(request: Any, hinweis: str | None = None) -> Template:
 
 
 @post("/admin/criteria", guards=[allow(ADMIN)], status_code=200, sync_to_thread=True)
-def admin_criteria_save(request: Any, data: Form) -> Response[Any]:
-    c = _c()
-    reg, me = c._reg(request), c._me(request)
+def admin_criteria_save(request: Any, reg: Registry, me: Principal, data: Form) -> Response[Any]:
     body = {
         key.removeprefix("criteria."): value(data, key)
         for key in data
@@ -74,7 +67,7 @@ def admin_criteria_save(request: Any, data: Form) -> Response[Any]:
     except InvalidInput as exc:
         errors.extend(exc.problems)
         return _page(request, form=data, errors=errors, status_code=422)
-    return c.see_other("/admin/criteria?hinweis=gespeichert")
+    return see_other("/admin/criteria?hinweis=gespeichert")
 
 
 def handlers() -> Sequence[Any]:

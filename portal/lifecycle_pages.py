@@ -17,7 +17,7 @@ from litestar.response import Template
 from pydantic import ValidationError
 
 from portal import labels
-from portal.base import AnyRequest, page
+from portal.base import AnyRequest, current_principal, current_registry, page, see_other
 from portal.forms import (
     Errors,
     Form,
@@ -71,12 +71,6 @@ STAFF_CHECK = (
 )
 
 
-def _c() -> Any:
-    from portal import controllers
-
-    return controllers
-
-
 def _message(hinweis: str | None) -> str:
     text = MESSAGES.get(hinweis or "", "")
     if hinweis and hinweis.startswith("fm-"):
@@ -101,12 +95,15 @@ def _provider_names(reg: Any, me: Principal, ids: Sequence[str]) -> dict[str, di
 
 @get("/admissions", guards=[allow(OFFICER)], sync_to_thread=True)
 def admission_list(
-    request: Any, status: str = "", vertrag: str = "", seite: int = 1, hinweis: str = ""
+    request: Any,
+    reg: Registry,
+    me: Principal,
+    status: str = "",
+    vertrag: str = "",
+    seite: int = 1,
+    hinweis: str = "",
 ) -> Template:
     """The carrier's admissions, one line per site, with "Vertrag ausstehend" (A13)."""
-
-    c = _c()
-    reg, me = c._reg(request), c._me(request)
     status = status if status in SITE_STATUSES else ""
     pending_only = vertrag == "offen"
     page_no = max(seite, 1)
@@ -119,7 +116,7 @@ def admission_list(
         listed = list_carrier_admissions(reg, me, status or None, page_no, PAGE_SIZE)
         rows, total = listed["results"], listed["total"]
     query = "&".join(f"{k}={v}" for k, v in (("status", status), ("vertrag", vertrag)) if v)
-    return c.page(
+    return page(
         request,
         "admissions.html",
         title="Zulassungen unseres Trägers",
@@ -148,10 +145,9 @@ def _contract_page(
 ) -> Template:
     from registry.admission.providers import get_provider
 
-    c = _c()
-    reg, me = c._reg(request), c._me(request)
+    reg, me = current_registry(request), current_principal(request)
     provider = get_provider(reg, me, provider_id)
-    return c.page(
+    return page(
         request,
         "contract_form.html",
         status_code=status_code,
@@ -173,11 +169,11 @@ def contract_form(request: Any, provider_id: str) -> Template:
     status_code=200,
     sync_to_thread=True,
 )
-def contract_submit(request: Any, provider_id: str, data: Form) -> Response[Any]:
+def contract_submit(
+    request: Any, reg: Registry, me: Principal, provider_id: str, data: Form
+) -> Response[Any]:
     from registry.api.schemas import ContractIn
 
-    c = _c()
-    reg, me = c._reg(request), c._me(request)
     errors = Errors(anchors=CONTRACT_ANCHORS, default="signed_on")
     body = {
         "signed_on": value(data, "signed_on"),
@@ -198,7 +194,7 @@ def contract_submit(request: Any, provider_id: str, data: Form) -> Response[Any]
                     errors.notice = p.message
                     errors.rules += [p.rule] if p.rule else []
         else:
-            return c.see_other("/admissions?vertrag=offen&hinweis=vertrag")
+            return see_other("/admissions?vertrag=offen&hinweis=vertrag")
     return _contract_page(request, provider_id, form=data, errors=errors, status_code=422)
 
 
@@ -216,9 +212,7 @@ def _reviews_page(
 ) -> Template:
     """The list; ``errors`` of a failed review carry the site id in their field names
     (``review.<site id>.reason``), so they land next to that site's form."""
-
-    c = _c()
-    reg, me = c._reg(request), c._me(request)
+    reg, me = current_registry(request), current_principal(request)
     due = due_for_review(reg, me, within_days)
     providers = _provider_names(reg, me, [d["provider_id"] for d in due])
     for d in due:
@@ -229,7 +223,7 @@ def _reviews_page(
     from portal.quality_pages import review_records  # A16: the quality record of each provider
 
     quality = review_records(reg, me, [d["provider_id"] for d in due])
-    return c.page(
+    return page(
         request,
         "reviews.html",
         status_code=status_code,
@@ -255,13 +249,13 @@ def review_list(request: Any, within_days: int = 90, hinweis: str = "") -> Templ
     status_code=200,
     sync_to_thread=True,
 )
-def review_submit(request: Any, site_id: str, data: Form) -> Response[Any]:
+def review_submit(
+    request: Any, reg: Registry, me: Principal, site_id: str, data: Form
+) -> Response[Any]:
     """A14: confirm, suspend or revoke, with a reason."""
     from registry.admission.site_admissions import review_site_admission
     from registry.api.schemas import ReviewIn
 
-    c = _c()
-    reg, me = c._reg(request), c._me(request)
     prefix = f"review.{site_id}"
     errors = Errors(anchors={f"{prefix}.outcome", f"{prefix}.reason"}, default=f"{prefix}.outcome")
     body = {"outcome": value(data, f"{prefix}.outcome"), "reason": value(data, f"{prefix}.reason")}
@@ -280,7 +274,7 @@ def review_submit(request: Any, site_id: str, data: Form) -> Response[Any]:
         except Conflict as exc:
             errors.add(Problem(f"{prefix}.outcome", exc.message))
         else:
-            return c.see_other("/admissions/reviews?hinweis=geprueft")
+            return see_other("/admissions/reviews?hinweis=geprueft")
     raw = value(data, "within_days")
     within = min(int(raw), 3650) if raw.isdigit() else 90
     return _reviews_page(request, within, form=data, errors=errors, status_code=422)
@@ -384,11 +378,10 @@ def _site_page(
     status_code: int = 200,
     findings: Sequence[Mapping[str, Any]] = (),
 ) -> Template:
-    c = _c()
-    reg, me = c._reg(request), c._me(request)
+    reg, me = current_registry(request), current_principal(request)
     provider, site = _own_site(reg, me, site_id)
     current = get_site(reg, me, me.provider or "", site_id)
-    return c.page(
+    return page(
         request,
         "site_form.html",
         status_code=status_code,
@@ -409,14 +402,14 @@ def site_edit(request: Any, site_id: str) -> Template:
 @post(
     "/provider/sites/{site_id:str}", guards=[allow(PROVIDER)], status_code=200, sync_to_thread=True
 )
-def site_save(request: Any, site_id: str, data: Form) -> Response[Any]:
+def site_save(
+    request: Any, reg: Registry, me: Principal, site_id: str, data: Form
+) -> Response[Any]:
     """A15: keep the site details and directory facts current; saving also confirms the data.
     A change a criterion looks at is shown to the issuing carriers; the page then lists the
     site's findings (Q5, the language advisory)."""
     from registry.api.lifecycle import SiteDetailsPatch
 
-    c = _c()
-    reg, me = c._reg(request), c._me(request)
     _own_site(reg, me, site_id)
     if searching(data):  # a picker's "Suchen" without JavaScript: show the matches, save nothing
         return _site_page(request, site_id, form=data)
@@ -435,7 +428,7 @@ def site_save(request: Any, site_id: str, data: Form) -> Response[Any]:
         else:
             if saved.get("findings"):  # A15/Q5: show what the carriers are now told
                 return _site_page(request, site_id, findings=saved["findings"])
-            return c.see_other("/provider?hinweis=standort")
+            return see_other("/provider?hinweis=standort")
     return _site_page(request, site_id, form=data, errors=errors, status_code=422)
 
 
@@ -445,12 +438,10 @@ def site_save(request: Any, site_id: str, data: Form) -> Response[Any]:
     status_code=200,
     sync_to_thread=True,
 )
-def site_confirm(request: Any, site_id: str) -> Response[Any]:
+def site_confirm(request: Any, reg: Registry, me: Principal, site_id: str) -> Response[Any]:
     """A15: "Daten bestätigen" - the site data is current (the directory shows the date)."""
-
-    c = _c()
-    confirm_site(c._reg(request), c._me(request), c._me(request).provider or "", site_id)
-    return c.see_other("/provider?hinweis=bestaetigt")
+    confirm_site(reg, me, me.provider or "", site_id)
+    return see_other("/provider?hinweis=bestaetigt")
 
 
 # --------------------------------------------------------------------------- provider: staff
@@ -521,11 +512,9 @@ def _staff_page(
     status_code: int = 200,
     message: str = "",
 ) -> Template:
-
-    c = _c()
-    reg, me = c._reg(request), c._me(request)
+    reg, me = current_registry(request), current_principal(request)
     staff = list_case_managers(reg, me, me.provider or "")
-    return c.page(
+    return page(
         request,
         "staff.html",
         status_code=status_code,
@@ -544,12 +533,10 @@ def staff_list(request: Any, hinweis: str = "") -> Template:
 
 
 @post("/provider/staff", guards=[allow(PROVIDER)], status_code=200, sync_to_thread=True)
-def staff_add(request: Any, data: Form) -> Response[Any]:
+def staff_add(request: Any, reg: Registry, me: Principal, data: Form) -> Response[Any]:
     """A15: report a case manager who joined."""
     from registry.api.schemas import CaseManagerIn
 
-    c = _c()
-    reg, me = c._reg(request), c._me(request)
     if searching(data):  # a picker's "Suchen" without JavaScript: show the matches, save nothing
         return _staff_page(request, form=data)
     errors = Errors(anchors=_cm_anchors(), default="cm.name")
@@ -565,7 +552,7 @@ def staff_add(request: Any, data: Form) -> Response[Any]:
         except Conflict as exc:
             errors.add(Problem("cm.name", exc.message))
         else:
-            return c.see_other("/provider/staff?hinweis=fm-neu")
+            return see_other("/provider/staff?hinweis=fm-neu")
     return _staff_page(request, form=data, errors=errors, status_code=422)
 
 
@@ -586,10 +573,9 @@ def _cm_page(
     errors: Errors | None = None,
     status_code: int = 200,
 ) -> Template:
-    c = _c()
-    reg, me = c._reg(request), c._me(request)
+    reg, me = current_registry(request), current_principal(request)
     cm = _one_cm(reg, me, cm_id)
-    return c.page(
+    return page(
         request,
         "staff_edit.html",
         status_code=status_code,
@@ -607,12 +593,10 @@ def staff_edit(request: Any, cm_id: str) -> Template:
 
 
 @post("/provider/staff/{cm_id:str}", guards=[allow(PROVIDER)], status_code=200, sync_to_thread=True)
-def staff_save(request: Any, cm_id: str, data: Form) -> Response[Any]:
+def staff_save(request: Any, reg: Registry, me: Principal, cm_id: str, data: Form) -> Response[Any]:
     """A15: a change (e.g. a new qualification); the whole record is sent."""
     from registry.api.schemas import CaseManagerPatch
 
-    c = _c()
-    reg, me = c._reg(request), c._me(request)
     _one_cm(reg, me, cm_id)
     if searching(data):  # a picker's "Suchen" without JavaScript: show the matches, save nothing
         return _cm_page(request, cm_id, form=data)
@@ -631,15 +615,14 @@ def staff_save(request: Any, cm_id: str, data: Form) -> Response[Any]:
         except Conflict as exc:
             errors.add(Problem("cm.name", exc.message))
         else:
-            return c.see_other("/provider/staff?hinweis=fm-geaendert")
+            return see_other("/provider/staff?hinweis=fm-geaendert")
     return _cm_page(request, cm_id, form=data, errors=errors, status_code=422)
 
 
 @get("/provider/staff/{cm_id:str}/remove", guards=[allow(PROVIDER)], sync_to_thread=True)
-def staff_remove_confirm(request: Any, cm_id: str) -> Template:
-    c = _c()
-    cm = _one_cm(c._reg(request), c._me(request), cm_id)
-    return c.page(
+def staff_remove_confirm(request: Any, reg: Registry, me: Principal, cm_id: str) -> Template:
+    cm = _one_cm(reg, me, cm_id)
+    return page(
         request,
         "staff_remove.html",
         title=f"{cm['name']} austragen",
@@ -654,13 +637,10 @@ def staff_remove_confirm(request: Any, cm_id: str) -> Template:
     status_code=200,
     sync_to_thread=True,
 )
-def staff_remove(request: Any, cm_id: str) -> Response[Any]:
+def staff_remove(request: Any, reg: Registry, me: Principal, cm_id: str) -> Response[Any]:
     """A15: a case manager left; the record is deleted (docs/rules.md §10)."""
-
-    c = _c()
-    reg, me = c._reg(request), c._me(request)
     remove_case_manager(reg, me, me.provider or "", cm_id)
-    return c.see_other("/provider/staff?hinweis=fm-entfernt")
+    return see_other("/provider/staff?hinweis=fm-entfernt")
 
 
 def provider_flags(reg: Any, me: Principal) -> dict[str, dict[str, Any]]:

@@ -20,9 +20,11 @@ from typing import Any
 from litestar import get
 from litestar.response import Template
 
+from portal.base import page
 from portal.forms import Errors
 from registry.api.security import allow
-from registry.auth import Role
+from registry.auth import Principal, Role
+from registry.context import Registry
 from registry.errors import InvalidInput
 
 CASE_MANAGER = Role.CASE_MANAGER
@@ -202,12 +204,6 @@ def layout(graph: Mapping[str, Sequence[Mapping[str, str]]]) -> Drawing:
 # --------------------------------------------------------------------------- page
 
 
-def _env() -> tuple[Any, Any, Any]:
-    from portal import controllers as c
-
-    return c._reg, c._me, c.page
-
-
 def _districts_by_state(reg: Any) -> list[tuple[str, list[tuple[str, str]]]]:
     states: dict[str, list[tuple[str, str]]] = {}
     for d in sorted(reg.reference.districts, key=lambda d: (d.state, d.name)):
@@ -263,11 +259,11 @@ def _tables(graph: Mapping[str, Sequence[Mapping[str, str]]]) -> dict[str, Any]:
 
 
 @get("/network/around", guards=[allow(CASE_MANAGER, STRATEGIST)], sync_to_thread=True)
-def network_around_page(request: Any, district: str = "", target_group: str = "") -> Template:
+def network_around_page(
+    request: Any, reg: Registry, me: Principal, district: str = "", target_group: str = ""
+) -> Template:
     from registry.network.around_report import network_around
 
-    reg_of, me_of, page = _env()
-    reg, me = reg_of(request), me_of(request)
     errors = Errors(anchors={"district", "target_group"}, default="district")
     graph: dict[str, Any] | None = None
     district, target_group = district.strip()[:20], target_group.strip()[:80]

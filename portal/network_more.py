@@ -16,10 +16,22 @@ from litestar import Response, get, post
 from litestar.response import Template
 from pydantic import ValidationError
 
+from portal.base import current_principal, current_registry, page, see_other
 from portal.forms import Errors, Form, FormData, checked, number, problems_of, value, values
+from portal.network_pages import (
+    AGREEMENT_ANCHORS,
+    AGREEMENT_STATUS,
+    KINDS,
+    _agreement_form,
+    _agreement_page,
+    _contacts_to_anchor,
+    _type_labels,
+    agreement_body,
+)
 from portal.picker_choices import searching
 from registry.api.security import allow
-from registry.auth import Role
+from registry.auth import Principal, Role
+from registry.context import Registry
 from registry.errors import Conflict, InvalidInput, Problem
 from registry.network.agreement_drafts import update_agreement
 from registry.network.agreement_invitations import accept_invitation, decline_invitation
@@ -54,18 +66,6 @@ CONTENT_TEXTS = (
     "transmission",
     "informing_target_group",
 )
-
-
-def _c() -> Any:
-    from portal import controllers
-
-    return controllers
-
-
-def _np() -> Any:
-    from portal import network_pages
-
-    return network_pages
 
 
 # --------------------------------------------------------------------------- partner edit (N1)
@@ -197,9 +197,8 @@ def _partner_edit_page(
     errors: Errors | None = None,
     status_code: int = 200,
 ) -> Template:
-    c = _c()
-    reg = c._reg(request)
-    return c.page(
+    reg = current_registry(request)
+    return page(
         request,
         "partner_edit.html",
         status_code=status_code,
@@ -209,7 +208,7 @@ def _partner_edit_page(
         errors=errors or Errors(),
         site_count=_count(form, "site_count"),
         contact_count=_count(form, "contact_count"),
-        type_options=list(_np()._type_labels(reg).items()),
+        type_options=list(_type_labels(reg).items()),
         target_group_list=reg.reference.target_groups,
     )
 
@@ -217,8 +216,9 @@ def _partner_edit_page(
 def _editable_partner(request: Any, partner_id: str) -> dict[str, Any]:
     from registry.errors import Forbidden
 
-    c = _c()
-    partner: dict[str, Any] = get_partner(c._reg(request), c._me(request), partner_id)
+    partner: dict[str, Any] = get_partner(
+        current_registry(request), current_principal(request), partner_id
+    )
     if not partner.get("may_edit"):
         raise Forbidden(
             "Diesen Partner pflegen die Träger, die mit ihm zusammenarbeiten.", rule="N1"
@@ -242,12 +242,13 @@ def partner_edit(request: Any, partner_id: str) -> Template:
     status_code=200,
     sync_to_thread=True,
 )
-def partner_update(request: Any, partner_id: str, data: Form) -> Response[Any]:
+def partner_update(
+    request: Any, reg: Registry, me: Principal, partner_id: str, data: Form
+) -> Response[Any]:
     """N1: change the partner, its sites and contacts (case managers keep the network current,
     Rahmenkonzept §6.2)."""
     from registry.api.network_schemas import PartnerPatch
 
-    c = _c()
     partner = _editable_partner(request, partner_id)
     form = dict(data)
     if value(data, "action") == "add_site":
@@ -267,15 +268,13 @@ def partner_update(request: Any, partner_id: str, data: Form) -> Response[Any]:
         errors.extend(remap_rows(problems_of(exc), site_rows, contact_rows))
     else:
         try:
-            update_partner(
-                c._reg(request), c._me(request), partner_id, parsed.model_dump(exclude_unset=True)
-            )
+            update_partner(reg, me, partner_id, parsed.model_dump(exclude_unset=True))
         except InvalidInput as exc:
             errors.extend(remap_rows(exc.problems, site_rows, contact_rows))
         except Conflict as exc:
             errors.notice = exc.message
         else:
-            return c.see_other(f"/partners/{partner_id}?hinweis=geaendert")
+            return see_other(f"/partners/{partner_id}?hinweis=geaendert")
     return _partner_edit_page(request, partner, data, errors=errors, status_code=422)
 
 
@@ -318,7 +317,7 @@ def agreement_form_values(a: Mapping[str, Any]) -> dict[str, Any]:
 
 def agreement_patch_body(form: FormData, current: Mapping[str, Any]) -> dict[str, Any]:
     """The PATCH body: every field of the form; a content left empty is removed (None)."""
-    full = _np().agreement_body(form)
+    full = agreement_body(form)
     contents: dict[str, Any] = {key: None for key in _CONTENT_KEYS}
     contents.update(full["contents"])
     extra = list((current.get("contents") or {}).get("contacts") or [])[1:]
@@ -350,7 +349,7 @@ def _agreement_edit_page(
     errors: Errors | None = None,
     status_code: int = 200,
 ) -> Template:
-    page = _np()._agreement_form(request, form, errors=errors, status_code=status_code)
+    page = _agreement_form(request, form, errors=errors, status_code=status_code)
     assert page.context is not None
     draft = agreement["status"] == "draft"
     page.context.update(
@@ -362,7 +361,7 @@ def _agreement_edit_page(
         intro=(
             "Ein Entwurf wird an Ort und Stelle geändert."
             if draft
-            else f"Die Vereinbarung ist {_np().AGREEMENT_STATUS.get(agreement['status'], '')}: "
+            else f"Die Vereinbarung ist {AGREEMENT_STATUS.get(agreement['status'], '')}: "
             f"Ihre Änderung wird Version {agreement['version'] + 1}, die ab heute gilt; Version "
             f"{agreement['version']} bleibt lesbar. Die Träger der Region werden informiert "
             "und die neue Version muss alle nötigen Inhalte haben."
@@ -375,8 +374,9 @@ def _agreement_edit_page(
 def _manageable(request: Any, agreement_id: str) -> dict[str, Any]:
     from registry.errors import Forbidden
 
-    c = _c()
-    agreement: dict[str, Any] = get_agreement(c._reg(request), c._me(request), agreement_id)
+    agreement: dict[str, Any] = get_agreement(
+        current_registry(request), current_principal(request), agreement_id
+    )
     if not agreement.get("may_manage"):
         raise Forbidden("Diese Vereinbarung bearbeiten nur ihre Vertragsparteien.", rule="N4")
     return agreement
@@ -396,37 +396,35 @@ def agreement_edit(request: Any, agreement_id: str) -> Template:
     status_code=200,
     sync_to_thread=True,
 )
-def agreement_update(request: Any, agreement_id: str, data: Form) -> Response[Any]:
+def agreement_update(
+    request: Any, reg: Registry, me: Principal, agreement_id: str, data: Form
+) -> Response[Any]:
     from registry.api.network_schemas import AgreementPatch
 
-    c = _c()
     agreement = _manageable(request, agreement_id)
     if searching(data):  # a picker's "Suchen" without JavaScript: show the matches, save nothing
         return _agreement_edit_page(request, agreement, data)
-    np = _np()
-    errors = Errors(anchors=np.AGREEMENT_ANCHORS | {"override_reason"}, default="title")
+    errors = Errors(anchors=AGREEMENT_ANCHORS | {"override_reason"}, default="title")
     try:
         parsed = AgreementPatch.model_validate(agreement_patch_body(data, agreement))
     except ValidationError as exc:
-        errors.extend(np._contacts_to_anchor(problems_of(exc)))
+        errors.extend(_contacts_to_anchor(problems_of(exc)))
     else:
         changes = parsed.model_dump(mode="json", exclude_unset=True)
         override = changes.pop("override_reason", None)
         try:
-            update_agreement(
-                c._reg(request), c._me(request), agreement_id, changes, override_reason=override
-            )
+            update_agreement(reg, me, agreement_id, changes, override_reason=override)
         except InvalidInput as exc:
             if any(p.rule == "N3" for p in exc.problems):
                 errors.notice = (
                     "Die neue Version ist unvollständig. Ergänzen Sie die Inhalte oder "
                     "geben Sie eine Begründung an, warum sie trotzdem gelten soll."
                 )
-            errors.extend(np._contacts_to_anchor(exc.problems))
+            errors.extend(_contacts_to_anchor(exc.problems))
         except Conflict as exc:
             errors.notice = exc.message
         else:
-            return c.see_other(f"/agreements/{agreement_id}?hinweis=geaendert")
+            return see_other(f"/agreements/{agreement_id}?hinweis=geaendert")
     return _agreement_edit_page(request, agreement, data, errors=errors, status_code=422)
 
 
@@ -436,11 +434,12 @@ def agreement_update(request: Any, agreement_id: str, data: Form) -> Response[An
     status_code=200,
     sync_to_thread=True,
 )
-def agreement_status(request: Any, agreement_id: str, data: Form) -> Response[Any]:
+def agreement_status(
+    request: Any, reg: Registry, me: Principal, agreement_id: str, data: Form
+) -> Response[Any]:
     """N4: suspend, resume or terminate, each with a reason; the region's carriers are told."""
     from registry.api.network_schemas import AgreementReasonIn
 
-    c = _c()
     _manageable(request, agreement_id)  # rule N4: parties only, before the form is read
     action = value(data, "status_action")
     errors = Errors(anchors={"status_action", "status_reason"}, default="status_action")
@@ -452,15 +451,13 @@ def agreement_status(request: Any, agreement_id: str, data: Form) -> Response[An
         errors.add(Problem("status_reason", "Bitte eine Begründung angeben.", "N4"))
     if not errors:
         try:
-            change_agreement_status(
-                c._reg(request), c._me(request), agreement_id, action, parsed.reason
-            )
+            change_agreement_status(reg, me, agreement_id, action, parsed.reason)
         except InvalidInput as exc:
             errors.extend(Problem("status_reason", p.message, p.rule) for p in exc.problems)
         except Conflict as exc:
             errors.add(Problem("status_action", exc.message))
         else:
-            return c.see_other(f"/agreements/{agreement_id}?hinweis={action}")
+            return see_other(f"/agreements/{agreement_id}?hinweis={action}")
     return np_agreement_page(request, agreement_id, errors, data)
 
 
@@ -470,11 +467,12 @@ def agreement_status(request: Any, agreement_id: str, data: Form) -> Response[An
     status_code=200,
     sync_to_thread=True,
 )
-def agreement_accept(request: Any, agreement_id: str) -> Response[Any]:
+def agreement_accept(
+    request: Any, reg: Registry, me: Principal, agreement_id: str
+) -> Response[Any]:
     """N4: a strategist of an invited carrier accepts; its carrier becomes a party."""
-    c = _c()
-    accept_invitation(c._reg(request), c._me(request), agreement_id)
-    return c.see_other(f"/agreements/{agreement_id}?hinweis=zugesagt")
+    accept_invitation(reg, me, agreement_id)
+    return see_other(f"/agreements/{agreement_id}?hinweis=zugesagt")
 
 
 @post(
@@ -483,34 +481,34 @@ def agreement_accept(request: Any, agreement_id: str) -> Response[Any]:
     status_code=200,
     sync_to_thread=True,
 )
-def agreement_decline(request: Any, agreement_id: str) -> Response[Any]:
+def agreement_decline(
+    request: Any, reg: Registry, me: Principal, agreement_id: str
+) -> Response[Any]:
     """N4: a strategist of an invited carrier declines; the invitation is removed."""
-    c = _c()
-    decline_invitation(c._reg(request), c._me(request), agreement_id)
-    return c.see_other("/agreements?hinweis=abgelehnt")
+    decline_invitation(reg, me, agreement_id)
+    return see_other("/agreements?hinweis=abgelehnt")
 
 
 def np_agreement_page(request: Any, agreement_id: str, errors: Errors, form: FormData) -> Template:
-    page: Template = _np()._agreement_page(
+    page: Template = _agreement_page(
         request, agreement_id, errors=errors, form=form, status_code=422
     )
     return page
 
 
 @get("/agreements/due", guards=[allow(STRATEGIST)], sync_to_thread=True)
-def agreements_due(request: Any, within_days: int = 90) -> Template:
+def agreements_due(request: Any, reg: Registry, me: Principal, within_days: int = 90) -> Template:
     """N5: the carrier's agreements whose next review lies within the window or is past."""
-    c = _c()
     within = max(0, min(within_days, 3650))
-    due = agreements_due_for_review(c._reg(request), c._me(request), within)
-    return c.page(
+    due = agreements_due_for_review(reg, me, within)
+    return page(
         request,
         "agreements_due.html",
         title="Vereinbarungen zur Überprüfung",
         due=due,
         within_days=within,
-        kinds=_np().KINDS,
-        statuses=_np().AGREEMENT_STATUS,
+        kinds=KINDS,
+        statuses=AGREEMENT_STATUS,
     )
 
 

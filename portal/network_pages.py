@@ -7,17 +7,18 @@ API does.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import Any
 
 from litestar import Response, get, post
 from litestar.response import Template
 from pydantic import ValidationError
 
+from portal.base import current_principal, current_registry, page, see_other
 from portal.forms import Errors, Form, FormData, number, problems_of, value, values
 from portal.picker_choices import chosen_codes, searching
 from registry.api.security import allow
-from registry.auth import Role
+from registry.auth import Principal, Role
+from registry.context import Registry
 from registry.errors import InvalidInput, Problem
 from registry.network.agreement_drafts import create_agreement
 from registry.network.agreement_reading import (
@@ -100,15 +101,6 @@ AGREEMENT_ANCHORS = {
     "contents.informing_target_group",
 }
 
-Page = Callable[..., Template]
-
-
-def _env() -> tuple[Any, Any, Any, Page, Callable[[str], Response[Any]]]:
-    """The shared helpers of ``portal.controllers`` (imported late: no import cycle)."""
-    from portal import controllers as c
-
-    return c._reg, c._me, c.allow, c.page, c.see_other
-
 
 def _type_labels(reg: Any) -> dict[str, str]:
     return {t.code: t.label for t in reg.reference.partner_types}
@@ -118,8 +110,7 @@ def _type_labels(reg: Any) -> dict[str, str]:
 
 
 def _partners_page(request: Any, q: str, type_: str, seite: int, message: str = "") -> Template:
-    reg_of, me_of, _, page, _ = _env()
-    reg, me = reg_of(request), me_of(request)
+    reg, me = current_registry(request), current_principal(request)
     result = list_partners(
         reg, me, type=type_ or None, q=q or None, page=max(seite, 1), page_size=20
     )
@@ -151,10 +142,10 @@ def partner_list(
 
 
 @get("/partners/{partner_id:str}", guards=[allow(CASE_MANAGER, STRATEGIST)], sync_to_thread=True)
-def partner_detail(request: Any, partner_id: str, hinweis: str = "") -> Template:
-    reg_of, me_of, _, page, _ = _env()
-    reg = reg_of(request)
-    partner = get_partner(reg, me_of(request), partner_id)
+def partner_detail(
+    request: Any, reg: Registry, me: Principal, partner_id: str, hinweis: str = ""
+) -> Template:
+    partner = get_partner(reg, me, partner_id)
     return page(
         request,
         "partner.html",
@@ -168,8 +159,7 @@ def partner_detail(request: Any, partner_id: str, hinweis: str = "") -> Template
 def _partner_form(
     request: Any, form: FormData, *, errors: Errors | None = None, status_code: int = 200
 ) -> Template:
-    reg_of, _, _, page, _ = _env()
-    reg = reg_of(request)
+    reg = current_registry(request)
     return page(
         request,
         "partner_form.html",
@@ -214,10 +204,9 @@ def partner_body(form: FormData) -> dict[str, Any]:
 @post(
     "/partners/new", guards=[allow(CASE_MANAGER, STRATEGIST)], status_code=200, sync_to_thread=True
 )
-def partner_create(request: Any, data: Form) -> Response[Any]:
+def partner_create(request: Any, reg: Registry, me: Principal, data: Form) -> Response[Any]:
     from registry.api.network_schemas import PartnerIn
 
-    reg_of, me_of, _, _, see_other = _env()
     errors = Errors(anchors=PARTNER_ANCHORS, default="name")
     try:
         parsed = PartnerIn.model_validate(partner_body(data))
@@ -225,7 +214,7 @@ def partner_create(request: Any, data: Form) -> Response[Any]:
         errors.extend(problems_of(exc))
     else:
         try:
-            created = create_partner(reg_of(request), me_of(request), parsed.model_dump())
+            created = create_partner(reg, me, parsed.model_dump())
         except InvalidInput as exc:
             errors.extend(exc.problems)
         else:
@@ -237,9 +226,9 @@ def partner_create(request: Any, data: Form) -> Response[Any]:
 
 
 @get("/agreements", guards=[allow(STRATEGIST)], sync_to_thread=True)
-def agreement_list(request: Any, status: str = "", hinweis: str = "") -> Template:
-    reg_of, me_of, _, page, _ = _env()
-    reg, me = reg_of(request), me_of(request)
+def agreement_list(
+    request: Any, reg: Registry, me: Principal, status: str = "", hinweis: str = ""
+) -> Template:
     status = status if status in AGREEMENT_STATUS else ""
     items = list_agreements(reg, me, status or None)
     due = agreements_due_for_review(reg, me, 90)
@@ -268,9 +257,8 @@ def _agreement_page(
     status_code: int = 200,
     message: str = "",
 ) -> Template:
-    reg_of, me_of, _, page, _ = _env()
-    reg = reg_of(request)
-    agreement = get_agreement(reg, me_of(request), agreement_id)
+    reg = current_registry(request)
+    agreement = get_agreement(reg, current_principal(request), agreement_id)
     return page(
         request,
         "agreement.html",
@@ -353,12 +341,13 @@ def agreement_detail(request: Any, agreement_id: str, hinweis: str = "") -> Temp
     status_code=200,
     sync_to_thread=True,
 )
-def agreement_activate(request: Any, agreement_id: str, data: Form) -> Response[Any]:
-    reg_of, me_of, _, _, see_other = _env()
+def agreement_activate(
+    request: Any, reg: Registry, me: Principal, agreement_id: str, data: Form
+) -> Response[Any]:
     reason = value(data, "override_reason") or None
     errors = Errors(anchors={"override_reason"}, default="override_reason")
     try:
-        activate_agreement(reg_of(request), me_of(request), agreement_id, reason)
+        activate_agreement(reg, me, agreement_id, reason)
     except InvalidInput as exc:
         if any(p.rule == "N4" for p in exc.problems):
             errors.notice = (
@@ -379,8 +368,7 @@ def agreement_activate(request: Any, agreement_id: str, data: Form) -> Response[
 def _agreement_form(
     request: Any, form: FormData, *, errors: Errors | None = None, status_code: int = 200
 ) -> Template:
-    reg_of, me_of, _, page, _ = _env()
-    reg = reg_of(request)
+    reg = current_registry(request)
     return page(
         request,
         "agreement_form.html",
@@ -411,15 +399,14 @@ def default_scope(reg: Any, carrier_id: str) -> dict[str, str]:
 
 
 @get("/agreements/new", guards=[allow(STRATEGIST)], sync_to_thread=True)
-def agreement_new(request: Any) -> Template:
-    reg_of, me_of, _, _, _ = _env()
-    carrier = me_of(request).carrier or ""
+def agreement_new(request: Any, reg: Registry, me: Principal) -> Template:
+    carrier = me.carrier or ""
     return _agreement_form(
         request,
         {
             "carriers": [carrier],
             "purpose": "general",
-            **default_scope(reg_of(request), carrier),
+            **default_scope(reg, carrier),
         },
     )
 
@@ -481,10 +468,9 @@ def agreement_body(form: FormData) -> dict[str, Any]:
 
 
 @post("/agreements/new", guards=[allow(STRATEGIST)], status_code=200, sync_to_thread=True)
-def agreement_create(request: Any, data: Form) -> Response[Any]:
+def agreement_create(request: Any, reg: Registry, me: Principal, data: Form) -> Response[Any]:
     from registry.api.network_schemas import AgreementIn
 
-    reg_of, me_of, _, _, see_other = _env()
     if searching(data):  # a picker's "Suchen" without JavaScript: show the matches, save nothing
         return _agreement_form(request, data)
     errors = Errors(anchors=AGREEMENT_ANCHORS, default="title")
@@ -494,9 +480,7 @@ def agreement_create(request: Any, data: Form) -> Response[Any]:
         errors.extend(_contacts_to_anchor(problems_of(exc)))
     else:
         try:
-            created = create_agreement(
-                reg_of(request), me_of(request), parsed.model_dump(mode="json", exclude_none=True)
-            )
+            created = create_agreement(reg, me, parsed.model_dump(mode="json", exclude_none=True))
         except InvalidInput as exc:
             errors.extend(exc.problems)
         else:
@@ -516,17 +500,16 @@ def _contacts_to_anchor(problems: list[Problem]) -> list[Problem]:
 @get("/coverage", guards=[allow(STRATEGIST, ADMIN)], sync_to_thread=True)
 def coverage_page(
     request: Any,
+    reg: Registry,
+    me: Principal,
     target_group: str = "",
     lookahead_days: int = 0,
     nur_luecken: bool = False,
     land: str = "",
 ) -> Template:
-    reg_of, me_of, _, page, _ = _env()
-    reg = reg_of(request)
     codes_ = [t.code for t in reg.reference.target_groups]
     target_group = target_group if target_group in codes_ else codes_[0]
     lookahead = max(0, min(lookahead_days, 3650))
-    me = me_of(request)
     rows = coverage(reg, me, target_group, lookahead)
     gaps = sum(1 for r in rows if r.get("gap"))
     opening = sum(1 for r in rows if r.get("gap_opens"))
@@ -643,10 +626,7 @@ def coverage_map_of(reg: Any, rows: list[dict[str, Any]]) -> Any:
 
 
 def handlers() -> list[Any]:
-    from portal import network_around
-
     return [
-        *network_around.handlers(),
         partner_list,
         partner_new,
         partner_create,

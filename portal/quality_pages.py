@@ -16,11 +16,13 @@ from typing import Any
 from litestar import Response, get, post
 from litestar.response import Template
 
+from portal.base import current_principal, current_registry, page, see_other
 from portal.forms import Errors, Form, FormData, value, values
 from portal.quality_chart import yearly_chart
 from registry import clock
 from registry.api.security import allow
 from registry.auth import Principal, Role
+from registry.context import Registry
 from registry.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem
 from registry.quality import complaints, figures, record, rules, visits
 
@@ -49,12 +51,6 @@ MESSAGES = {
     "beschwerden": "Die Anzahl der Beschwerden ist gespeichert.",
     "jahreszahlen": "Die Jahreszahlen sind gespeichert.",
 }
-
-
-def _c() -> Any:
-    from portal import controllers
-
-    return controllers
 
 
 def month_label(month: str) -> str:
@@ -92,14 +88,13 @@ def _page(
     status_code: int = 200,
     message: str = "",
 ) -> Template:
-    c = _c()
-    reg, me = c._reg(request), c._me(request)
+    reg, me = current_registry(request), current_principal(request)
     q = record.quality_record(reg, me, provider_id)
     name = q["provider"]["name"]
     q, chart = decorate(q, f"Jahreszahlen von {name}")
     officer = me.role is OFFICER
     today = clock.today()
-    return c.page(
+    return page(
         request,
         "quality.html",
         status_code=status_code,
@@ -145,7 +140,7 @@ def _submit(
         errors.notice = exc.message
     else:
         hinweis = done(result) if callable(done) else done
-        return _c().see_other(f"/providers/{provider_id}/quality?hinweis={hinweis}")
+        return see_other(f"/providers/{provider_id}/quality?hinweis={hinweis}")
     return _page(request, provider_id, form=data, errors=errors, status_code=422)
 
 
@@ -169,9 +164,9 @@ def _required_day(form: FormData, name: str, field: str) -> date:
     status_code=200,
     sync_to_thread=True,
 )
-def visit_plan(request: Any, provider_id: str, data: Form) -> Response[Any]:
-    c = _c()
-    reg, me = c._reg(request), c._me(request)
+def visit_plan(
+    request: Any, reg: Registry, me: Principal, provider_id: str, data: Form
+) -> Response[Any]:
 
     def action() -> dict[str, Any]:
         payload = {
@@ -197,9 +192,9 @@ def visit_plan(request: Any, provider_id: str, data: Form) -> Response[Any]:
     status_code=200,
     sync_to_thread=True,
 )
-def visit_join(request: Any, provider_id: str, visit_id: str) -> Response[Any]:
-    c = _c()
-    reg, me = c._reg(request), c._me(request)
+def visit_join(
+    request: Any, reg: Registry, me: Principal, provider_id: str, visit_id: str
+) -> Response[Any]:
     return _submit(
         request,
         provider_id,
@@ -216,9 +211,9 @@ def visit_join(request: Any, provider_id: str, visit_id: str) -> Response[Any]:
     status_code=200,
     sync_to_thread=True,
 )
-def visit_done(request: Any, provider_id: str, visit_id: str, data: Form) -> Response[Any]:
-    c = _c()
-    reg, me = c._reg(request), c._me(request)
+def visit_done(
+    request: Any, reg: Registry, me: Principal, provider_id: str, visit_id: str, data: Form
+) -> Response[Any]:
     prefix = f"done.{visit_id}."
 
     def action() -> dict[str, Any]:
@@ -248,9 +243,9 @@ def _count(text: str) -> int | str:
     status_code=200,
     sync_to_thread=True,
 )
-def complaint_save(request: Any, provider_id: str, data: Form) -> Response[Any]:
-    c = _c()
-    reg, me = c._reg(request), c._me(request)
+def complaint_save(
+    request: Any, reg: Registry, me: Principal, provider_id: str, data: Form
+) -> Response[Any]:
     payload = {
         "month": value(data, "month"),
         "category": value(data, "category"),
@@ -286,9 +281,9 @@ def figures_payload(form: FormData, groups: Sequence[str]) -> dict[str, Any]:
     status_code=200,
     sync_to_thread=True,
 )
-def figures_save(request: Any, provider_id: str, data: Form) -> Response[Any]:
-    c = _c()
-    reg, me = c._reg(request), c._me(request)
+def figures_save(
+    request: Any, reg: Registry, me: Principal, provider_id: str, data: Form
+) -> Response[Any]:
     groups = [t.code for t in reg.reference.target_groups]
     year_text = value(data, "year")
     anchors = {"year", *(f"cases.{g}" for g in groups), *rules.OUTCOME_FIELDS}

@@ -13,14 +13,17 @@ from litestar.static_files import create_static_files_router
 
 from portal import (
     account_pages,
+    admin_pages,
     admission_pages,
     application_form_pages,
-    controllers,
+    auth_pages,
     criteria_pages,
     directory_pages,
     lifecycle_pages,
+    network_around,
     network_more,
     network_pages,
+    notice_pages,
     overview_pages,
     partner_search_pages,
     pickers,
@@ -35,9 +38,11 @@ __all__ = ["PORTAL_HANDLERS", "portal_router", "portal_template_config"]
 def page_handlers() -> list[Any]:
     """The handlers of every page module, area by area."""
     return [
-        *controllers.handlers(),
+        *auth_pages.handlers(),
         *admission_pages.handlers(),
         *application_form_pages.handlers(),
+        *notice_pages.handlers(),
+        *admin_pages.handlers(),
         *criteria_pages.handlers(),
         *directory_pages.handlers(),
         *partner_search_pages.handlers(),
@@ -47,6 +52,7 @@ def page_handlers() -> list[Any]:
         *account_pages.handlers(),
         *network_more.handlers(),
         *network_pages.handlers(),
+        *network_around.handlers(),
         *pickers.handlers(),
         *session_pages.handlers(),
     ]

@@ -16,7 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 #: The packages held free of cycles (``seed``: the demo package imports one way only).
-CHECKED_PACKAGES = ["registry", "seed"]  # "portal" joins when its page modules stop importing back
+CHECKED_PACKAGES = ["registry", "portal", "seed"]
 
 #: Every package of the project whose modules make up the graph (edges between them count).
 ALL_PACKAGES = ["registry", "portal", "seed"]
