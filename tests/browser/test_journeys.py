@@ -70,6 +70,9 @@ def test_officer_inbox_application_decision(page: Any, server: dict[str, Any]) -
         )
     with page.expect_navigation():
         page.get_by_role("button", name="Entscheidung speichern").click()
+    assert_accessible(page, "Entscheidung bestätigen (Zulassung)")
+    with page.expect_navigation():  # what cannot be undone is confirmed (issue 17, item 7)
+        page.get_by_role("button", name="Entscheidung endgültig speichern").click()
     assert "Die Entscheidung ist gespeichert." in page.content()
     assert_accessible(page, "Antrag (Zulassung, entschieden)")
     for path, name in (
