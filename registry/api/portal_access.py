@@ -25,6 +25,7 @@ from registry.auth import Role
 
 PORTAL_ACCESS: dict[str, Access] = {
     "GET /": PUBLIC_ROUTE,
+    "GET /favicon.ico": PUBLIC_ROUTE,
     "GET /login": PUBLIC_ROUTE,
     "POST /login": PUBLIC_ROUTE,
     "POST /logout": PUBLIC_ROUTE,
@@ -65,6 +66,9 @@ PORTAL_ACCESS: dict[str, Access] = {
     "GET /follow-ons": allowed(OFFICER),
     "POST /follow-ons/{task_id}/admit": allowed(OFFICER, Scope.CARRIER),
     "GET /notices": allowed(NOTICE_READERS),
+    "POST /notices/acknowledge": allowed(
+        NOTICE_READERS, note="several of the carrier's own notices at once"
+    ),
     "POST /notices/{notice_id}/acknowledge": API_ACCESS[
         "POST /api/v1/notices/{notice_id}/acknowledge"
     ],
