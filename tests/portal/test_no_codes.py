@@ -467,10 +467,10 @@ def _siblings(seen: set[str]) -> list[str]:
 
 
 def _downloads(portal: Portal, role: str, world: dict[str, Any], crawl: Crawl) -> None:
-    """The CSV and PDF of the overview, the print page and its PDF (API answers the session)."""
-    search = urlencode(
-        [("postal_code", world["postal_code"]), ("target_group", world["target_group"])]
-    )
+    """The CSV and PDF of the overview, the printed list as page and PDF from the API (which
+    answers the session) and from the portal's print form with a typed name."""
+    case = [("postal_code", world["postal_code"]), ("target_group", world["target_group"])]
+    search = urlencode(case)
     carrier = urlencode([("carrier", world["carrier"])])
     for url, kind in (
         (f"/api/v1/directory/overview?{carrier}&format=csv", "csv"),
@@ -478,17 +478,27 @@ def _downloads(portal: Portal, role: str, world: dict[str, Any], crawl: Crawl) -
         (f"/api/v1/directory/print?{search}", "html"),
         (f"/api/v1/directory/print?{search}&format=pdf", "pdf"),
     ):
-        response = portal.get(url)
-        if response.status_code != 200:
-            continue
-        if kind == "csv":
-            text = response.content.decode("utf-8-sig").replace(";", "\n")
-        elif kind == "pdf":
-            text = pdf_text(response.content)
-            assert text.strip(), f"no text read from the PDF {url}"
-        else:
-            text = visible(response.text).text
-        crawl.add(role, "GET", url, urlsplit(url).path + f" ({kind})", response.status_code, text)
+        _download(crawl, role, "GET", url, kind, portal.get(url))
+    for kind, extra in (("html", []), ("pdf", [("format", "pdf")])):
+        if "/search/print" in POST_ROUTES:
+            portal.get(f"/search?{search}")  # the page with the print form (its CSRF token)
+            response = portal.post("/search/print", [*case, ("person", "Frau Test"), *extra])
+            _download(crawl, role, "POST", "/search/print", f"{kind}, mit Name", response)
+
+
+def _download(crawl: Crawl, role: str, method: str, url: str, kind: str, response: Any) -> None:
+    route = urlsplit(url).path + f" ({kind})"
+    if response.status_code != 200:
+        crawl.add(role, method, url, route, response.status_code, None)
+        return
+    if kind == "csv":
+        text = response.content.decode("utf-8-sig").replace(";", "\n")
+    elif kind.startswith("pdf"):
+        text = pdf_text(response.content)
+        assert text.strip(), f"no text read from the PDF {url}"
+    else:
+        text = visible(response.text).text
+    crawl.add(role, method, url, route, response.status_code, text)
 
 
 def _error_states(portal: Portal, role: str, crawl: Crawl) -> None:
@@ -584,6 +594,7 @@ KNOWN: dict[tuple[str, str], str] = {
     ("GET", "/network/around"): OPEN,
     ("GET", "/notices"): OPEN,
     ("POST", "/applications/new"): OPEN,
+    ("POST", "/notices/acknowledge"): OPEN,
 }
 
 
@@ -594,6 +605,8 @@ def _cases() -> list[Any]:
         ("GET", "/api/v1/directory/overview (pdf)"),
         ("GET", "/api/v1/directory/print (html)"),
         ("GET", "/api/v1/directory/print (pdf)"),
+        ("POST", "/search/print (html, mit Name)"),
+        ("POST", "/search/print (pdf, mit Name)"),
     ]
     out = []
     for method, route in cases:
@@ -634,6 +647,8 @@ def test_every_portal_page_was_visited(crawl: Crawl) -> None:
     reached = {v.route for v in crawl.visits if v.method == "GET" and v.status < 400}
     missing = [t for t in GET_ROUTES if t not in reached and t not in NOT_LINKED]
     assert not missing, f"never answered without error: {missing}"
+    printed = {v.route for v in crawl.visits if v.status == 200 and "(" in v.route}
+    assert len(printed) == 6, f"downloads and printouts read: {sorted(printed)}"
     posted = {v.route for v in crawl.visits if v.method == "POST"}
     assert len(posted) >= len(POST_ROUTES) // 2, f"forms posted: {sorted(posted)}"
 
