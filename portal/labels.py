@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from registry import dates, words
 from registry.auth import ROLE_LABELS, Role
@@ -111,13 +112,20 @@ def de_date(value: Any) -> str:
     return dates.german(day) if day is not None else ""
 
 
+GERMANY = ZoneInfo("Europe/Berlin")
+
+
 def de_datetime(value: Any) -> str:
+    """A timestamp as people read it: German date and the clock time in Germany (stored times
+    are UTC; "21:45 Uhr" for 20:45 UTC in winter), as the session notice says its time."""
     if not value:
         return ""
     try:
         parsed = datetime.fromisoformat(str(value))
     except ValueError:
         return str(value)
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(GERMANY)
     return parsed.strftime("%d.%m.%Y, %H:%M Uhr")
 
 

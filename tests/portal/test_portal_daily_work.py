@@ -379,3 +379,19 @@ def test_a_final_application_offers_no_withdrawal_and_a_refusal_says_what_next(
     assert "Antrag zurückziehen" not in html
     assert "Wie geht es weiter?" in html
     assert 'href="/applications/new"' in html
+
+
+def test_times_are_shown_in_german_time_with_german_dates(portal: Portal) -> None:
+    # issue 17, item 8: one German format, and the clock time people live in (stored: UTC)
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    register_provider(portal, "p.times", "Uhrzeit gGmbH")
+    app = submit(portal, "p.times", "drv-nord", [("Kiel", "24103", "Kiel")], ["addiction"])
+    portal.login("p.times")
+    html = portal.get(f"/applications/{app['id']}").text
+    stored = datetime.fromisoformat(app["history"][0]["at"])
+    local = stored.astimezone(ZoneInfo("Europe/Berlin"))
+    assert local.strftime("%d.%m.%Y, %H:%M Uhr") in html
+    assert stored.strftime("%d.%m.%Y, %H:%M Uhr") not in html
+    assert local.strftime("%d.%m.%Y") in html and stored.date().isoformat() not in html
