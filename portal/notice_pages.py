@@ -21,6 +21,7 @@ from portal.base import (
     target_group_label,
 )
 from portal.forms import Errors, Form, FormData, problems_of, value, values
+from portal.picker_choices import chosen_codes, searching
 from registry import notices as notice_service
 from registry.admission.announcements import (
     confirm_announcement,
@@ -183,7 +184,7 @@ def announcement_new(request: AnyRequest, reg: Registry, me: Principal) -> Templ
     if groups:
         form["target_groups"] = groups
     if districts:
-        form["districts"] = ", ".join(d.key for d in districts)
+        form["districts"] = [d.key for d in districts]
         labels_ = ", ".join(target_group_label(reg, g) for g in groups) or "Fallmanagement"
         names = ", ".join(d.name for d in districts)
         form["text"] = (
@@ -205,11 +206,13 @@ def announcement_create(
 ) -> Response[Any]:
     from registry.api.schemas import AnnouncementIn
 
+    if searching(data):  # a picker's "Suchen" without JavaScript: show the matches, publish nothing
+        return _announcement_form(request, data)
     errors = Errors(anchors=ANNOUNCEMENT_ANCHORS, default="text")
     body = {
         "carriers": values(data, "carriers"),
         "target_groups": values(data, "target_groups"),
-        "districts": [d for d in value(data, "districts").replace(",", " ").split() if d],
+        "districts": chosen_codes(data, "districts"),
         "state": value(data, "state"),
         "text": value(data, "text"),
         "open_until": value(data, "open_until"),

@@ -288,3 +288,27 @@ def test_the_draft_is_saved_automatically_and_staying_signed_in_renews(portal: P
     assert "registry_session" in renewed.headers.get("set-cookie", "")
     portal.login("strategist.nord")  # drafts are the provider's
     assert portal.post("/applications/new/entwurf", fields).status_code == 403
+
+
+def test_announcement_districts_are_picked_by_name(portal: Portal) -> None:
+    from registry.admission.announcements import list_announcements
+
+    portal.login("officer.nord")
+    form = portal.get("/announcements/new")
+    assert "Kreis suchen (Name)" in form.text and "Kreisschlüssel" not in form.text
+    before = len(list_announcements(portal.registry, open_only=False))
+    fields = {
+        "carriers": ["drv-nord"],
+        "target_groups": ["addiction"],
+        "text": "Gesucht: Fallmanagement im Kreis Plön.",
+        "open_until": "2099-06-30",
+    }
+    r = portal.post("/announcements/new", {**fields, "_pick": "districts", "_q.districts": "plon"})
+    assert r.status_code == 200
+    assert 'value="01057"' in r.text and "Kreis Plön" in r.text
+    assert len(list_announcements(portal.registry, open_only=False)) == before  # nothing published
+    r = portal.post("/announcements/new", {**fields, "districts": ["01057", "01055"]})
+    assert r.status_code == 303, r.text
+    made = list_announcements(portal.registry, open_only=False)
+    assert len(made) == before + 1
+    assert any(sorted(a.get("districts") or []) == ["01055", "01057"] for a in made)
