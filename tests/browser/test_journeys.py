@@ -165,7 +165,9 @@ def test_strategist_partner_and_agreement(page: Any) -> None:
     assert_accessible(page, "Vereinbarung anlegen")
     page.locator("#f-title").fill("Zusammenarbeit Jobcenter Kiel")
     page.locator("#f-kind").select_option("cooperation_agreement")
-    page.get_by_label("Jobcenter Kiel", exact=True).check()
+    # the partner picker (issue 17, item 1): type part of the name, tick the match
+    page.get_by_label("Netzwerkpartner suchen (Name oder Ort)").fill("Jobcenter Kiel")
+    page.locator("#f-partners").get_by_role("checkbox", name="Jobcenter Kiel").first.check()
     page.locator("#f-scope-level").select_option("state")
     page.locator("#f-scope-state").select_option("Schleswig-Holstein")
     page.locator("#f-valid_from").fill("2026-01-01")
