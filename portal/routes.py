@@ -27,8 +27,10 @@ from portal import (
     overview_pages,
     partner_search_pages,
     pickers,
+    provider_site_pages,
     quality_pages,
     session_pages,
+    staff_pages,
 )
 from portal.base import DEPENDENCIES, PORTAL_EXCEPTION_HANDLERS, STATIC_DIR, portal_template_config
 
@@ -48,6 +50,8 @@ def page_handlers() -> list[Any]:
         *partner_search_pages.handlers(),
         *overview_pages.handlers(),
         *lifecycle_pages.handlers(),
+        *provider_site_pages.handlers(),
+        *staff_pages.handlers(),
         *quality_pages.handlers(),
         *account_pages.handlers(),
         *network_more.handlers(),
