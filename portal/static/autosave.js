@@ -20,8 +20,9 @@
       if (status) { status.textContent = text; }
     }
 
-    function save() {
+    function save(leaving) {
       timer = null;
+      if (busy && dirty) { later(AFTER_CHANGE_MS); return; }  // one save at a time
       if (!dirty || busy) { return; }
       busy = true;
       dirty = false;
@@ -34,7 +35,7 @@
         body: body,
         credentials: "same-origin",
         redirect: "manual",
-        keepalive: true,
+        keepalive: !!leaving,  // only when the page is hidden: keepalive bodies are capped at 64 kB
         headers: {"Accept": "application/json", "X-Requested-With": "fetch"}
       }).then(function (response) {
         if (!response.ok) { throw new Error("status " + response.status); }
@@ -56,15 +57,15 @@
       dirty = true;
       if (timer && ms >= EVERY_MS) { return; }  // typing: at most every 20 seconds
       window.clearTimeout(timer);
-      timer = window.setTimeout(save, ms);
+      timer = window.setTimeout(function () { save(false); }, ms);
     }
 
     form.addEventListener("input", function () { later(EVERY_MS); });
     form.addEventListener("change", function () { later(AFTER_CHANGE_MS); });
     document.addEventListener("visibilitychange", function () {
-      if (document.visibilityState === "hidden" && dirty) { save(); }
+      if (document.visibilityState === "hidden" && dirty) { save(true); }
     });
-    form.portalAutosaveNow = function () { dirty = true; save(); };
+    form.portalAutosaveNow = function () { dirty = true; save(false); };
   }
 
   function start() {

@@ -94,7 +94,7 @@
           if (!data.total) {
             status.textContent = "Keine Treffer für »" + text + "«.";
           } else if (!shown) {
-            status.textContent = "Alle Treffer sind schon ausgewählt.";
+            status.textContent = "Alle Treffer stehen schon oben bei der Auswahl.";
           } else {
             status.textContent = data.total + " Treffer" +
               (data.total > data.choices.length ? ", die ersten " + shown + " gezeigt – bitte genauer suchen" : "") +
