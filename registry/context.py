@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,6 +22,7 @@ from registry.search.ports import SearchBackend
 from registry.settings import Settings
 
 R = TypeVar("R", bound=Repository)
+T = TypeVar("T")
 
 
 @dataclass
@@ -53,6 +55,14 @@ class Registry:
         if fake is not None:
             return fake
         return kind.on(source if source is not None else self.graph)
+
+    def unit_of_work(self, work: Callable[[Tx], T]) -> T:
+        """Run ``work`` as one unit of work: everything it writes through the repositories it
+        makes on the ``Tx`` (``reg.repo(Kind, tx)``) commits, or nothing does. The one way use
+        cases open a transaction; only ``registry/graph/`` and the repositories touch the graph
+        (``tests/unit/test_layering.py``). ``work`` may be retried, so it must be idempotent
+        apart from its writes."""
+        return self.graph.write(work)
 
     def close(self) -> None:
         if self.search is not None:
