@@ -77,7 +77,7 @@ def create_announcement(
             {"text": ann.text, "pending": pending},
         )
 
-    reg.graph.write(work)
+    reg.unit_of_work(work)
     carrier = principal.carrier
     return next(
         a for a in list_announcements(reg, open_only=False, carrier=carrier) if a["id"] == ann_id
@@ -122,7 +122,7 @@ def confirm_announcement(
             if publishes:
                 _event(tx, principal, announcement_id, "announcement.published", {})
 
-        reg.graph.write(work)
+        reg.unit_of_work(work)
     out = _visible(reg, announcement_id, carrier)
     assert out is not None
     return out

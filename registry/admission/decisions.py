@@ -123,7 +123,7 @@ def decide_application(
         write_notices(tx, outcome.notices)
         enqueue(tx, "site", [s.id for s in facts.sites])
 
-    reg.graph.write(work)
+    reg.unit_of_work(work)
     try_drain(reg)
     return get_application(reg, principal, application_id)
 
@@ -208,6 +208,6 @@ def admit_follow_on(reg: Registry, principal: Principal, task_id: str) -> dict[s
         write_notices(tx, outcome.notices)
         enqueue(tx, "site", [task.site_id])
 
-    reg.graph.write(work)
+    reg.unit_of_work(work)
     try_drain(reg)
     return {"id": task_id, "status": "done", "application_id": app["id"], "site_id": task.site_id}

@@ -50,7 +50,7 @@ def save_draft(reg: Registry, principal: Principal, form: Mapping[str, Any]) -> 
             }
         )
 
-    reg.graph.write(work)
+    reg.unit_of_work(work)
     return now
 
 
@@ -65,4 +65,4 @@ def load_draft(reg: Registry, principal: Principal) -> tuple[dict[str, Any], str
 
 def delete_draft(reg: Registry, principal: Principal) -> None:
     draft_id = _draft_id(principal)
-    reg.graph.write(lambda tx: reg.repo(DraftRepository, tx).delete(draft_id))
+    reg.unit_of_work(lambda tx: reg.repo(DraftRepository, tx).delete(draft_id))

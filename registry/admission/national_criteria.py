@@ -63,5 +63,5 @@ def put_criteria(reg: Registry, principal: Principal, body: Mapping[str, Any]) -
             },
         )
 
-    reg.graph.write(work)
+    reg.unit_of_work(work)
     return values

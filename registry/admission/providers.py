@@ -99,7 +99,7 @@ def register_provider(
             data=json.dumps({"name": data["name"]}, ensure_ascii=False),
         )
 
-    reg.graph.write(work)
+    reg.unit_of_work(work)
     return get_provider(reg, None, provider_id)
 
 

@@ -328,7 +328,7 @@ def save_admission_changes(
             lifecycle.open_tasks(list(tasks))
         enqueue(tx, "site", site_ids or [s.id for s in facts.sites])
 
-    reg.graph.write(work)
+    reg.unit_of_work(work)
     try_drain(reg)
 
 

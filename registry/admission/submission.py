@@ -373,7 +373,7 @@ def submit_application(
             )
         write_events(tx, events, application_id)
 
-    reg.graph.write(work)
+    reg.unit_of_work(work)
     return get_application(reg, principal, application_id, _skip_scope=True)
 
 
