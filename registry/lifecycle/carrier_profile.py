@@ -82,5 +82,5 @@ def put_carrier_profile(
             data={"contacts": len(profile["contacts"])},
         )
 
-    reg.graph.write(work)
+    reg.unit_of_work(work)
     return _profile_view(reg, carrier_id, profile)

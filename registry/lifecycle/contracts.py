@@ -82,7 +82,7 @@ def record_contract(
             },
         )
 
-    reg.graph.write(work)
+    reg.unit_of_work(work)
     return {
         "id": contract_id,
         "carrier": carrier,

@@ -135,7 +135,7 @@ def _save_site(
         )
         enqueue(tx, "site", [site_id])
 
-    reg.graph.write(work)
+    reg.unit_of_work(work)
     try_drain(reg)
     view = _site_view(reg, site_id)
     if facts is not None:

@@ -136,7 +136,7 @@ def _change_staff(
             },
         )
 
-    reg.graph.write(work)
+    reg.unit_of_work(work)
     return plan
 
 

@@ -210,6 +210,6 @@ def reconcile_staff_tasks(reg: Registry, carrier: str) -> int:
         plan = plan_staff_tasks(reg, provider_id, stored_staff(reg, provider_id), carrier=carrier)
         if plan.empty:
             continue
-        reg.graph.write(partial(write_staff_plan, plan=plan))
+        reg.unit_of_work(partial(write_staff_plan, plan=plan))
         changed += len(plan.open_rows) + len(plan.close_ids)
     return changed

@@ -334,5 +334,5 @@ def dismiss_task(reg: Registry, principal: Principal, task_id: str, reason: str)
             data={"provider_id": task["provider_id"], "rule": task["rule"]},
         )
 
-    reg.graph.write(work)
+    reg.unit_of_work(work)
     return {"id": task_id, "status": "dismissed"}
