@@ -96,7 +96,7 @@ def create_agreement(
         )
         notify(tx, reg, agreement, message, carrier)
 
-    reg.graph.write(work)
+    reg.unit_of_work(work)
     return get_agreement(reg, principal, agreement_id)
 
 
@@ -184,5 +184,5 @@ def update_agreement(
         if newly_invited and not message:  # a draft: only the newly invited are told
             notify_carriers(tx, reg, updated, invitation, newly_invited)
 
-    reg.graph.write(work)
+    reg.unit_of_work(work)
     return get_agreement(reg, principal, agreement_id)

@@ -60,6 +60,6 @@ def expire_agreements(reg: Registry) -> int:
             notify(tx, reg, agreement, message, None)
             return True
 
-        if reg.graph.write(work):
+        if reg.unit_of_work(work):
             done += 1
     return done

@@ -57,7 +57,7 @@ def answer_invitation(
         )
         notify(tx, reg, changed, message, carrier)
 
-    reg.graph.write(work)
+    reg.unit_of_work(work)
     if not accept and not _still_readable(reg, principal, agreement_id):
         return {"id": agreement_id, "declined": True}
     return get_agreement(reg, principal, agreement_id)

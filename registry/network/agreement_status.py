@@ -65,7 +65,7 @@ def activate_agreement(
         )
         notify(tx, reg, active, message, carrier)
 
-    reg.graph.write(work)
+    reg.unit_of_work(work)
     return get_agreement(reg, principal, agreement_id)
 
 
@@ -117,5 +117,5 @@ def change_agreement_status(
         )
         notify(tx, reg, changed, message, carrier)
 
-    reg.graph.write(work)
+    reg.unit_of_work(work)
     return get_agreement(reg, principal, agreement_id)

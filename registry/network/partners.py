@@ -237,7 +237,7 @@ def create_partner(reg: Registry, principal: Principal, body: Mapping[str, Any])
         )
         enqueue(tx, "partner_site", [s["id"] for s in sites])
 
-    reg.graph.write(work)
+    reg.unit_of_work(work)
     try_drain(reg)
     return _partner_view(reg, partner_id)
 
@@ -312,7 +312,7 @@ def update_partner(
         )
         enqueue(tx, "partner_site", [*current_sites, *(s["id"] for s in sites)])
 
-    reg.graph.write(work)
+    reg.unit_of_work(work)
     try_drain(reg)
     return _partner_view(reg, partner_id)
 

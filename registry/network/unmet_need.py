@@ -65,7 +65,7 @@ def record_unmet_need(
             barrier_free=barrier_free,
         )
 
-    reg.graph.write(work)
+    reg.unit_of_work(work)
     district = reg.reference.district(district_key)
     return {
         "id": need_id,
