@@ -49,7 +49,7 @@ def record_complaints(
             data={"month": month, "category": category, "count": count},
         )
 
-    reg.graph.write(work)
+    reg.unit_of_work(work)
     return {
         "provider_id": provider_id,
         "month": month,

@@ -84,7 +84,7 @@ def report_figures(
             data={"year": year},
         )
 
-    reg.graph.write(work)
+    reg.unit_of_work(work)
     row: ReportRow = {**values, "year": year, "reported_at": now, "cases": cases}
     return {"year": year, **figures_view(row)}
 

@@ -163,7 +163,7 @@ def plan_visit(
             data={"visit_id": visit_id, "planned_on": row["planned_on"], "invited": invited},
         )
 
-    reg.graph.write(work)
+    reg.unit_of_work(work)
     view = visit_view(reg, row)
     view["coordination"] = [
         {
@@ -208,7 +208,7 @@ def join_visit(
             data={"visit_id": visit_id},
         )
 
-    reg.graph.write(work)
+    reg.unit_of_work(work)
     return visit_view(reg, _visit(reg, provider_id, visit_id))
 
 
@@ -250,7 +250,7 @@ def record_done(
             data={"visit_id": visit_id, "done_on": done_on.isoformat()},
         )
 
-    reg.graph.write(work)
+    reg.unit_of_work(work)
     return visit_view(reg, _visit(reg, provider_id, visit_id))
 
 
