@@ -16,7 +16,7 @@ def initialise(reg: Registry) -> str:
     def work(tx: Tx) -> None:
         reg.repo(ReferenceRepository, tx).load(reg.reference)
 
-    reg.graph.write(work)
+    reg.unit_of_work(work)
     checkpoint = getattr(reg.graph, "checkpoint", None)
     if checkpoint is not None:
         # the reference load is one large unit of work; its pages stay pinned in the buffer

@@ -169,7 +169,7 @@ def acknowledge(reg: Registry, principal: Principal, notice_id: str) -> dict[str
             action="notice.acknowledged",
         )
 
-    reg.graph.write(work)
+    reg.unit_of_work(work)
     return {"id": notice_id, "acknowledged_at": now}
 
 
@@ -205,5 +205,5 @@ def acknowledge_many(
                     action="notice.acknowledged",
                 )
 
-    reg.graph.write(work)
+    reg.unit_of_work(work)
     return {"acknowledged": done, "already": len(ids) - len(done), "acknowledged_at": now}

@@ -139,7 +139,7 @@ def add_user(
             data={"username": username, "role": str(role_value), "carrier": carrier or ""},
         )
 
-    reg.graph.write(work)
+    reg.unit_of_work(work)
     return user_id
 
 
@@ -204,7 +204,7 @@ def logout(reg: Registry, principal: Principal) -> None:
             action="user.logout",
         )
 
-    reg.graph.write(work)
+    reg.unit_of_work(work)
 
 
 def change_password(reg: Registry, principal: Principal, current: str, new: str) -> str:
@@ -237,7 +237,7 @@ def change_password(reg: Registry, principal: Principal, current: str, new: str)
             action="user.password_changed",
         )
 
-    reg.graph.write(work)
+    reg.unit_of_work(work)
     return issue_token(
         reg.settings.resolved_secret(),
         principal.user_id,
@@ -263,7 +263,7 @@ def reset_password(reg: Registry, actor: Principal, user_id: str) -> str:
             action="user.password_reset",
         )
 
-    reg.graph.write(work)
+    reg.unit_of_work(work)
     return one_time
 
 
@@ -283,7 +283,7 @@ def set_user_active(reg: Registry, actor: Principal, user_id: str, active: bool)
             action="user.activated" if active else "user.deactivated",
         )
 
-    reg.graph.write(work)
+    reg.unit_of_work(work)
     return get_user(reg, actor, user_id)
 
 
@@ -298,7 +298,7 @@ def logout_everywhere(reg: Registry, principal: Principal) -> None:
             action="user.logout_everywhere",
         )
 
-    reg.graph.write(work)
+    reg.unit_of_work(work)
 
 
 def _scope_problems(actor: Principal, role: Role | None, carrier: str | None) -> list[Problem]:

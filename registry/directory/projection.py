@@ -160,7 +160,7 @@ def _apply(reg: Registry, kind: str, ref_ids: list[str]) -> None:
 
 
 def _remove_outbox_rows(reg: Registry, rows: list[dict[str, Any]]) -> None:
-    reg.graph.write(lambda tx: reg.repo(OutboxRepository, tx).remove(rows))
+    reg.unit_of_work(lambda tx: reg.repo(OutboxRepository, tx).remove(rows))
 
 
 _DRAIN_LOCK = threading.Lock()
@@ -230,7 +230,7 @@ def reindex(reg: Registry, progress: Callable[[int, int], None] | None = None) -
     admissions = reg.repo(AdmissionRepository).all_admissions()
     partner_ids = reg.repo(NetworkRepository).partner_site_ids()
     total = len(sites) + len(partner_ids)
-    reg.graph.write(lambda tx: reg.repo(OutboxRepository, tx).clear())
+    reg.unit_of_work(lambda tx: reg.repo(OutboxRepository, tx).clear())
     docs = site_documents_from_rows(sites, providers, admissions)
     done = 0
 
