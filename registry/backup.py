@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from registry.context import Registry
-from registry.graph.ports import Tx
+from registry.graph.backup_store import read_named
 from registry.graph.schema.model import NodeTable, RelTable, Schema, ddl_schema
 
 log = logging.getLogger("registry.backup")
@@ -188,14 +188,10 @@ def read_tables(tx: Any, schema: Schema, run: Any) -> Snapshot:
     return Snapshot(nodes, rels)
 
 
-def read_named(tx: Tx, name: str, **params: Any) -> list[dict[str, Any]]:
-    return tx.run(f"backup.{name}", **params)
-
-
 def read_snapshot(reg: Registry, schema: Schema | None = None) -> Snapshot:
     """Every node and relationship, read in one unit of work (see module docstring)."""
     current = schema or ddl_schema()
-    return reg.graph.write(lambda tx: read_tables(tx, current, read_named))
+    return reg.unit_of_work(lambda tx: read_tables(tx, current, read_named))
 
 
 def snapshot_lines(snapshot: Snapshot) -> Iterator[str]:

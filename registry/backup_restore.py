@@ -26,12 +26,12 @@ from registry.backup import (
     log,
     normalise,
     query_name,
-    read_named,
     read_tables,
     render_queries,
 )
 from registry.context import Registry
 from registry.errors import Conflict, InvalidInput, Problem
+from registry.graph.backup_store import BackupRepository, read_named, upgrade_in_scratch
 from registry.graph.schema.model import Schema, ddl_schema
 
 #: tables that ``registry init`` fills; they may be present in the graph an import goes into
@@ -166,17 +166,18 @@ def _batches(rows: list[Any]) -> Iterator[list[Any]]:
 
 
 def _existing_content(reg: Registry, schema: Schema) -> list[str]:
+    backups = reg.repo(BackupRepository)
     found = []
     for t in schema.nodes:
         if t.label in INIT_TABLES:
             continue
-        n = int(reg.graph.read(f"backup.count_{query_name(t.label)}")[0]["n"])
+        n = backups.count(f"count_{query_name(t.label)}")
         if n:
             found.append(f"{n} {t.label}")
     for r in schema.rels:
         if r.name in INIT_RELS:
             continue
-        n = int(reg.graph.read(f"backup.count_rels_{query_name(r.name)}")[0]["n"])
+        n = backups.count(f"count_rels_{query_name(r.name)}")
         if n:
             found.append(f"{n} {r.name}")
     return found
@@ -208,9 +209,6 @@ def upgrade_old_backup(path: Path, format_version: int) -> tuple[Snapshot, dict[
     """Read a backup written by an earlier release: restore it into a scratch embedded graph of
     its own schema version, upgrade that with the migrations ``registry init`` runs (so an old
     backup and an old data directory are upgraded by the same code) and read it back."""
-    import tempfile
-
-    from registry.graph.embedded import EmbeddedGraph
     from registry.graph.queries import parse_named_blocks
 
     if format_version not in OLD_FORMAT_VERSIONS:
@@ -227,21 +225,13 @@ def upgrade_old_backup(path: Path, format_version: int) -> tuple[Snapshot, dict[
     # queries for the old tables, rendered from our own committed DDL of that version (the
     # same generator as backup.cypher; nothing from the file becomes query text)
     old_queries = parse_named_blocks(render_queries(old_schema))
-
-    def run_old(tx: Any, name: str, **params: Any) -> list[dict[str, Any]]:
-        return tx.run_text(old_queries[name], params)
-
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="registry-upgrade-") as scratch:
-        graph = EmbeddedGraph(Path(scratch), buffer_pool_mb=256)
-        try:
-            graph.apply_schema(until=old_version)
-            graph.write(lambda tx: _restore(tx, old_schema, snapshot, run_old))
-            applied = graph.apply_schema()
-            merged = graph.read("migration.count_site_merges")[0]["n"]
-            upgraded = graph.write(lambda tx: read_tables(tx, ddl_schema(), read_named))
-        finally:
-            graph.close()
+    upgraded, applied, merged = upgrade_in_scratch(
+        old_version,
+        old_queries,
+        lambda tx, run_old: _restore(tx, old_schema, snapshot, run_old),
+        lambda tx, run: read_tables(tx, ddl_schema(), run),
+    )
     report = {
         "upgraded_from": old_version,
         "migrations": applied,
@@ -283,7 +273,7 @@ def import_graph(reg: Registry, path: Path, *, force: bool = False) -> dict[str,
             + "). Import nur in eine leere Datenbank, oder mit --force alles ersetzen."
         )
 
-    reg.graph.write(lambda tx: _restore(tx, schema, snapshot, read_named))
+    reg.unit_of_work(lambda tx: _restore(tx, schema, snapshot, read_named))
     graph_seconds = time.perf_counter() - started
     indexed = 0
     if reg.search is not None:
