@@ -54,7 +54,7 @@ def upgrade_in_scratch(
     from registry.graph.embedded import EmbeddedGraph
 
     def run_old(tx: Any, name: str, **params: Any) -> list[Row]:
-        return tx.run_text(old_queries[name], params)  # type: ignore[no-any-return]
+        return tx.run_text(old_queries[name], params)
 
     with tempfile.TemporaryDirectory(prefix="registry-upgrade-") as scratch:
         graph = EmbeddedGraph(Path(scratch), buffer_pool_mb=256)
