@@ -1,63 +1,17 @@
 """The portal's further journeys in a real browser (Chromium via Playwright) against
 ``registry serve``, each page checked with axe-core: 0 serious or critical violations.
 
-With ``PORTAL_SCREENSHOTS=<folder>`` set, the main pages are also saved as PNG at desktop and
-phone width (``docs/screenshots`` is made this way, see docs/portal.md)."""
+The screenshots of docs/portal.md are made by test_screenshots.py (``shots.py``)."""
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import PASSWORD, axe_check, login
-
-SHOTS = os.environ.get("PORTAL_SCREENSHOTS", "")
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-MAX_FULL_PAGE = 4000  # taller pages are shot at the top only (the coverage table is long)
-
-
-def assert_accessible(page: Any, name: str) -> None:
-    bad = axe_check(page, name)
-    assert bad == [], f"{name}: {bad}"
-
-
-def shoot(page: Any, slug: str) -> None:
-    """Save the page at desktop and phone width (only when PORTAL_SCREENSHOTS is set)."""
-    if not SHOTS:
-        return
-    folder = Path(SHOTS)
-    folder.mkdir(parents=True, exist_ok=True)
-    before = page.viewport_size
-    for suffix, size in (("desktop", DESKTOP), ("phone", PHONE)):
-        page.set_viewport_size(size)
-        height = page.evaluate("document.documentElement.scrollHeight")
-        path = folder / f"{slug}-{suffix}.png"
-        page.screenshot(path=str(path), full_page=height <= MAX_FULL_PAGE)
-        _shrink(path)
-    if before:
-        page.set_viewport_size(before)
-
-
-def _shrink(path: Path) -> None:
-    """Fewer colours, much smaller files (Pillow, if installed)."""
-    try:
-        from PIL import Image
-    except ImportError:  # pragma: no cover - screenshots stay as taken
-        return
-    with Image.open(path) as image:
-        small = image.convert("RGB").quantize(colors=128)
-        small.save(path, optimize=True)
-
-
-def check(page: Any, name: str, slug: str = "") -> None:
-    assert_accessible(page, name)
-    if slug:
-        shoot(page, slug)
+from tests.browser.conftest import PASSWORD, login
+from tests.browser.shots import PHONE, check, shoot  # noqa: F401 - test_maps imports shoot here
 
 
 def api_token(page: Any, username: str) -> str:
@@ -139,11 +93,11 @@ def test_case_manager_map_explanation_and_unmet_need(page: Any) -> None:
     login(page, "cm.nord")
     page.goto("/search?postal_code=24105&target_group=addiction")
     assert page.locator("svg[role=img]").count() == 1
-    check(page, "Suchergebnis mit Karte", "suche-ergebnis-karte")
+    check(page, "Suchergebnis mit Karte")
     with page.expect_navigation():
         page.get_by_role("link", name="Lotse Kiel e. V.").first.click()
     assert "Erscheint in der Liste an Stelle 1." in page.content()
-    check(page, "Anbieterseite mit Erklärung (gelistet)", "anbieter-erklaerung")
+    check(page, "Anbieterseite mit Erklärung (gelistet)")
     page.go_back()
     with page.expect_navigation():
         page.get_by_role("link", name=re.compile("Ein bestimmter Anbieter fehlt")).click()
@@ -155,9 +109,9 @@ def test_case_manager_map_explanation_and_unmet_need(page: Any) -> None:
     with page.expect_navigation():
         page.get_by_role("link", name="Brücke Lübeck gGmbH").click()
     assert "Erscheint nicht in der Liste, weil:" in page.content()
-    check(page, "Anbieterseite mit Erklärung (nicht gelistet)", "anbieter-warum-nicht")
+    check(page, "Anbieterseite mit Erklärung (nicht gelistet)")
     page.goto("/search?postal_code=24105&target_group=hearing-impairment")
-    check(page, "Suchergebnis leer mit Bedarfsmeldung", "suche-leer-bedarf")
+    check(page, "Suchergebnis leer mit Bedarfsmeldung")
     with page.expect_navigation():
         page.get_by_role("button", name="Ungedeckten Bedarf melden").click()
     assert "Der ungedeckte Bedarf ist erfasst" in page.content()
@@ -173,9 +127,9 @@ def test_case_manager_partner_search_and_edit(page: Any, network: dict[str, str]
     with page.expect_navigation():
         page.get_by_role("button", name="Partner suchen").click()
     assert "Schuldnerberatung Kiel" in page.content()
-    check(page, "Partnersuche mit Ergebnis und Karte", "partnersuche")
+    check(page, "Partnersuche mit Ergebnis und Karte")
     page.goto(f"/partners/{network['partner']}/edit")
-    check(page, "Netzwerkpartner bearbeiten", "partner-bearbeiten")
+    check(page, "Netzwerkpartner bearbeiten")
     page.locator("#f-contacts-0-phone").fill("0431 555")
     with page.expect_navigation():
         page.get_by_role("button", name="Änderungen speichern").click()
@@ -204,11 +158,11 @@ def test_officer_contract_review_and_overview(page: Any) -> None:
     # rules A13, A14, E8
     login(page, "officer.nord")
     page.goto("/admissions")
-    check(page, "Zulassungen unseres Trägers", "zulassungen")
+    check(page, "Zulassungen unseres Trägers")
     page.goto("/admissions?vertrag=offen")
     with page.expect_navigation():
         page.get_by_role("link", name=re.compile("Vertrag erfassen")).first.click()
-    check(page, "Vertrag erfassen", "vertrag-erfassen")
+    check(page, "Vertrag erfassen")
     with page.expect_navigation():
         page.get_by_role("button", name="Vertrag erfassen").click()
     assert page.locator("#error-summary").is_visible()
@@ -219,7 +173,7 @@ def test_officer_contract_review_and_overview(page: Any) -> None:
         page.get_by_role("button", name="Vertrag erfassen").click()
     assert "Der Vertrag ist erfasst" in page.content()
     page.goto("/admissions/reviews?within_days=3650")
-    check(page, "Überprüfung der Zulassungen", "ueberpruefung")
+    check(page, "Überprüfung der Zulassungen")
     with page.expect_navigation():
         page.get_by_role("button", name=re.compile("Ergebnis speichern")).first.click()
     check(page, "Überprüfung mit Fehlern")
@@ -230,7 +184,7 @@ def test_officer_contract_review_and_overview(page: Any) -> None:
     assert "Das Ergebnis der Überprüfung ist gespeichert" in page.content()
     page.goto("/overview")
     assert "Lotse Kiel e. V." in page.content()
-    check(page, "Übersicht der zugelassenen Anbieter", "uebersicht")
+    check(page, "Übersicht der zugelassenen Anbieter")
 
 
 # --------------------------------------------------------------------------- provider
@@ -240,10 +194,10 @@ def test_provider_site_details_staff_and_draft(page: Any) -> None:
     # rules A15, A1: site details and confirmation, staff changes, a saved draft
     login(page, "anbieter.zugelassen")
     page.goto("/provider")
-    check(page, "Unsere Organisation mit Aktionen", "anbieter-organisation")
+    check(page, "Unsere Organisation mit Aktionen")
     with page.expect_navigation():
         page.get_by_role("link", name=re.compile("Angaben bearbeiten")).first.click()
-    check(page, "Standort bearbeiten", "standort-bearbeiten")
+    check(page, "Standort bearbeiten")
     page.get_by_label("Sprechzeiten").fill("Mo–Fr 9–16 Uhr")
     page.get_by_label(re.compile("Wartezeit")).fill("500")
     with page.expect_navigation():
@@ -260,7 +214,7 @@ def test_provider_site_details_staff_and_draft(page: Any) -> None:
     assert "Die Daten des Standorts sind bestätigt." in page.content()
 
     page.goto("/provider/staff")
-    check(page, "Fallmanager*innen", "fallmanager")
+    check(page, "Fallmanager*innen")
     page.locator("#f-cm-name").fill("Clara Neumann")
     with page.expect_navigation():
         page.get_by_role("button", name="Eintragen").click()
@@ -288,7 +242,7 @@ def test_provider_site_details_staff_and_draft(page: Any) -> None:
         page.get_by_role("button", name="Entwurf speichern").click()
     assert "Ihr Entwurf ist gespeichert." in page.content()
     assert page.locator("#f-sites-0-name").input_value() == "Neuer Standort Plön"
-    check(page, "Antrag mit gespeichertem Entwurf", "antrag-entwurf")
+    check(page, "Antrag mit gespeichertem Entwurf")
     with page.expect_navigation():
         page.get_by_role("button", name="Entwurf verwerfen").click()
     assert "Der Entwurf ist gelöscht." in page.content()
@@ -304,10 +258,10 @@ def test_strategist_agreement_versions_status_and_coverage_map(
     agreement = network["agreement"]
     login(page, "strategist.nord")
     page.goto(f"/agreements/{agreement}")
-    check(page, "Vereinbarung in Kraft mit Aktionen", "vereinbarung")
+    check(page, "Vereinbarung in Kraft mit Aktionen")
     with page.expect_navigation():
         page.get_by_role("link", name="Ändern (neue Version)").click()
-    check(page, "Vereinbarung ändern (neue Version)", "vereinbarung-aendern")
+    check(page, "Vereinbarung ändern (neue Version)")
     page.locator("#f-contents-reaction_time_days").fill("5")
     with page.expect_navigation():
         page.get_by_role("button", name="Als neue Version speichern").click()
@@ -329,33 +283,12 @@ def test_strategist_agreement_versions_status_and_coverage_map(
 
     page.goto("/coverage?target_group=hearing-impairment&land=Schleswig-Holstein")
     assert page.locator("svg[role=img] .map-marker").count() > 300
-    check(page, "Abdeckung mit Karte", "abdeckung-karte")
+    check(page, "Abdeckung mit Karte")
     link = page.get_by_role("link", name=re.compile("Bekanntmachung starten")).first
     with page.expect_navigation():
         link.click()
     assert page.locator("#f-text").input_value().startswith("Die DRV Nord sucht")
-    check(page, "Bekanntmachung aus einer Lücke", "bekanntmachung-aus-luecke")
-
-
-# --------------------------------------------------------------------------- screenshots
-
-
-@pytest.mark.skipif(not SHOTS, reason="nur mit PORTAL_SCREENSHOTS=<Ordner>")
-def test_screenshots_of_the_first_pages(page: Any, server: dict[str, Any]) -> None:
-    """The main pages of the first journeys, for docs/screenshots (already checked with axe in
-    test_journeys.py; checked again here)."""
-    page.goto("/login")
-    check(page, "Anmelden", "anmelden")
-    login(page, "officer.nord")
-    page.goto("/inbox")
-    check(page, "Eingang", "eingang")
-    page.goto(f"/applications/{server['applications']['anbieter.offen']}")
-    check(page, "Antrag", "antrag-entscheidung")
-    login(page, "cm.nord")
-    page.goto("/search")
-    check(page, "Anbietersuche", "suche")
-    page.goto("/search/print?postal_code=24105&target_group=addiction")
-    check(page, "Druckliste", "druckliste")
+    check(page, "Bekanntmachung aus einer Lücke")
 
 
 def test_phone_width_has_no_horizontal_scrolling(browser: Any, server: dict[str, Any]) -> None:
