@@ -164,6 +164,6 @@ def test_a15_language_nobody_speaks_after_staff_change_is_an_advisory_notice(api
         if n["subject"]["id"] == p["application_id"]
         and n["subject"]["title"].startswith("Sprachen des Standorts")
     ]
-    assert "tr" in notice["message"]
+    assert "Türkisch" in notice["message"]  # the language by its name (issue 17)
     # advisory only: no task
     assert not _tasks(api, "officer.nord", provider_id=p["provider_id"], kind="staff_finding")
