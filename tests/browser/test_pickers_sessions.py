@@ -70,6 +70,16 @@ def test_a_new_partner_and_a_district_are_picked_by_typing_their_names(page: Any
     _new_partner(page, "Lotsenhaus Preetz", "24211", "Preetz")
     page.goto("/agreements/new")
     _agreement_basics(page, "Kooperation Lotsenhaus")
+    # the server's answer to "Suchen" (the step without JavaScript), checked as a page state
+    page.get_by_label("Netzwerkpartner suchen (Name oder Ort)").fill("Lotsen")
+    with page.expect_navigation():
+        page.evaluate(
+            "() => { const b = document.querySelector('#f-partners [data-picker-button]');"
+            " b.form.requestSubmit(b); }"
+        )
+    assert page.locator("#f-title").input_value() == "Kooperation Lotsenhaus"
+    assert "Treffer" in page.locator("#f-partners").inner_text()
+    assert_accessible(page, "Vereinbarung anlegen: Treffer der Suche ohne JavaScript")
     page.get_by_label("Netzwerkpartner suchen (Name oder Ort)").fill("Lotsenh")
     match = page.get_by_role("checkbox", name=re.compile("Lotsenhaus Preetz"))
     match.wait_for()
