@@ -69,6 +69,7 @@ def _engine_setup(engine: JinjaTemplateEngine) -> None:
         de_datetime=labels.de_datetime,
         de_number=labels.de_number,
         days=labels.days,
+        days_ago=labels.days_ago,
     )
     env.trim_blocks = True
     env.lstrip_blocks = True

@@ -587,14 +587,6 @@ NOT_LINKED = {"/auswahl/{kind:str}": "the pickers' type-ahead, JSON for picker.j
 #: pages with findings another change is still fixing: route -> why (none left when done)
 OPEN = "codes still shown (issue 17, item 2), the page's own change pending"
 KNOWN: dict[tuple[str, str], str] = {
-    ("GET", "/applications/new"): OPEN,
-    ("GET", "/applications/{application_id:str}"): OPEN,
-    ("GET", "/coverage"): OPEN,
-    ("GET", "/inbox"): OPEN,
-    ("GET", "/network/around"): OPEN,
-    ("GET", "/notices"): OPEN,
-    ("POST", "/applications/new"): OPEN,
-    ("POST", "/notices/acknowledge"): OPEN,
 }
 
 

@@ -255,7 +255,8 @@ def test_provider_registers_and_applies_through_the_forms(portal: Portal) -> Non
     assert r.headers["location"].startswith("/applications/new")
     page = portal.get(r.headers["location"])
     assert "Ihre Organisation ist registriert" in page.text
-    assert "Weg A" in page.text and "Q8" in page.text  # the qualification rules are explained
+    assert "Weg A" in page.text  # the qualification rules are explained, in words
+    assert "Regel Q8" not in page.text  # a provider reads no rule codes (issue 17, item 2)
     ref = portal.registry.reference
     fields = application_form(
         ref, "drv-nord", [("Beratung Lübeck", "23552", "Lübeck")], ["addiction", "mental-health"]
@@ -391,7 +392,7 @@ def test_a_blocking_finding_is_overridden_with_a_reason_through_the_form(portal:
     )
     portal.login("officer.nord")
     detail = portal.get(f"/applications/{app['id']}")
-    assert "blockierend" in detail.text and "Regel Q1" in detail.text
+    assert "blockierend" in detail.text and "Regelgrundlage:</span> Q1" in detail.text
     fields = decision_form({"addiction": (True, "Uns fehlt Kompetenz.")}, app["version"])
     r = portal.post(f"/applications/{app['id']}/decision", fields)
     assert r.status_code == 422
