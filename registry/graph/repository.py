@@ -6,9 +6,11 @@ names that area's queries. It takes and returns typed read
 models and has an in-memory fake of the same interface, so use cases are tested without a
 database (``tests/service/``).
 
-A repository is made for one unit of work (``Repository(tx)`` inside ``graph.write``) or for
-plain reads (``Repository(graph)``); :meth:`registry.context.Registry.repo` makes them, and
-returns a registered fake instead when a test installed one.
+A repository is made for one unit of work (``reg.repo(Kind, tx)`` inside
+``reg.unit_of_work(work)``, :meth:`registry.context.Registry.unit_of_work`) or for plain reads
+(``reg.repo(Kind)``); :meth:`registry.context.Registry.repo` makes them, and returns a registered
+fake instead when a test installed one. Nothing outside this package and the repositories calls
+the graph or names a query (``tests/unit/test_layering.py``).
 """
 
 from __future__ import annotations
