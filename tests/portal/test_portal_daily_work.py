@@ -266,7 +266,7 @@ def _selected(html: str, field_id: str) -> str:
 
 
 def test_the_agreement_forms_defaults_make_no_error(portal: Portal) -> None:
-    from portal.network_pages import default_scope
+    from portal.network_agreement_pages import default_scope
 
     portal.login("strategist.nord")
     portal.get("/partners/new")

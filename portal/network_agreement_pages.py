@@ -1,23 +1,26 @@
-"""Portal pages of the network (rules N1-N7): partners, agreements, coverage.
-
-The pages call the use cases of ``registry.network`` with the logged-in Principal, like the
-API does.
-"""
+"""Cooperation agreements (rules N2-N5): the list, an agreement with its versions and history,
+activating a draft, and a new agreement (partners and districts picked by name). The pages call
+``registry.network`` with the logged-in user."""
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from litestar import Response, get, post
 from litestar.response import Template
 from pydantic import ValidationError
 
-from portal.base import current_principal, current_registry, page, see_other
+from portal.base import (
+    STRATEGIST,
+    current_principal,
+    current_registry,
+    page,
+    see_other,
+)
 from portal.forms import Errors, Form, FormData, number, problems_of, value, values
 from portal.picker_choices import chosen_codes, searching
 from registry.api.security import allow
-from registry.auth import Principal, Role
+from registry.auth import Principal
 from registry.context import Registry
 from registry.errors import InvalidInput, Problem
 from registry.network.agreement_drafts import create_agreement
@@ -27,22 +30,20 @@ from registry.network.agreement_reading import (
     list_agreements,
 )
 from registry.network.agreement_status import activate_agreement
-from registry.network.coverage_report import coverage
-from registry.network.partners import create_partner, get_partner, list_partners
-
-CASE_MANAGER = Role.CASE_MANAGER
-STRATEGIST = Role.NETWORK_STRATEGIST
-ADMIN = Role.ADMIN
 
 KINDS = {
     "cooperation_agreement": "Kooperationsvereinbarung",
     "letter_of_intent": "Absichtserklärung",
     "procedure_agreement": "Verfahrensabsprache",
 }
+
+
 PURPOSES = {
     "general": "Zusammenarbeit allgemein",
     "referral": "nur Zuweisung ins Fallmanagement",
 }
+
+
 AGREEMENT_STATUS = {
     "draft": "Entwurf",
     "active": "in Kraft",
@@ -50,27 +51,14 @@ AGREEMENT_STATUS = {
     "terminated": "beendet",
     "expired": "abgelaufen",
 }
+
+
 CHANNELS = {"digital": "digital", "phone": "Telefon", "written": "schriftlich"}
+
+
 SCOPE_LEVELS = {"districts": "einzelne Kreise", "state": "ein Bundesland", "national": "bundesweit"}
 
-PARTNER_ANCHORS = {
-    "name",
-    "type",
-    "services",
-    "target_groups",
-    "sites",
-    "sites[0].name",
-    "sites[0].address.street",
-    "sites[0].address.postal_code",
-    "sites[0].address.place",
-    "sites[0].service_radius_km",
-    "contacts",
-    "contacts[0].name",
-    "contacts[0].role",
-    "contacts[0].email",
-    "contacts[0].phone",
-    "contacts[0].reachability",
-}
+
 AGREEMENT_ANCHORS = {
     "kind",
     "purpose",
@@ -102,129 +90,6 @@ AGREEMENT_ANCHORS = {
 }
 
 
-def _type_labels(reg: Any) -> dict[str, str]:
-    return {t.code: t.label for t in reg.reference.partner_types}
-
-
-# --------------------------------------------------------------------------- partners (N1, E7)
-
-
-def _partners_page(request: Any, q: str, type_: str, seite: int, message: str = "") -> Template:
-    reg, me = current_registry(request), current_principal(request)
-    result = list_partners(
-        reg, me, type=type_ or None, q=q or None, page=max(seite, 1), page_size=20
-    )
-    pages = max(1, math.ceil(result["total"] / 20))
-    return page(
-        request,
-        "partners.html",
-        title="Netzwerkpartner",
-        result=result,
-        q=q,
-        type_=type_,
-        page_no=max(seite, 1),
-        pages=pages,
-        types=_type_labels(reg),
-        message=message,
-    )
-
-
-@get("/partners", guards=[allow(CASE_MANAGER, STRATEGIST)], sync_to_thread=True)
-def partner_list(
-    request: Any,
-    q: str = "",
-    type: str = "",
-    seite: int = 1,
-    hinweis: str = "",  # noqa: A002
-) -> Template:
-    message = "Der Netzwerkpartner ist angelegt." if hinweis == "angelegt" else ""
-    return _partners_page(request, q.strip()[:200], type, seite, message)
-
-
-@get("/partners/{partner_id:str}", guards=[allow(CASE_MANAGER, STRATEGIST)], sync_to_thread=True)
-def partner_detail(
-    request: Any, reg: Registry, me: Principal, partner_id: str, hinweis: str = ""
-) -> Template:
-    partner = get_partner(reg, me, partner_id)
-    return page(
-        request,
-        "partner.html",
-        title=partner["name"],
-        partner=partner,
-        types=_type_labels(reg),
-        message="Die Änderungen sind gespeichert." if hinweis == "geaendert" else "",
-    )
-
-
-def _partner_form(
-    request: Any, form: FormData, *, errors: Errors | None = None, status_code: int = 200
-) -> Template:
-    reg = current_registry(request)
-    return page(
-        request,
-        "partner_form.html",
-        status_code=status_code,
-        title="Netzwerkpartner anlegen",
-        form=form,
-        errors=errors or Errors(),
-        type_options=list(_type_labels(reg).items()),
-        target_group_list=reg.reference.target_groups,
-    )
-
-
-@get("/partners/new", guards=[allow(CASE_MANAGER, STRATEGIST)], sync_to_thread=True)
-def partner_new(request: Any) -> Template:
-    return _partner_form(request, {"sites[0].service_radius_km": "30"})
-
-
-def partner_body(form: FormData) -> dict[str, Any]:
-    site: dict[str, Any] = {
-        "name": value(form, "sites[0].name"),
-        "address": {
-            "street": value(form, "sites[0].address.street"),
-            "postal_code": value(form, "sites[0].address.postal_code"),
-            "place": value(form, "sites[0].address.place"),
-        },
-        "service_radius_km": number(form, "sites[0].service_radius_km") or "",
-    }
-    contact = {
-        k: value(form, f"contacts[0].{k}")
-        for k in ("name", "role", "email", "phone", "reachability")
-    }
-    return {
-        "name": value(form, "name"),
-        "type": value(form, "type"),
-        "sites": [site],
-        "services": [s.strip() for s in value(form, "services").split(",") if s.strip()],
-        "target_groups": values(form, "target_groups"),
-        "contacts": [contact] if contact["name"] else [],
-    }
-
-
-@post(
-    "/partners/new", guards=[allow(CASE_MANAGER, STRATEGIST)], status_code=200, sync_to_thread=True
-)
-def partner_create(request: Any, reg: Registry, me: Principal, data: Form) -> Response[Any]:
-    from registry.api.network_schemas import PartnerIn
-
-    errors = Errors(anchors=PARTNER_ANCHORS, default="name")
-    try:
-        parsed = PartnerIn.model_validate(partner_body(data))
-    except ValidationError as exc:
-        errors.extend(problems_of(exc))
-    else:
-        try:
-            created = create_partner(reg, me, parsed.model_dump())
-        except InvalidInput as exc:
-            errors.extend(exc.problems)
-        else:
-            return see_other(f"/partners/{created['id']}")
-    return _partner_form(request, data, errors=errors, status_code=422)
-
-
-# --------------------------------------------------------------------------- agreements (N2-N5)
-
-
 @get("/agreements", guards=[allow(STRATEGIST)], sync_to_thread=True)
 def agreement_list(
     request: Any, reg: Registry, me: Principal, status: str = "", hinweis: str = ""
@@ -248,7 +113,7 @@ def agreement_list(
     )
 
 
-def _agreement_page(
+def agreement_page(
     request: Any,
     agreement_id: str,
     *,
@@ -291,6 +156,7 @@ HISTORY_ACTIONS = {
     "agreement.invitation_declined": "Einladung abgelehnt",
 }
 
+
 CONTENT_LABELS = {
     "roles": "Rollen",
     "target_groups": "Zielgruppen",
@@ -332,7 +198,7 @@ def agreement_detail(request: Any, agreement_id: str, hinweis: str = "") -> Temp
         "terminate": "Die Vereinbarung ist beendet; sie bleibt mit ihren Versionen lesbar. "
         "Die Träger der Region sind informiert.",
     }
-    return _agreement_page(request, agreement_id, message=messages.get(hinweis, ""))
+    return agreement_page(request, agreement_id, message=messages.get(hinweis, ""))
 
 
 @post(
@@ -362,10 +228,10 @@ def agreement_activate(
         errors.extend(exc.problems)
     else:
         return see_other(f"/agreements/{agreement_id}?hinweis=aktiviert")
-    return _agreement_page(request, agreement_id, errors=errors, form=data, status_code=422)
+    return agreement_page(request, agreement_id, errors=errors, form=data, status_code=422)
 
 
-def _agreement_form(
+def agreement_form_page(
     request: Any, form: FormData, *, errors: Errors | None = None, status_code: int = 200
 ) -> Template:
     reg = current_registry(request)
@@ -401,7 +267,7 @@ def default_scope(reg: Any, carrier_id: str) -> dict[str, str]:
 @get("/agreements/new", guards=[allow(STRATEGIST)], sync_to_thread=True)
 def agreement_new(request: Any, reg: Registry, me: Principal) -> Template:
     carrier = me.carrier or ""
-    return _agreement_form(
+    return agreement_form_page(
         request,
         {
             "carriers": [carrier],
@@ -472,12 +338,12 @@ def agreement_create(request: Any, reg: Registry, me: Principal, data: Form) -> 
     from registry.api.network_schemas import AgreementIn
 
     if searching(data):  # a picker's "Suchen" without JavaScript: show the matches, save nothing
-        return _agreement_form(request, data)
+        return agreement_form_page(request, data)
     errors = Errors(anchors=AGREEMENT_ANCHORS, default="title")
     try:
         parsed = AgreementIn.model_validate(agreement_body(data))
     except ValidationError as exc:
-        errors.extend(_contacts_to_anchor(problems_of(exc)))
+        errors.extend(contacts_to_anchor(problems_of(exc)))
     else:
         try:
             created = create_agreement(reg, me, parsed.model_dump(mode="json", exclude_none=True))
@@ -485,156 +351,14 @@ def agreement_create(request: Any, reg: Registry, me: Principal, data: Form) -> 
             errors.extend(exc.problems)
         else:
             return see_other(f"/agreements/{created['id']}?hinweis=angelegt")
-    return _agreement_form(request, data, errors=errors, status_code=422)
+    return agreement_form_page(request, data, errors=errors, status_code=422)
 
 
-def _contacts_to_anchor(problems: list[Problem]) -> list[Problem]:
+def contacts_to_anchor(problems: list[Problem]) -> list[Problem]:
     return [
         Problem(p.field.replace("contacts[0]", "contacts"), p.message, p.rule) for p in problems
     ]
 
 
-# --------------------------------------------------------------------------- coverage (N6, N7)
-
-
-@get("/coverage", guards=[allow(STRATEGIST, ADMIN)], sync_to_thread=True)
-def coverage_page(
-    request: Any,
-    reg: Registry,
-    me: Principal,
-    target_group: str = "",
-    lookahead_days: int = 0,
-    nur_luecken: bool = False,
-    land: str = "",
-) -> Template:
-    codes_ = [t.code for t in reg.reference.target_groups]
-    target_group = target_group if target_group in codes_ else codes_[0]
-    lookahead = max(0, min(lookahead_days, 3650))
-    rows = coverage(reg, me, target_group, lookahead)
-    gaps = sum(1 for r in rows if r.get("gap"))
-    opening = sum(1 for r in rows if r.get("gap_opens"))
-    coverage_map = coverage_map_of(reg, rows)
-    needs = sorted(
-        (r for r in rows if r["unmet_needs"]),
-        key=lambda r: (-r["unmet_needs"], r["district"]["name"]),
-    )
-    further = further_needs(reg, me, target_group) if needs else {}
-    states = sorted({r["state"] for r in rows})
-    land = land if land in states else ""
-    if nur_luecken:
-        rows = [r for r in rows if r.get("gap") or r.get("gap_opens")]
-    if land:
-        rows = [r for r in rows if r["state"] == land]
-    rows.sort(key=lambda r: (r["state"], r["district"]["name"]))
-    return page(
-        request,
-        "coverage.html",
-        title="Abdeckung",
-        rows=rows,
-        needs=needs,
-        further_needs=further,
-        map=coverage_map,
-        target_group=target_group,
-        lookahead=lookahead,
-        only_gaps=nur_luecken,
-        land=land,
-        states=states,
-        gaps=gaps,
-        opening=opening,
-        target_group_list=reg.reference.target_groups,
-        may_announce=me.role in (Role.ADMISSIONS_OFFICER, STRATEGIST),
-        may_see_network=me.role in (CASE_MANAGER, STRATEGIST),
-    )
-
-
-def needs_text(language: str, outreach: bool, barrier_free: bool) -> str:
-    """Rule N7: the case's non-personal needs of unmet-need records, in German ("" for none)."""
-    from portal.labels import language_label
-
-    parts = []
-    if language:
-        parts.append(f"Sprache {language_label(language)}")
-    if outreach:
-        parts.append("aufsuchende Beratung")
-    if barrier_free:
-        parts.append("barrierefrei")
-    return ", ".join(parts)
-
-
-def further_needs(reg: Any, me: Any, target_group: str) -> dict[str, list[str]]:
-    """Rule N7: per district key, the recorded needs beyond the target group, most often first
-    ("3 × Sprache Türkisch"), so that strategists see which offer is missing."""
-    from registry.network.unmet_need import unmet_need_counts
-
-    out: dict[str, list[str]] = {}
-    for row in unmet_need_counts(reg, me):
-        if row["target_group"] != target_group:
-            continue
-        texts = [
-            f"{n['count']} × {text}"
-            for n in row["needs"]
-            if (text := needs_text(n["language"], n["outreach"], n["barrier_free"]))
-        ]
-        if texts:
-            out[row["district"]["key"]] = texts
-    return out
-
-
-def coverage_kind(row: dict[str, Any]) -> str:
-    """How a district is drawn on the coverage map (rule N6)."""
-    if row.get("gap"):
-        return "gap"
-    if row.get("gap_opens"):
-        return "gap-opens"
-    if row["provider_sites"]:
-        return "covered"
-    return "partners"
-
-
-def coverage_map_of(reg: Any, rows: list[dict[str, Any]]) -> Any:
-    """Every district as a marker at its centroid: a square for a gap, a triangle where a gap
-    opens within the look-ahead, a filled circle (larger with more provider sites) where
-    providers reach it, a hollow circle where only partners serve it; a ring marks recorded
-    unmet need (N7)."""
-    from portal import maps
-    from registry.words import count
-
-    markers = []
-    for r in rows:
-        district = reg.reference.districts_by_key.get(r["district"]["key"])
-        if district is None:
-            continue
-        n = int(r["provider_sites"])
-        markers.append(
-            maps.Marker(
-                district.lat,
-                district.lon,
-                coverage_kind(r),
-                title=f"{district.name}: {count(n, 'Anbieter-Standort', 'Anbieter-Standorte')}, "
-                f"{r['partners']} Partner"
-                + (
-                    f", {count(r['unmet_needs'], 'Meldung', 'Meldungen')} ungedeckten Bedarfs"
-                    if r["unmet_needs"]
-                    else ""
-                ),
-                ring=bool(r["unmet_needs"]),
-                scale=1.0 if n <= 1 else (1.3 if n <= 3 else 1.6),
-                key=r["district"]["key"],
-            )
-        )
-    return maps.draw(markers, size=5.5)
-
-
 def handlers() -> list[Any]:
-    return [
-        partner_list,
-        partner_new,
-        partner_create,
-        partner_detail,
-        agreement_list,
-        agreement_new,
-        agreement_create,
-        agreement_detail,
-        agreement_activate,
-        coverage_page,
-    ]
+    return [agreement_list, agreement_detail, agreement_activate, agreement_new, agreement_create]
