@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from registry import dates, words
 from registry.auth import ROLE_LABELS, Role
@@ -106,13 +105,10 @@ def de_date(value: Any) -> str:
     """The Jinja filter ``de_date``: a day, an ISO date or a timestamp as a German date
     (TT.MM.JJJJ, ``registry.dates``); '' for nothing, unreadable text as it is."""
     try:
-        day = dates.day(value)
+        day = dates.local_day(value)
     except ValueError:
         return str(value)
     return dates.german(day) if day is not None else ""
-
-
-GERMANY = ZoneInfo("Europe/Berlin")
 
 
 def de_datetime(value: Any) -> str:
@@ -124,9 +120,7 @@ def de_datetime(value: Any) -> str:
         parsed = datetime.fromisoformat(str(value))
     except ValueError:
         return str(value)
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(GERMANY)
-    return parsed.strftime("%d.%m.%Y, %H:%M Uhr")
+    return dates.german_time(parsed)
 
 
 def de_number(value: Any, digits: int = 1) -> str:

@@ -18,7 +18,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from litestar import Request, Response
 from litestar.config.csrf import CSRFConfig
@@ -26,6 +25,7 @@ from litestar.datastructures import Cookie
 from litestar.middleware.csrf import generate_csrf_token
 from litestar.response import Redirect
 
+from registry import dates
 from registry.api.security import CSRF_COOKIE, SESSION_COOKIE, principal_from_token, registry_of
 from registry.auth import Principal, csrf_binding, session_token, token_claims
 from registry.settings import Settings
@@ -138,7 +138,7 @@ def session_state(request: Request[Any, Any, Any]) -> tuple[list[Cookie], dict[s
             cookies.append(_session_cookie(settings, renewed))
             expires = int(str(token_claims(secret, renewed)["x"]))  # type: ignore[index]
     remaining = max(0, expires - int(time.time()))
-    ends = datetime.fromtimestamp(expires, ZoneInfo("Europe/Berlin")).strftime("%H:%M")
+    ends = datetime.fromtimestamp(expires, dates.GERMANY).strftime("%H:%M")
     return cookies, {
         "session_ends": ends,
         "session_idle_minutes": settings.session_idle_minutes,

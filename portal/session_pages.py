@@ -16,7 +16,6 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from litestar import Request, Response, get, post
 from litestar.response import Template
@@ -35,6 +34,7 @@ from portal.session import (
     session_state,
     take_kept_form,
 )
+from registry import dates
 from registry.api.security import ANY_ROLE, allow, registry_of
 from registry.auth import Principal
 
@@ -138,7 +138,7 @@ def _clock_time(iso: str) -> str:
     except ValueError:
         return ""
     if moment.tzinfo is not None:
-        moment = moment.astimezone(ZoneInfo("Europe/Berlin"))
+        moment = moment.astimezone(dates.GERMANY)
     return str(moment.strftime("%H:%M"))
 
 

@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import calendar
 from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+GERMANY = ZoneInfo("Europe/Berlin")
+"""Where people read the registry's times (stored times are UTC)."""
 
 
 def day(value: object) -> date | None:
@@ -44,6 +48,28 @@ def iso(value: date | datetime | None) -> str:
 def german(value: date | datetime) -> str:
     """A day as people read it: ``TT.MM.JJJJ``."""
     return f"{value:%d.%m.%Y}"
+
+
+def local_day(value: object) -> date | None:
+    """The day people in Germany see: a stored day as it is, a timestamp with a time zone on
+    the German calendar (20 minutes before midnight UTC in winter is already the next day)."""
+    if isinstance(value, str) and len(value) > 10:
+        try:
+            stamp = datetime.fromisoformat(value)
+        except ValueError:
+            stamp = None
+        if stamp is not None and stamp.tzinfo is not None:
+            return stamp.astimezone(GERMANY).date()
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(GERMANY).date()
+    return day(value)
+
+
+def german_time(value: datetime) -> str:
+    """A moment as people read it: German date and the clock time in Germany."""
+    if value.tzinfo is not None:
+        value = value.astimezone(GERMANY)
+    return value.strftime("%d.%m.%Y, %H:%M Uhr")
 
 
 def add_months(start: date, months: int) -> date:

@@ -69,3 +69,12 @@ def test_the_portal_date_filter_shows_german_days() -> None:
     template = engine.engine.from_string("{{ a | de_date }}|{{ b | de_date }}|{{ c | de_date }}")
     text = template.render(a="2026-07-04T10:00:00+00:00", b=date(2026, 1, 2), c=None)
     assert text == "04.07.2026|02.01.2026|"
+
+
+def test_a_timestamp_shortly_before_midnight_utc_is_the_next_day_in_germany() -> None:
+    from portal.labels import de_date, de_datetime
+
+    assert dates.local_day("2026-12-05T23:40:00+00:00") == date(2026, 12, 6)
+    assert de_date("2026-12-05T23:40:00+00:00") == "06.12.2026"
+    assert de_datetime("2026-12-05T23:40:00+00:00") == "06.12.2026, 00:40 Uhr"
+    assert de_date("2026-12-05") == "05.12.2026"  # a stored day stays that day
