@@ -12,6 +12,7 @@ from portal.base import (
     ADMIN,
     CASE_MANAGER,
     STRATEGIST,
+    AnyRequest,
     page,
 )
 from registry.api.security import allow
@@ -22,7 +23,7 @@ from registry.network.coverage_report import coverage
 
 @get("/coverage", guards=[allow(STRATEGIST, ADMIN)], sync_to_thread=True)
 def coverage_page(
-    request: Any,
+    request: AnyRequest,
     reg: Registry,
     me: Principal,
     target_group: str = "",
@@ -84,7 +85,7 @@ def needs_text(language: str, outreach: bool, barrier_free: bool) -> str:
     return ", ".join(parts)
 
 
-def further_needs(reg: Any, me: Any, target_group: str) -> dict[str, list[str]]:
+def further_needs(reg: Registry, me: Principal, target_group: str) -> dict[str, list[str]]:
     """Rule N7: per district key, the recorded needs beyond the target group, most often first
     ("3 × Sprache Türkisch"), so that strategists see which offer is missing."""
     from registry.network.unmet_need import unmet_need_counts
@@ -114,7 +115,7 @@ def coverage_kind(row: dict[str, Any]) -> str:
     return "partners"
 
 
-def coverage_map_of(reg: Any, rows: list[dict[str, Any]]) -> Any:
+def coverage_map_of(reg: Registry, rows: list[dict[str, Any]]) -> Any:
     """Every district as a marker at its centroid: a square for a gap, a triangle where a gap
     opens within the look-ahead, a filled circle (larger with more provider sites) where
     providers reach it, a hollow circle where only partners serve it; a ring marks recorded

@@ -13,7 +13,7 @@ from litestar import Response, get, post
 from litestar.response import Template
 
 from portal import labels
-from portal.base import current_principal, current_registry, page, see_other
+from portal.base import AnyRequest, current_principal, current_registry, page, see_other
 from portal.forms import Errors, Form, FormData, value
 from registry.admission import national_criteria
 from registry.api.security import allow
@@ -25,7 +25,7 @@ ADMIN = Role.ADMIN
 
 
 def _page(
-    request: Any,
+    request: AnyRequest,
     *,
     form: FormData | None = None,
     errors: Errors | None = None,
@@ -49,13 +49,15 @@ def _page(
 
 
 @get("/admin/criteria", guards=[allow(ADMIN)], sync_to_thread=True)
-def admin_criteria(request: Any, hinweis: str | None = None) -> Template:
+def admin_criteria(request: AnyRequest, hinweis: str | None = None) -> Template:
     message = "Die Schweregrade sind gespeichert." if hinweis == "gespeichert" else ""
     return _page(request, message=message)
 
 
 @post("/admin/criteria", guards=[allow(ADMIN)], status_code=200, sync_to_thread=True)
-def admin_criteria_save(request: Any, reg: Registry, me: Principal, data: Form) -> Response[Any]:
+def admin_criteria_save(
+    request: AnyRequest, reg: Registry, me: Principal, data: Form
+) -> Response[Any]:
     body = {
         key.removeprefix("criteria."): value(data, key)
         for key in data

@@ -16,7 +16,7 @@ from litestar import Response, get, post
 from litestar.response import Template
 from pydantic import ValidationError
 
-from portal.base import current_principal, current_registry, page, see_other
+from portal.base import AnyRequest, current_principal, current_registry, page, see_other
 from portal.forms import (
     Errors,
     Form,
@@ -69,7 +69,7 @@ def lifecycle_message(hinweis: str | None) -> str:
 # --------------------------------------------------------------------------- officer: A13
 
 
-def _provider_names(reg: Any, me: Principal, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+def _provider_names(reg: Registry, me: Principal, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
 
     out: dict[str, dict[str, Any]] = {}
     for provider_id in dict.fromkeys(ids):
@@ -82,7 +82,7 @@ def _provider_names(reg: Any, me: Principal, ids: Sequence[str]) -> dict[str, di
 
 @get("/admissions", guards=[allow(OFFICER)], sync_to_thread=True)
 def admission_list(
-    request: Any,
+    request: AnyRequest,
     reg: Registry,
     me: Principal,
     status: str = "",
@@ -123,7 +123,7 @@ CONTRACT_ANCHORS = {"signed_on", "model_contract_version"}
 
 
 def _contract_page(
-    request: Any,
+    request: AnyRequest,
     provider_id: str,
     *,
     form: FormData | None = None,
@@ -145,7 +145,7 @@ def _contract_page(
 
 
 @get("/providers/{provider_id:str}/contract", guards=[allow(OFFICER)], sync_to_thread=True)
-def contract_form(request: Any, provider_id: str) -> Template:
+def contract_form(request: AnyRequest, provider_id: str) -> Template:
     return _contract_page(request, provider_id)
 
 
@@ -156,7 +156,7 @@ def contract_form(request: Any, provider_id: str) -> Template:
     sync_to_thread=True,
 )
 def contract_submit(
-    request: Any, reg: Registry, me: Principal, provider_id: str, data: Form
+    request: AnyRequest, reg: Registry, me: Principal, provider_id: str, data: Form
 ) -> Response[Any]:
     from registry.api.schemas import ContractIn
 
@@ -188,7 +188,7 @@ def contract_submit(
 
 
 def _reviews_page(
-    request: Any,
+    request: AnyRequest,
     within_days: int,
     *,
     form: FormData | None = None,
@@ -225,7 +225,7 @@ def _reviews_page(
 
 
 @get("/admissions/reviews", guards=[allow(OFFICER)], sync_to_thread=True)
-def review_list(request: Any, within_days: int = 90, hinweis: str = "") -> Template:
+def review_list(request: AnyRequest, within_days: int = 90, hinweis: str = "") -> Template:
     return _reviews_page(
         request, max(0, min(within_days, 3650)), message=lifecycle_message(hinweis)
     )
@@ -238,7 +238,7 @@ def review_list(request: Any, within_days: int = 90, hinweis: str = "") -> Templ
     sync_to_thread=True,
 )
 def review_submit(
-    request: Any, reg: Registry, me: Principal, site_id: str, data: Form
+    request: AnyRequest, reg: Registry, me: Principal, site_id: str, data: Form
 ) -> Response[Any]:
     """A14: confirm, suspend or revoke, with a reason."""
     from registry.admission.site_admissions import review_site_admission

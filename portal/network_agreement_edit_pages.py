@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from portal.base import (
     STRATEGIST,
+    AnyRequest,
     current_principal,
     current_registry,
     page,
@@ -123,7 +124,7 @@ _CONTENT_KEYS = (
 
 
 def _agreement_edit_page(
-    request: Any,
+    request: AnyRequest,
     agreement: Mapping[str, Any],
     form: FormData,
     *,
@@ -152,7 +153,7 @@ def _agreement_edit_page(
     return page
 
 
-def _manageable(request: Any, agreement_id: str) -> dict[str, Any]:
+def _manageable(request: AnyRequest, agreement_id: str) -> dict[str, Any]:
     from registry.errors import Forbidden
 
     agreement: dict[str, Any] = get_agreement(
@@ -164,7 +165,7 @@ def _manageable(request: Any, agreement_id: str) -> dict[str, Any]:
 
 
 @get("/agreements/{agreement_id:str}/edit", guards=[allow(STRATEGIST)], sync_to_thread=True)
-def agreement_edit(request: Any, agreement_id: str) -> Template:
+def agreement_edit(request: AnyRequest, agreement_id: str) -> Template:
     agreement = _manageable(request, agreement_id)
     if agreement["status"] not in ("draft", "active", "suspended"):
         raise Conflict("Eine beendete oder abgelaufene Vereinbarung kann nicht geändert werden.")
@@ -178,7 +179,7 @@ def agreement_edit(request: Any, agreement_id: str) -> Template:
     sync_to_thread=True,
 )
 def agreement_update(
-    request: Any, reg: Registry, me: Principal, agreement_id: str, data: Form
+    request: AnyRequest, reg: Registry, me: Principal, agreement_id: str, data: Form
 ) -> Response[Any]:
     from registry.api.network_schemas import AgreementPatch
 
@@ -216,7 +217,7 @@ def agreement_update(
     sync_to_thread=True,
 )
 def agreement_status(
-    request: Any, reg: Registry, me: Principal, agreement_id: str, data: Form
+    request: AnyRequest, reg: Registry, me: Principal, agreement_id: str, data: Form
 ) -> Response[Any]:
     """N4: suspend, resume or terminate, each with a reason; the region's carriers are told."""
     from registry.api.network_schemas import AgreementReasonIn
@@ -249,7 +250,7 @@ def agreement_status(
     sync_to_thread=True,
 )
 def agreement_accept(
-    request: Any, reg: Registry, me: Principal, agreement_id: str
+    request: AnyRequest, reg: Registry, me: Principal, agreement_id: str
 ) -> Response[Any]:
     """N4: a strategist of an invited carrier accepts; its carrier becomes a party."""
     accept_invitation(reg, me, agreement_id)
@@ -263,14 +264,16 @@ def agreement_accept(
     sync_to_thread=True,
 )
 def agreement_decline(
-    request: Any, reg: Registry, me: Principal, agreement_id: str
+    request: AnyRequest, reg: Registry, me: Principal, agreement_id: str
 ) -> Response[Any]:
     """N4: a strategist of an invited carrier declines; the invitation is removed."""
     decline_invitation(reg, me, agreement_id)
     return see_other("/agreements?hinweis=abgelehnt")
 
 
-def np_agreement_page(request: Any, agreement_id: str, errors: Errors, form: FormData) -> Template:
+def np_agreement_page(
+    request: AnyRequest, agreement_id: str, errors: Errors, form: FormData
+) -> Template:
     page: Template = agreement_page(
         request, agreement_id, errors=errors, form=form, status_code=422
     )
@@ -278,7 +281,9 @@ def np_agreement_page(request: Any, agreement_id: str, errors: Errors, form: For
 
 
 @get("/agreements/due", guards=[allow(STRATEGIST)], sync_to_thread=True)
-def agreements_due(request: Any, reg: Registry, me: Principal, within_days: int = 90) -> Template:
+def agreements_due(
+    request: AnyRequest, reg: Registry, me: Principal, within_days: int = 90
+) -> Template:
     """N5: the carrier's agreements whose next review lies within the window or is past."""
     within = max(0, min(within_days, 3650))
     due = agreements_due_for_review(reg, me, within)

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from portal.base import (
     STRATEGIST,
+    AnyRequest,
     current_principal,
     current_registry,
     page,
@@ -92,7 +93,7 @@ AGREEMENT_ANCHORS = {
 
 @get("/agreements", guards=[allow(STRATEGIST)], sync_to_thread=True)
 def agreement_list(
-    request: Any, reg: Registry, me: Principal, status: str = "", hinweis: str = ""
+    request: AnyRequest, reg: Registry, me: Principal, status: str = "", hinweis: str = ""
 ) -> Template:
     status = status if status in AGREEMENT_STATUS else ""
     items = list_agreements(reg, me, status or None)
@@ -114,7 +115,7 @@ def agreement_list(
 
 
 def agreement_page(
-    request: Any,
+    request: AnyRequest,
     agreement_id: str,
     *,
     errors: Errors | None = None,
@@ -187,7 +188,7 @@ def _status_actions(agreement: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 @get("/agreements/{agreement_id:str}", guards=[allow(STRATEGIST)], sync_to_thread=True)
-def agreement_detail(request: Any, agreement_id: str, hinweis: str = "") -> Template:
+def agreement_detail(request: AnyRequest, agreement_id: str, hinweis: str = "") -> Template:
     messages = {
         "angelegt": "Der Entwurf ist angelegt.",
         "zugesagt": "Ihr Träger ist jetzt Vertragspartei dieser Vereinbarung.",
@@ -208,7 +209,7 @@ def agreement_detail(request: Any, agreement_id: str, hinweis: str = "") -> Temp
     sync_to_thread=True,
 )
 def agreement_activate(
-    request: Any, reg: Registry, me: Principal, agreement_id: str, data: Form
+    request: AnyRequest, reg: Registry, me: Principal, agreement_id: str, data: Form
 ) -> Response[Any]:
     reason = value(data, "override_reason") or None
     errors = Errors(anchors={"override_reason"}, default="override_reason")
@@ -232,7 +233,7 @@ def agreement_activate(
 
 
 def agreement_form_page(
-    request: Any, form: FormData, *, errors: Errors | None = None, status_code: int = 200
+    request: AnyRequest, form: FormData, *, errors: Errors | None = None, status_code: int = 200
 ) -> Template:
     reg = current_registry(request)
     return page(
@@ -252,7 +253,7 @@ def agreement_form_page(
     )
 
 
-def default_scope(reg: Any, carrier_id: str) -> dict[str, str]:
+def default_scope(reg: Registry, carrier_id: str) -> dict[str, str]:
     """The scope a new agreement starts with, complete so that the defaults alone never make an
     error (issue 17, item 8): a federal carrier's nationwide, a regional carrier's first state
     its region names ("Schleswig-Holstein, Hamburg und …" -> Schleswig-Holstein)."""
@@ -265,7 +266,7 @@ def default_scope(reg: Any, carrier_id: str) -> dict[str, str]:
 
 
 @get("/agreements/new", guards=[allow(STRATEGIST)], sync_to_thread=True)
-def agreement_new(request: Any, reg: Registry, me: Principal) -> Template:
+def agreement_new(request: AnyRequest, reg: Registry, me: Principal) -> Template:
     carrier = me.carrier or ""
     return agreement_form_page(
         request,
@@ -334,7 +335,9 @@ def agreement_body(form: FormData) -> dict[str, Any]:
 
 
 @post("/agreements/new", guards=[allow(STRATEGIST)], status_code=200, sync_to_thread=True)
-def agreement_create(request: Any, reg: Registry, me: Principal, data: Form) -> Response[Any]:
+def agreement_create(
+    request: AnyRequest, reg: Registry, me: Principal, data: Form
+) -> Response[Any]:
     from registry.api.network_schemas import AgreementIn
 
     if searching(data):  # a picker's "Suchen" without JavaScript: show the matches, save nothing

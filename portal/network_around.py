@@ -20,7 +20,7 @@ from typing import Any
 from litestar import get
 from litestar.response import Template
 
-from portal.base import page
+from portal.base import AnyRequest, page
 from portal.forms import Errors
 from registry.api.security import allow
 from registry.auth import Principal, Role
@@ -204,7 +204,7 @@ def layout(graph: Mapping[str, Sequence[Mapping[str, str]]]) -> Drawing:
 # --------------------------------------------------------------------------- page
 
 
-def _districts_by_state(reg: Any) -> list[tuple[str, list[tuple[str, str]]]]:
+def _districts_by_state(reg: Registry) -> list[tuple[str, list[tuple[str, str]]]]:
     states: dict[str, list[tuple[str, str]]] = {}
     for d in sorted(reg.reference.districts, key=lambda d: (d.state, d.name)):
         states.setdefault(d.state, []).append((d.key, d.name))
@@ -260,7 +260,7 @@ def _tables(graph: Mapping[str, Sequence[Mapping[str, str]]]) -> dict[str, Any]:
 
 @get("/network/around", guards=[allow(CASE_MANAGER, STRATEGIST)], sync_to_thread=True)
 def network_around_page(
-    request: Any, reg: Registry, me: Principal, district: str = "", target_group: str = ""
+    request: AnyRequest, reg: Registry, me: Principal, district: str = "", target_group: str = ""
 ) -> Template:
     from registry.network.around_report import network_around
 

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from portal.base import (
     CASE_MANAGER,
     STRATEGIST,
+    AnyRequest,
     current_principal,
     current_registry,
     page,
@@ -48,11 +49,13 @@ PARTNER_ANCHORS = {
 }
 
 
-def partner_type_labels(reg: Any) -> dict[str, str]:
+def partner_type_labels(reg: Registry) -> dict[str, str]:
     return {t.code: t.label for t in reg.reference.partner_types}
 
 
-def _partners_page(request: Any, q: str, type_: str, seite: int, message: str = "") -> Template:
+def _partners_page(
+    request: AnyRequest, q: str, type_: str, seite: int, message: str = ""
+) -> Template:
     reg, me = current_registry(request), current_principal(request)
     result = list_partners(
         reg, me, type=type_ or None, q=q or None, page=max(seite, 1), page_size=20
@@ -74,7 +77,7 @@ def _partners_page(request: Any, q: str, type_: str, seite: int, message: str = 
 
 @get("/partners", guards=[allow(CASE_MANAGER, STRATEGIST)], sync_to_thread=True)
 def partner_list(
-    request: Any,
+    request: AnyRequest,
     q: str = "",
     type: str = "",
     seite: int = 1,
@@ -86,7 +89,7 @@ def partner_list(
 
 @get("/partners/{partner_id:str}", guards=[allow(CASE_MANAGER, STRATEGIST)], sync_to_thread=True)
 def partner_detail(
-    request: Any, reg: Registry, me: Principal, partner_id: str, hinweis: str = ""
+    request: AnyRequest, reg: Registry, me: Principal, partner_id: str, hinweis: str = ""
 ) -> Template:
     partner = get_partner(reg, me, partner_id)
     return page(
@@ -100,7 +103,7 @@ def partner_detail(
 
 
 def _partner_form(
-    request: Any, form: FormData, *, errors: Errors | None = None, status_code: int = 200
+    request: AnyRequest, form: FormData, *, errors: Errors | None = None, status_code: int = 200
 ) -> Template:
     reg = current_registry(request)
     return page(
@@ -116,7 +119,7 @@ def _partner_form(
 
 
 @get("/partners/new", guards=[allow(CASE_MANAGER, STRATEGIST)], sync_to_thread=True)
-def partner_new(request: Any) -> Template:
+def partner_new(request: AnyRequest) -> Template:
     return _partner_form(request, {"sites[0].service_radius_km": "30"})
 
 
@@ -147,7 +150,7 @@ def partner_body(form: FormData) -> dict[str, Any]:
 @post(
     "/partners/new", guards=[allow(CASE_MANAGER, STRATEGIST)], status_code=200, sync_to_thread=True
 )
-def partner_create(request: Any, reg: Registry, me: Principal, data: Form) -> Response[Any]:
+def partner_create(request: AnyRequest, reg: Registry, me: Principal, data: Form) -> Response[Any]:
     from registry.api.network_schemas import PartnerIn
 
     errors = Errors(anchors=PARTNER_ANCHORS, default="name")
@@ -296,7 +299,7 @@ def _partner_anchors(sites: int, contacts: int) -> set[str]:
 
 
 def _partner_edit_page(
-    request: Any,
+    request: AnyRequest,
     partner: Mapping[str, Any],
     form: FormData,
     *,
@@ -319,7 +322,7 @@ def _partner_edit_page(
     )
 
 
-def _editable_partner(request: Any, partner_id: str) -> dict[str, Any]:
+def _editable_partner(request: AnyRequest, partner_id: str) -> dict[str, Any]:
     from registry.errors import Forbidden
 
     partner: dict[str, Any] = get_partner(
@@ -337,7 +340,7 @@ def _editable_partner(request: Any, partner_id: str) -> dict[str, Any]:
     guards=[allow(CASE_MANAGER, STRATEGIST)],
     sync_to_thread=True,
 )
-def partner_edit(request: Any, partner_id: str) -> Template:
+def partner_edit(request: AnyRequest, partner_id: str) -> Template:
     partner = _editable_partner(request, partner_id)
     return _partner_edit_page(request, partner, partner_form_values(partner))
 
@@ -349,7 +352,7 @@ def partner_edit(request: Any, partner_id: str) -> Template:
     sync_to_thread=True,
 )
 def partner_update(
-    request: Any, reg: Registry, me: Principal, partner_id: str, data: Form
+    request: AnyRequest, reg: Registry, me: Principal, partner_id: str, data: Form
 ) -> Response[Any]:
     """N1: change the partner, its sites and contacts (case managers keep the network current,
     Rahmenkonzept §6.2)."""

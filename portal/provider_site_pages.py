@@ -35,7 +35,7 @@ from registry.lifecycle.tasks import list_tasks
 # --------------------------------------------------------------------------- provider: sites
 
 
-def _own_site(reg: Any, me: Principal, site_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+def _own_site(reg: Registry, me: Principal, site_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
     from registry.admission.providers import get_provider
 
     provider = get_provider(reg, me, me.provider or "")
@@ -122,7 +122,7 @@ def site_details_body(form: FormData) -> dict[str, Any]:
 
 
 def _site_page(
-    request: Any,
+    request: AnyRequest,
     site_id: str,
     *,
     form: FormData | None = None,
@@ -147,7 +147,7 @@ def _site_page(
 
 
 @get("/provider/sites/{site_id:str}", guards=[allow(PROVIDER)], sync_to_thread=True)
-def site_edit(request: Any, site_id: str) -> Template:
+def site_edit(request: AnyRequest, site_id: str) -> Template:
     return _site_page(request, site_id)
 
 
@@ -155,7 +155,7 @@ def site_edit(request: Any, site_id: str) -> Template:
     "/provider/sites/{site_id:str}", guards=[allow(PROVIDER)], status_code=200, sync_to_thread=True
 )
 def site_save(
-    request: Any, reg: Registry, me: Principal, site_id: str, data: Form
+    request: AnyRequest, reg: Registry, me: Principal, site_id: str, data: Form
 ) -> Response[Any]:
     """A15: keep the site details and directory facts current; saving also confirms the data.
     A change a criterion looks at is shown to the issuing carriers; the page then lists the
@@ -190,13 +190,13 @@ def site_save(
     status_code=200,
     sync_to_thread=True,
 )
-def site_confirm(request: Any, reg: Registry, me: Principal, site_id: str) -> Response[Any]:
+def site_confirm(request: AnyRequest, reg: Registry, me: Principal, site_id: str) -> Response[Any]:
     """A15: "Daten bestätigen" - the site data is current (the directory shows the date)."""
     confirm_site(reg, me, me.provider or "", site_id)
     return see_other("/provider?hinweis=bestaetigt")
 
 
-def provider_flags(reg: Any, me: Principal) -> dict[str, dict[str, Any]]:
+def provider_flags(reg: Registry, me: Principal) -> dict[str, dict[str, Any]]:
     """Per site of the provider: the open "stale data" item of the task inbox (A15), if any."""
 
     return {t["site_id"]: t for t in list_tasks(reg, me) if t.get("site_id")}

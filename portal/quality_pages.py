@@ -16,7 +16,7 @@ from typing import Any
 from litestar import Response, get, post
 from litestar.response import Template
 
-from portal.base import current_principal, current_registry, page, see_other
+from portal.base import AnyRequest, current_principal, current_registry, page, see_other
 from portal.forms import Errors, Form, FormData, value, values
 from portal.quality_chart import yearly_chart
 from registry import clock
@@ -65,7 +65,7 @@ def decorate(q: dict[str, Any], title: str) -> tuple[dict[str, Any], str]:
     return q, yearly_chart(q["yearly_figures"], title)
 
 
-def review_records(reg: Any, me: Principal, provider_ids: Iterable[str]) -> dict[str, Any]:
+def review_records(reg: Registry, me: Principal, provider_ids: Iterable[str]) -> dict[str, Any]:
     """The quality record of each provider on the review page (A14 with A16), with its chart."""
     out: dict[str, Any] = {}
     for provider_id in dict.fromkeys(provider_ids):
@@ -80,7 +80,7 @@ def review_records(reg: Any, me: Principal, provider_ids: Iterable[str]) -> dict
 
 
 def _page(
-    request: Any,
+    request: AnyRequest,
     provider_id: str,
     *,
     form: FormData | None = None,
@@ -116,12 +116,12 @@ def _page(
 
 
 @get("/providers/{provider_id:str}/quality", guards=[allow(OFFICER, PROVIDER)], sync_to_thread=True)
-def quality_page(request: Any, provider_id: str, hinweis: str = "") -> Template:
+def quality_page(request: AnyRequest, provider_id: str, hinweis: str = "") -> Template:
     return _page(request, provider_id, message=MESSAGES.get(hinweis, ""))
 
 
 def _submit(
-    request: Any,
+    request: AnyRequest,
     provider_id: str,
     data: FormData,
     anchors: set[str],
@@ -165,7 +165,7 @@ def _required_day(form: FormData, name: str, field: str) -> date:
     sync_to_thread=True,
 )
 def visit_plan(
-    request: Any, reg: Registry, me: Principal, provider_id: str, data: Form
+    request: AnyRequest, reg: Registry, me: Principal, provider_id: str, data: Form
 ) -> Response[Any]:
 
     def action() -> dict[str, Any]:
@@ -193,7 +193,7 @@ def visit_plan(
     sync_to_thread=True,
 )
 def visit_join(
-    request: Any, reg: Registry, me: Principal, provider_id: str, visit_id: str
+    request: AnyRequest, reg: Registry, me: Principal, provider_id: str, visit_id: str
 ) -> Response[Any]:
     return _submit(
         request,
@@ -212,7 +212,7 @@ def visit_join(
     sync_to_thread=True,
 )
 def visit_done(
-    request: Any, reg: Registry, me: Principal, provider_id: str, visit_id: str, data: Form
+    request: AnyRequest, reg: Registry, me: Principal, provider_id: str, visit_id: str, data: Form
 ) -> Response[Any]:
     prefix = f"done.{visit_id}."
 
@@ -244,7 +244,7 @@ def _count(text: str) -> int | str:
     sync_to_thread=True,
 )
 def complaint_save(
-    request: Any, reg: Registry, me: Principal, provider_id: str, data: Form
+    request: AnyRequest, reg: Registry, me: Principal, provider_id: str, data: Form
 ) -> Response[Any]:
     payload = {
         "month": value(data, "month"),
@@ -282,7 +282,7 @@ def figures_payload(form: FormData, groups: Sequence[str]) -> dict[str, Any]:
     sync_to_thread=True,
 )
 def figures_save(
-    request: Any, reg: Registry, me: Principal, provider_id: str, data: Form
+    request: AnyRequest, reg: Registry, me: Principal, provider_id: str, data: Form
 ) -> Response[Any]:
     groups = [t.code for t in reg.reference.target_groups]
     year_text = value(data, "year")

@@ -11,7 +11,7 @@ from litestar.response import Template
 from pydantic import ValidationError
 
 from portal import labels
-from portal.base import current_principal, current_registry, page, see_other
+from portal.base import AnyRequest, current_principal, current_registry, page, see_other
 from portal.forms import (
     Errors,
     Form,
@@ -96,7 +96,7 @@ def _cm_problem(p: Problem, prefix: str = PREFIX) -> Problem:
 
 
 def _staff_page(
-    request: Any,
+    request: AnyRequest,
     *,
     form: FormData | None = None,
     errors: Errors | None = None,
@@ -119,12 +119,12 @@ def _staff_page(
 
 
 @get("/provider/staff", guards=[allow(PROVIDER)], sync_to_thread=True)
-def staff_list(request: Any, hinweis: str = "") -> Template:
+def staff_list(request: AnyRequest, hinweis: str = "") -> Template:
     return _staff_page(request, message=lifecycle_message(hinweis))
 
 
 @post("/provider/staff", guards=[allow(PROVIDER)], status_code=200, sync_to_thread=True)
-def staff_add(request: Any, reg: Registry, me: Principal, data: Form) -> Response[Any]:
+def staff_add(request: AnyRequest, reg: Registry, me: Principal, data: Form) -> Response[Any]:
     """A15: report a case manager who joined."""
     from registry.api.schemas import CaseManagerIn
 
@@ -147,7 +147,7 @@ def staff_add(request: Any, reg: Registry, me: Principal, data: Form) -> Respons
     return _staff_page(request, form=data, errors=errors, status_code=422)
 
 
-def _one_cm(reg: Any, me: Principal, cm_id: str) -> dict[str, Any]:
+def _one_cm(reg: Registry, me: Principal, cm_id: str) -> dict[str, Any]:
 
     staff = list_case_managers(reg, me, me.provider or "")
     found = next((s for s in staff if s["id"] == cm_id), None)
@@ -157,7 +157,7 @@ def _one_cm(reg: Any, me: Principal, cm_id: str) -> dict[str, Any]:
 
 
 def _cm_page(
-    request: Any,
+    request: AnyRequest,
     cm_id: str,
     *,
     form: FormData | None = None,
@@ -179,12 +179,14 @@ def _cm_page(
 
 
 @get("/provider/staff/{cm_id:str}", guards=[allow(PROVIDER)], sync_to_thread=True)
-def staff_edit(request: Any, cm_id: str) -> Template:
+def staff_edit(request: AnyRequest, cm_id: str) -> Template:
     return _cm_page(request, cm_id)
 
 
 @post("/provider/staff/{cm_id:str}", guards=[allow(PROVIDER)], status_code=200, sync_to_thread=True)
-def staff_save(request: Any, reg: Registry, me: Principal, cm_id: str, data: Form) -> Response[Any]:
+def staff_save(
+    request: AnyRequest, reg: Registry, me: Principal, cm_id: str, data: Form
+) -> Response[Any]:
     """A15: a change (e.g. a new qualification); the whole record is sent."""
     from registry.api.schemas import CaseManagerPatch
 
@@ -211,7 +213,7 @@ def staff_save(request: Any, reg: Registry, me: Principal, cm_id: str, data: For
 
 
 @get("/provider/staff/{cm_id:str}/remove", guards=[allow(PROVIDER)], sync_to_thread=True)
-def staff_remove_confirm(request: Any, reg: Registry, me: Principal, cm_id: str) -> Template:
+def staff_remove_confirm(request: AnyRequest, reg: Registry, me: Principal, cm_id: str) -> Template:
     cm = _one_cm(reg, me, cm_id)
     return page(
         request,
@@ -228,7 +230,7 @@ def staff_remove_confirm(request: Any, reg: Registry, me: Principal, cm_id: str)
     status_code=200,
     sync_to_thread=True,
 )
-def staff_remove(request: Any, reg: Registry, me: Principal, cm_id: str) -> Response[Any]:
+def staff_remove(request: AnyRequest, reg: Registry, me: Principal, cm_id: str) -> Response[Any]:
     """A15: a case manager left; the record is deleted (docs/rules.md §10)."""
     remove_case_manager(reg, me, me.provider or "", cm_id)
     return see_other("/provider/staff?hinweis=fm-entfernt")
