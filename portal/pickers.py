@@ -12,19 +12,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from litestar import Request, Response, get
+from litestar import Response, get
 
 from portal.picker_choices import MATCH_LIMIT, search
-from registry.api.security import ANY_ROLE, allow, registry_of
+from registry.api.security import ANY_ROLE, allow
 from registry.auth import Principal
+from registry.context import Registry
 
-AnyRequest = Request[Any, Any, Any]
 
-
-def _answer(request: AnyRequest, kind: str, q: str) -> Response[dict[str, Any]]:
+def _answer(reg: Registry, me: Principal, kind: str, q: str) -> Response[dict[str, Any]]:
     """The matches of ``q`` among the choices of ``kind`` (partner, district, language)."""
-    me: Principal = request.user
-    found, total = search(registry_of(request), me, kind, q, MATCH_LIMIT)
+    found, total = search(reg, me, kind, q, MATCH_LIMIT)
     return Response(
         {"total": total, "choices": [c.as_json() for c in found]},
         headers={"Cache-Control": "no-store"},
@@ -33,18 +31,18 @@ def _answer(request: AnyRequest, kind: str, q: str) -> Response[dict[str, Any]]:
 
 # one route per kind: fixed paths (a handler on a list of paths fails with sync_to_thread)
 @get("/auswahl/partner", guards=[allow(*ANY_ROLE)], sync_to_thread=True)
-def partner_choices(request: AnyRequest, q: str = "") -> Response[dict[str, Any]]:
-    return _answer(request, "partner", q)
+def partner_choices(reg: Registry, me: Principal, q: str = "") -> Response[dict[str, Any]]:
+    return _answer(reg, me, "partner", q)
 
 
 @get("/auswahl/district", guards=[allow(*ANY_ROLE)], sync_to_thread=True)
-def district_choices(request: AnyRequest, q: str = "") -> Response[dict[str, Any]]:
-    return _answer(request, "district", q)
+def district_choices(reg: Registry, me: Principal, q: str = "") -> Response[dict[str, Any]]:
+    return _answer(reg, me, "district", q)
 
 
 @get("/auswahl/language", guards=[allow(*ANY_ROLE)], sync_to_thread=True)
-def language_choices(request: AnyRequest, q: str = "") -> Response[dict[str, Any]]:
-    return _answer(request, "language", q)
+def language_choices(reg: Registry, me: Principal, q: str = "") -> Response[dict[str, Any]]:
+    return _answer(reg, me, "language", q)
 
 
 def handlers() -> Sequence[Any]:

@@ -35,8 +35,9 @@ from portal.session import (
     take_kept_form,
 )
 from registry import dates
-from registry.api.security import ANY_ROLE, allow, registry_of
+from registry.api.security import ANY_ROLE, allow
 from registry.auth import Principal
+from registry.context import Registry
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -96,9 +97,8 @@ def session_keep(request: AnyRequest, data: Form, ziel: str = "") -> Response[An
 
 
 @get(CONTINUE_PATH, guards=[allow(*ANY_ROLE)], sync_to_thread=True)
-def session_continue(request: AnyRequest) -> Response[Any]:
+def session_continue(request: AnyRequest, me: Principal) -> Response[Any]:
     """The kept form, once: "Eingaben jetzt senden" posts it to where it was going."""
-    me: Principal = request.user
     kept = take_kept_form(request.cookies.get(KEPT_COOKIE), me.user_id)
     fields: list[tuple[str, str]] = []
     if kept is not None:
@@ -118,14 +118,15 @@ def session_continue(request: AnyRequest) -> Response[Any]:
 
 
 @post("/applications/new/entwurf", guards=[allow(PROVIDER)], status_code=200, sync_to_thread=True)
-def draft_autosave(request: AnyRequest, data: Form) -> Response[dict[str, Any]]:
+def draft_autosave(
+    request: AnyRequest, reg: Registry, me: Principal, data: Form
+) -> Response[dict[str, Any]]:
     """The application draft saved while the provider types (the same draft as "Entwurf
     speichern"); answers when it was saved and when the session now ends."""
     from registry.admission import drafts
 
-    me: Principal = request.user
     try:
-        saved = drafts.save_draft(registry_of(request), me, data)
+        saved = drafts.save_draft(reg, me, data)
     except ValueError:
         return Response({"ok": False, "message": "Der Entwurf ist zu groß."}, status_code=413)
     return _session_json(request, ok=True, saved_at=_clock_time(saved))
