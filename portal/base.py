@@ -261,7 +261,10 @@ def message_for(hinweis: str | None) -> str:
 # --------------------------------------------------------------------------- errors
 
 
-def error_page(request: AnyRequest, status: int, heading: str, message: str) -> Response[Any]:
+def error_page(
+    request: AnyRequest, status: int, heading: str, message: str, rules: Sequence[str] = ()
+) -> Response[Any]:
+    """The portal's error page; ``rules``: the rule codes behind it, shown to staff only."""
     return page(
         request,
         "error.html",
@@ -269,6 +272,7 @@ def error_page(request: AnyRequest, status: int, heading: str, message: str) -> 
         title=heading,
         heading=heading,
         message=message,
+        rules=[r for r in rules if r],
     )
 
 
@@ -305,12 +309,13 @@ def _domain_error(request: AnyRequest, exc: DomainError) -> Response[Any]:
     if isinstance(exc, NotFound):
         return error_page(request, 404, "Nicht gefunden", exc.message)
     if isinstance(exc, Forbidden):
-        return error_page(request, 403, "Nicht erlaubt", exc.message)
+        return error_page(request, 403, "Nicht erlaubt", exc.message, [exc.rule or ""])
     if isinstance(exc, Conflict):
         return error_page(request, 409, "Inzwischen geändert", exc.message)
     if isinstance(exc, InvalidInput):
         text = " ".join(p.message for p in exc.problems) or exc.message
-        return error_page(request, 422, "Ungültige Eingabe", text)
+        rules = [p.rule or "" for p in exc.problems]
+        return error_page(request, 422, "Ungültige Eingabe", text, rules)
     return error_page(request, 400, "Fehler", exc.message)
 
 

@@ -39,7 +39,8 @@ def put_criteria(reg: Registry, principal: Principal, body: Mapping[str, Any]) -
     if principal.role is not Role.ADMIN or principal.carrier:
         raise Forbidden(
             "Die Schweregrade der Kriterien gelten bundesweit; sie ändert nur die bundesweite "
-            "Administration."
+            "Administration.",
+            rule="Q0",
         )
     if not all(isinstance(v, str) for v in body.values()):
         raise InvalidInput(

@@ -683,7 +683,10 @@ def test_admin_edits_the_carrier_profile(portal: Portal) -> None:
     # a carrier's admin sees the national criteria but cannot change them
     page = portal.get("/admin/criteria")
     assert page.status_code == 200 and 'name="criteria.Q5"' not in page.text
-    assert portal.post("/admin/criteria", {"criteria.Q5": "advisory"}).status_code == 403
+    refused = portal.post("/admin/criteria", {"criteria.Q5": "advisory"})
+    assert refused.status_code == 403
+    # the sentence says why in words; the rule stands in the staff details line only
+    assert "bundesweite" in refused.text and "Regelgrundlage:</span> Q0" in refused.text
     r = portal.post(
         "/admin/profile/drv-hessen", {"contacts[0].name": "X", "contacts[0].email": "x@y.example"}
     )
