@@ -28,7 +28,7 @@ from portal.base import (
 )
 from portal.forms import Errors, Form, FormData, problems_of, value
 from registry.admission.announcements import list_announcements
-from registry.admission.submission import submit_application
+from registry.admission.submission import problems_of_unfinished, submit_application
 from registry.api.security import allow
 from registry.auth import Principal
 from registry.context import Registry
@@ -153,20 +153,23 @@ def application_submit(
             ProviderIn.model_validate(body["provider"])
         except ValidationError as exc:
             add(problems_of(exc, "provider"))
+    parsed: ApplicationIn | None = None
     try:
         parsed = ApplicationIn.model_validate(body)
     except ValidationError as exc:
         add([p for p in problems_of(exc) if not p.field.startswith("provider")])
-    else:
-        if not errors:
-            try:
-                result = submit_application(reg, me, parsed.model_dump(mode="python"))
-            except InvalidInput as exc:
-                add(exc.problems)
-            else:
-                if me.role is PROVIDER:
-                    drafts.delete_draft(reg, me)
-                return see_other(f"/applications/{result['id']}?hinweis=eingereicht")
+    if errors:
+        # the rule problems too, not only once the form is well-formed (issue 17, item 8)
+        add(problems_of_unfinished(reg, body))
+    elif parsed is not None:
+        try:
+            result = submit_application(reg, me, parsed.model_dump(mode="python"))
+        except InvalidInput as exc:
+            add(exc.problems)
+        else:
+            if me.role is PROVIDER:
+                drafts.delete_draft(reg, me)
+            return see_other(f"/applications/{result['id']}?hinweis=eingereicht")
     return _application_form_page(
         request, data, status_code=422, errors=errors, checks=_check_addresses(reg, data)
     )

@@ -41,10 +41,7 @@ def validate_application(
                     "A1",
                 )
             )
-    if sum(site.headquarters for site in facts.sites) > 1:
-        problems.append(
-            Problem("sites", "Nur ein Standort kann der Hauptsitz sein.", "A1"),
-        )
+    problems += headquarters_problems([site.headquarters for site in facts.sites])
     if not facts.target_groups:
         problems.append(
             Problem("target_groups", "Mindestens eine Zielgruppe ist zu beantragen.", "A1")
@@ -61,6 +58,13 @@ def validate_application(
             )
         seen.add(code)
     return problems
+
+
+def headquarters_problems(flags: Sequence[bool]) -> list[Problem]:
+    """A1: one headquarters at most among the sites (flags in listed order)."""
+    if sum(bool(flag) for flag in flags) > 1:
+        return [Problem("sites", "Nur ein Standort kann der Hauptsitz sein.", "A1")]
+    return []
 
 
 def determine_lead(

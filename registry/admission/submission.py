@@ -42,7 +42,7 @@ from registry.errors import Forbidden, InvalidInput, Problem
 from registry.geo import ResolvedPlace
 from registry.graph.ports import Tx
 from registry.ids import new_id
-from registry.words import carrier_name
+from registry.words import carrier_name, group_label
 
 
 @dataclass(frozen=True)
@@ -145,27 +145,31 @@ def _input_problems(reg: Registry, body: Mapping[str, Any]) -> list[Problem]:
     """A1, Q1, Q8: what the body names must exist and fit together."""
     ref = reg.reference
     problems: list[Problem] = []
-    receiving = body["receiving_carrier"]
-    if receiving not in ref.carriers_by_id:
+    receiving = body.get("receiving_carrier")
+    if receiving and receiving not in ref.carriers_by_id:
         problems.append(Problem("receiving_carrier", f"Unbekannter Träger »{receiving}«.", "A1"))
     known_groups = {t.code for t in ref.target_groups}
-    for i, code in enumerate(body["target_groups"]):
+    requested = _listed(body.get("target_groups"))
+    for i, code in enumerate(requested):
         if code not in known_groups:
             problems.append(
                 Problem(f"target_groups[{i}]", f"Unbekannte Zielgruppe »{code}«.", "A1")
             )
-    for i, cm in enumerate(body.get("case_managers", [])):
-        for code in cm.get("target_groups", []):
-            if code not in body["target_groups"]:
+    for i, cm in enumerate(_listed(body.get("case_managers"))):
+        if not isinstance(cm, Mapping):
+            continue
+        for code in _listed(cm.get("target_groups")):
+            if code not in requested:
                 problems.append(
                     Problem(
                         f"case_managers[{i}].target_groups",
-                        f"»{code}« ist keine beantragte Zielgruppe.",
+                        f"»{group_label(code)}« ist keine beantragte Zielgruppe.",
                         "Q8",
                     )
                 )
+    concept = body.get("concept")
     known_sections = {s.code for s in ref.concept_sections}
-    for code in body.get("concept", {}):
+    for code in concept if isinstance(concept, Mapping) else {}:
         if code not in known_sections:
             problems.append(
                 Problem(
@@ -175,6 +179,22 @@ def _input_problems(reg: Registry, body: Mapping[str, Any]) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _listed(value: object) -> list[Any]:
+    return list(value) if isinstance(value, list | tuple) else []
+
+
+def problems_of_unfinished(reg: Registry, body: Mapping[str, Any]) -> list[Problem]:
+    """The rule problems an application shows while other fields are still missing or malformed,
+    so a form reports all its problems at once (issue 17): names that must exist (A1, Q1), the
+    case managers' target groups (Q8), one headquarters at most (A1). Whether the addresses
+    resolve, the form's address check shows."""
+    problems = _input_problems(reg, body)
+    sites = [s for s in _listed(body.get("sites")) if isinstance(s, Mapping)]
+    return problems + application_rules.headquarters_problems(
+        [bool(s.get("headquarters")) for s in sites]
+    )
 
 
 def submit_application(

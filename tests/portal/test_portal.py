@@ -310,6 +310,29 @@ def test_application_form_shows_problems_and_keeps_the_input(portal: Portal) -> 
     assert 'value="Ohne PLZ"' in r.text  # nothing typed is lost
 
 
+def test_application_form_reports_shape_and_rule_problems_at_once(portal: Portal) -> None:
+    # issue 17, item 8: a missing postal code (the form's shape) does not hide the rules' findings
+    # (A1 one headquarters at most, Q8 case managers only for requested groups)
+    register_provider(portal, "provider.once", "Einmal gGmbH")
+    portal.login("provider.once")
+    portal.get("/applications/new")
+    ref = portal.registry.reference
+    sites = [("Ohne PLZ", "", ""), ("Zweiter", "23552", "Lübeck")]
+    fields = application_form(ref, "drv-nord", sites, ["addiction"])
+    fields = [(k, True if k == "sites[1].headquarters" else v) for k, v in fields]
+    fields = [
+        (k, ["addiction", "neurological"] if k == "cm[0].target_groups" else v) for k, v in fields
+    ]
+    r = portal.post("/applications/new", fields)
+    assert r.status_code == 422
+    assert "Bitte eine Postleitzahl aus fünf Ziffern eingeben." in r.text
+    assert "Nur ein Standort kann der Hauptsitz sein." in r.text
+    assert (
+        "»Neurologische Erkrankungen (neuropsychologische Kompetenz)« ist keine beantragte"
+        in r.text
+    )
+
+
 def test_sites_are_added_and_checked_without_javascript(portal: Portal) -> None:
     register_provider(portal, "provider.sites", "Standorte gGmbH")
     portal.login("provider.sites")
