@@ -21,6 +21,8 @@ from typing import Any
 
 import pytest
 
+from tests.code_scan import problems, visible
+
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 ROOT = Path(__file__).resolve().parents[2]
@@ -262,7 +264,19 @@ def axe_check(page: Any, name: str) -> list[dict[str, Any]]:
         for v in result["violations"]
     ]
     AXE_RESULTS[name] = violations
-    return [v for v in violations if v["impact"] in ("serious", "critical")]
+    bad = [v for v in violations if v["impact"] in ("serious", "critical")]
+    # issue 17, item 2: the page a person sees in the browser shows labels, never codes
+    codes = problems(visible(page.content()).text)
+    if codes:
+        bad.append(
+            {
+                "id": "code-shown",
+                "impact": "serious",
+                "help": "Codes statt Bezeichnungen",
+                "nodes": codes[:5],
+            }
+        )
+    return bad
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -34,7 +34,7 @@ def wait_attr_change(page: Any, fig_id: str, attr: str, old: str) -> None:
     page.wait_for_function(
         "([id, attr, old]) => document.getElementById(id).getAttribute(attr) !== old",
         arg=[fig_id, attr, old],
-        timeout=5000,
+        timeout=15000,
     )
 
 
@@ -113,34 +113,40 @@ def test_result_map_zooms_pans_names_districts_and_opens_the_list_entry(page: An
     canvas = page.locator(".map__canvas")
     canvas.focus()
     zoom = zoom_of(fig)
+    before = str(fig.get_attribute("data-zoom"))
     page.keyboard.press("Equal")  # the + key
-    wait_attr_change(page, fig_id, "data-zoom", str(fig.get_attribute("data-zoom")))
+    wait_attr_change(page, fig_id, "data-zoom", before)
     assert zoom_of(fig) > zoom
     lat, lon = center_of(fig)
+    before = str(fig.get_attribute("data-center"))
     page.keyboard.press("ArrowRight")
-    wait_attr_change(page, fig_id, "data-center", str(fig.get_attribute("data-center")))
+    wait_attr_change(page, fig_id, "data-center", before)
     assert center_of(fig)[1] > lon and abs(center_of(fig)[0] - lat) < 0.01
     before = str(fig.get_attribute("data-center"))
     page.keyboard.press("ArrowUp")
     wait_attr_change(page, fig_id, "data-center", before)
     assert center_of(fig)[0] > lat
     zoom = zoom_of(fig)
+    before = str(fig.get_attribute("data-zoom"))
     page.keyboard.press("Minus")
-    wait_attr_change(page, fig_id, "data-zoom", str(fig.get_attribute("data-zoom")))
+    wait_attr_change(page, fig_id, "data-zoom", before)
     assert zoom_of(fig) < zoom
     # the buttons do the same
     zoom = zoom_of(fig)
+    before = str(fig.get_attribute("data-zoom"))
     page.get_by_role("button", name="Vergrößern", exact=True).click()
-    wait_attr_change(page, fig_id, "data-zoom", str(fig.get_attribute("data-zoom")))
+    wait_attr_change(page, fig_id, "data-zoom", before)
     assert zoom_of(fig) > zoom
     zoom = zoom_of(fig)
+    before = str(fig.get_attribute("data-zoom"))
     page.get_by_role("button", name="Verkleinern", exact=True).click()
-    wait_attr_change(page, fig_id, "data-zoom", str(fig.get_attribute("data-zoom")))
+    wait_attr_change(page, fig_id, "data-zoom", before)
     assert zoom_of(fig) < zoom
     no_violations(page, "Karte: Suchergebnis (interaktiv)")
     shoot(page, "karte-suchergebnis")
     # a marker leads to its entry of the numbered list: by click and by the Enter key
     marker.click()
+    page.wait_for_function("() => document.activeElement?.tagName === 'LI'", timeout=15000)
     focused = page.evaluate(
         "() => [document.activeElement.tagName, document.activeElement.className,"
         " document.activeElement.querySelector('h3').textContent]"
@@ -150,7 +156,9 @@ def test_result_map_zooms_pans_names_districts_and_opens_the_list_entry(page: An
     canvas.focus()
     marker.focus()
     page.keyboard.press("Enter")
-    assert page.evaluate("() => document.activeElement.classList.contains('result--current')")
+    page.wait_for_function(
+        "() => document.activeElement?.classList.contains('result--current')", timeout=15000
+    )
     no_violations(page, "Karte: Suchergebnis mit gewähltem Eintrag")
 
 
@@ -164,7 +172,7 @@ def test_partner_markers_cluster_and_each_opens_its_entry(
     # zoomed out, the nearby partner sites form a group
     for _ in range(4):
         page.get_by_role("button", name="Verkleinern", exact=True).click()
-    page.wait_for_selector(".map-cluster", timeout=5000)
+    page.wait_for_selector(".map-cluster", timeout=15000)
     cluster = page.locator(".leaflet-marker-icon.map-cluster").first
     assert re.search(r"Gruppe mit \d+ Einträgen der Liste", cluster.inner_text())
     no_violations(page, "Karte: Partner in Gruppen")
@@ -176,12 +184,13 @@ def test_partner_markers_cluster_and_each_opens_its_entry(
     wait_attr_change(page, fig_id, "data-zoom", zoom)
     assert float(str(fig.get_attribute("data-zoom"))) > float(zoom)
     # zoomed in, each number is its own button and leads to the entry with that number
-    page.wait_for_selector(".leaflet-marker-icon.map-pin", timeout=5000)
+    page.wait_for_selector(".leaflet-marker-icon.map-pin", timeout=15000)
     pins = page.locator(".leaflet-marker-icon.map-pin")
     assert pins.count() >= 2
     pin = pins.first
     number = int(pin.locator("[aria-hidden=true]").inner_text())
     pin.click()
+    page.wait_for_function("() => document.activeElement?.tagName === 'LI'", timeout=15000)
     entry = page.evaluate(
         "() => { const li = document.activeElement; const ol = li.parentElement;"
         " return [li.tagName, Array.from(ol.children).indexOf(li) + ol.start]; }"
