@@ -9,6 +9,7 @@ from litestar.di import Provide
 from litestar.params import Parameter
 from pydantic import BaseModel, ConfigDict, Field
 
+from registry.api.openapi_media import answering_also
 from registry.api.security import allow
 from registry.auth import Principal, Role
 from registry.context import Registry
@@ -104,6 +105,7 @@ class DirectoryController(Controller):
     @get(
         "/print",
         operation_id="printDirectory",
+        operation_class=answering_also("application/pdf"),
         guards=[allow(*SEARCH_ROLES)],
         sync_to_thread=True,
         media_type=MediaType.HTML,
@@ -123,6 +125,7 @@ class DirectoryController(Controller):
     @post(
         "/print",
         operation_id="printDirectoryForPerson",
+        operation_class=answering_also("application/pdf"),
         guards=[allow(*SEARCH_ROLES)],
         sync_to_thread=True,
         status_code=200,
@@ -160,6 +163,7 @@ class DirectoryController(Controller):
     @get(
         "/overview",
         operation_id="directoryOverview",
+        operation_class=answering_also("text/csv", "application/pdf"),
         guards=[allow(*SEARCH_ROLES, Role.ADMIN)],
         sync_to_thread=True,
     )
