@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from litestar import Request, Response
@@ -138,7 +138,7 @@ def session_state(request: Request[Any, Any, Any]) -> tuple[list[Cookie], dict[s
             cookies.append(_session_cookie(settings, renewed))
             expires = int(str(token_claims(secret, renewed)["x"]))  # type: ignore[index]
     remaining = max(0, expires - int(time.time()))
-    ends = datetime.fromtimestamp(expires, dates.GERMANY).strftime("%H:%M")
+    ends = dates.clock_time(datetime.fromtimestamp(expires, UTC))
     return cookies, {
         "session_ends": ends,
         "session_idle_minutes": settings.session_idle_minutes,

@@ -138,9 +138,7 @@ def _clock_time(iso: str) -> str:
         moment = datetime.fromisoformat(iso)
     except ValueError:
         return ""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(dates.GERMANY)
-    return str(moment.strftime("%H:%M"))
+    return dates.clock_time(moment)
 
 
 def handlers() -> Sequence[Any]:

@@ -59,17 +59,25 @@ def local_day(value: object) -> date | None:
         except ValueError:
             stamp = None
         if stamp is not None and stamp.tzinfo is not None:
-            return stamp.astimezone(GERMANY).date()
+            return in_germany(stamp).date()
     if isinstance(value, datetime) and value.tzinfo is not None:
-        return value.astimezone(GERMANY).date()
+        return in_germany(value).date()
     return day(value)
+
+
+def in_germany(value: datetime) -> datetime:
+    """A moment on Germany's clock (a moment without a time zone is taken as it is)."""
+    return value.astimezone(GERMANY) if value.tzinfo is not None else value
 
 
 def german_time(value: datetime) -> str:
     """A moment as people read it: German date and the clock time in Germany."""
-    if value.tzinfo is not None:
-        value = value.astimezone(GERMANY)
-    return value.strftime("%d.%m.%Y, %H:%M Uhr")
+    return in_germany(value).strftime("%d.%m.%Y, %H:%M Uhr")
+
+
+def clock_time(value: datetime) -> str:
+    """The clock time of a moment in Germany: ``HH:MM``."""
+    return in_germany(value).strftime("%H:%M")
 
 
 def add_months(start: date, months: int) -> date:

@@ -78,3 +78,8 @@ def test_a_timestamp_shortly_before_midnight_utc_is_the_next_day_in_germany() ->
     assert de_date("2026-12-05T23:40:00+00:00") == "06.12.2026"
     assert de_datetime("2026-12-05T23:40:00+00:00") == "06.12.2026, 00:40 Uhr"
     assert de_date("2026-12-05") == "05.12.2026"  # a stored day stays that day
+
+
+def test_the_clock_time_is_germany_s() -> None:
+    assert dates.clock_time(datetime(2026, 12, 5, 20, 45, tzinfo=UTC)) == "21:45"
+    assert dates.clock_time(datetime(2026, 7, 5, 20, 45, tzinfo=UTC)) == "22:45"  # summer time
